@@ -1,0 +1,234 @@
+"""Checks an untrusted .xlsx before any parser sees it: magic bytes, zip limits, XML bombs, sheet extents."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import defusedxml.ElementTree as SafeET
+
+from .problems import Problem, column_index, column_letter
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 200 * MB
+    max_entries: int = 1000
+    max_total_uncompressed: int = 2048 * MB
+    max_ratio: int = 200  # checked on parts larger than ratio_floor
+    ratio_floor: int = 1 * MB
+    max_rows: int = 1_048_576  # Excel's own limit
+    max_cols: int = 64  # the template uses 16 at most; a wide range is how dimension bombs allocate
+    chunk: int = 4 * MB
+
+
+DEFAULT_LIMITS = Limits()
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})(\d+)"')
+# A formula whose cached value is missing or empty: "<f>…</f></c>", "<f>…</f><v/></c>", "<v></v>".
+_FORMULA_NO_VALUE = re.compile(
+    rb'<c r="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
+_DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_OVERLAP = 8192  # bytes kept between chunks so a pattern split by a chunk edge is still seen
+
+
+@dataclass
+class SheetScan:
+    path: str
+    header_row: int | None = None  # the first row that holds a value
+    max_row: int = 0
+    max_col: int = 0
+    formulas_without_value: dict[str, None] = field(default_factory=dict)  # ordered set of refs
+    merges: dict[str, tuple[int, int]] = field(default_factory=dict)  # ref → (first row, last row)
+
+
+@dataclass
+class GuardResult:
+    problems: list[Problem]
+    sheets: dict[str, SheetScan] = field(default_factory=dict)  # by sheet name
+
+
+def sniff(data: bytes) -> str | None:
+    """Name what a non-xlsx file is from its first bytes, or None for a zip container."""
+    if not data:
+        return "file_empty"
+    if data.startswith(OLE_MAGIC):
+        return "file_encrypted" if _ENCRYPTED in data[: 4 * MB] else "file_xls"
+    if data.startswith(ZIP_MAGIC):
+        return None
+    head = data[:4096]
+    try:
+        head.decode("utf-8")
+        text = True
+    except UnicodeDecodeError:
+        # A cut in the middle of a multi-byte character is still text.
+        text = _mostly_text(head)
+    return "file_text" if text and b"\x00" not in head else "file_not_xlsx"
+
+
+def _mostly_text(head: bytes) -> bool:
+    printable = sum(32 <= b < 127 or b in (9, 10, 13) or b >= 0xC0 for b in head)
+    return printable / max(1, len(head)) > 0.95
+
+
+def check(data: bytes, file: str, sheet_names: list[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> GuardResult:
+    """Run every pre-parse check on an uploaded file; return problems and per-sheet scans."""
+
+    def fail(code: str, **params) -> GuardResult:
+        return GuardResult([Problem(file, "", "", "", code, params)])
+
+    if len(data) > limits.max_file_bytes:
+        return fail("file_too_large", size=len(data) // MB, limit=limits.max_file_bytes // MB)
+    kind = sniff(data)
+    if kind:
+        return fail(kind)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        return fail("file_corrupt", detail=type(exc).__name__)
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            return fail("file_docx")
+        return fail("file_not_xlsx")
+    if len(infos) > limits.max_entries:
+        return fail("zip_too_many_entries", count=len(infos), limit=limits.max_entries)
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_total_uncompressed:
+        return fail("zip_too_large", size=total // MB, limit=limits.max_total_uncompressed // MB)
+    for info in infos:
+        if info.file_size > limits.ratio_floor:
+            ratio = info.file_size / max(1, info.compress_size)
+            if ratio > limits.max_ratio:
+                return fail("zip_ratio", part=info.filename, ratio=int(ratio), limit=limits.max_ratio)
+
+    try:
+        sheet_paths = _sheet_paths(zf)
+        result = GuardResult([])
+        wanted = set(sheet_names) if sheet_names is not None else set(sheet_paths)
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            scan_sheet = next((n for n, p in sheet_paths.items() if p == info.filename and n in wanted), None)
+            scan = _scan_part(zf, info, limits, SheetScan(info.filename) if scan_sheet else None)
+            if scan is False:
+                return fail("xml_entities")
+            if scan_sheet and isinstance(scan, SheetScan):
+                result.sheets[scan_sheet] = scan
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, SafeET.ParseError) as exc:
+        return fail("file_corrupt", detail=type(exc).__name__)
+    except _Layout as exc:
+        return fail("xml_layout", detail=str(exc))
+
+    for name, scan in result.sheets.items():
+        if scan.max_row > limits.max_rows or scan.max_col >= limits.max_cols:
+            ref = f"A1:{column_letter(max(scan.max_col, 0))}{scan.max_row}"
+            result.problems.append(
+                Problem(
+                    file,
+                    name,
+                    "",
+                    "",
+                    "sheet_too_large",
+                    {"ref": ref, "rows": limits.max_rows, "cols": limits.max_cols},
+                )
+            )
+    return result
+
+
+class _Layout(Exception):
+    pass
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → path of its XML part, from workbook.xml and its relationships."""
+    for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        if _DOCTYPE.search(zf.read(part)[:65536]):
+            raise _Layout("DOCTYPE")
+    wb = SafeET.fromstring(zf.read("xl/workbook.xml"), forbid_dtd=True)
+    rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+    out = {}
+    for sheet in wb.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        out[sheet.get("name", "")] = path
+    return out
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, scan: SheetScan | None):
+    """Stream one XML part: reject DTDs everywhere; for a data sheet, record its extents."""
+    tail = b""
+    read = 0
+    saw_sheetdata = False
+    with zf.open(info) as fh:
+        while chunk := fh.read(limits.chunk):
+            read += len(chunk)
+            if read > info.file_size:  # the stream is longer than the directory claims
+                raise zipfile.BadZipFile("size mismatch")
+            buf = tail + chunk
+            if _DOCTYPE.search(buf):
+                return False
+            if scan is not None:
+                saw_sheetdata = saw_sheetdata or b"<sheetData" in buf
+                # Positions [start, end) are this chunk's own; the rest belongs to its neighbours.
+                _scan_chunk(buf, max(0, len(tail) - _EDGE), len(buf) - _EDGE, scan)
+            tail = buf[-_OVERLAP:]
+    if scan is not None and read and not saw_sheetdata:
+        raise _Layout("no sheetData element")
+    return scan if scan is not None else True
+
+
+_EDGE = 16  # no cell starts in a sheet's last bytes (closing tags), so the final edge is safe
+
+
+def _count(buf: bytes, sub: bytes, start: int, end: int) -> int:
+    """Occurrences of sub that start in [start, end)."""
+    return buf.count(sub, start, end + len(sub) - 1)
+
+
+def _scan_chunk(buf: bytes, start: int, end: int, scan: SheetScan) -> None:
+    if scan.header_row is None:
+        first_value = min((i for i in (buf.find(b"<v>"), buf.find(b"<v "), buf.find(b"<is>")) if i >= 0), default=-1)
+        if first_value >= 0:
+            row_start = buf.rfind(b"<row ", 0, first_value)
+            m = _ROW.match(buf, row_start) if row_start >= 0 else None
+            scan.header_row = int(m[1]) if m else 0
+    # Cells normally carry their own reference; without one the position is implicit and an
+    # attacker could widen the range unseen, so such files are refused.
+    cells = _count(buf, b"<c ", start, end) + _count(buf, b"<c>", start, end)
+    if cells != _count(buf, b'<c r="', start, end):
+        raise _Layout("cells without references")
+    rows = _ROW.findall(buf)
+    if rows:
+        scan.max_row = max(scan.max_row, max(map(int, rows)))
+    for letters, _ in _WIDE_CELL.findall(buf):
+        scan.max_col = max(scan.max_col, column_index(letters.decode()))
+    if b"<f" in buf:
+        for ref in _FORMULA_NO_VALUE.findall(buf):
+            scan.formulas_without_value.setdefault(ref.decode(), None)
+    if b"<mergeCell " in buf:
+        for c1, r1, c2, r2 in _MERGE.findall(buf):
+            ref = f"{c1.decode()}{r1.decode()}" + (f":{c2.decode()}{r2.decode()}" if c2 else "")
+            scan.merges.setdefault(ref, (int(r1), int(r2 or r1)))
+    if (m := _DIMENSION.search(buf)) and m[3] and m[4]:
+        scan.max_row = max(scan.max_row, int(m[4]))
+        scan.max_col = max(scan.max_col, column_index(m[3].decode()))

@@ -1,0 +1,218 @@
+"""Validation problems as records (file, sheet, cell, value, message) in Swedish and English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# One catalogue for every message a user can see from the loader; {placeholders} come from params.
+MESSAGES: dict[str, dict[str, str]] = {
+    # file level
+    "file_empty": {"sv": "Filen är tom.", "en": "The file is empty."},
+    "file_too_large": {
+        "sv": "Filen är för stor ({size} MB, högst {limit} MB).",
+        "en": "The file is too large ({size} MB, at most {limit} MB).",
+    },
+    "file_xls": {
+        "sv": "Filen är en gammal .xls-fil (Excel 97–2003). Spara den som .xlsx i Excel och försök igen.",
+        "en": "The file is a legacy .xls workbook (Excel 97–2003). Save it as .xlsx in Excel and try again.",
+    },
+    "file_encrypted": {
+        "sv": "Filen är lösenordsskyddad eller krypterad. Ta bort skyddet i Excel och försök igen.",
+        "en": "The file is password-protected or encrypted. Remove the protection in Excel and try again.",
+    },
+    "file_text": {
+        "sv": "Filen är en textfil (t.ex. CSV), inte en Excel-arbetsbok (.xlsx).",
+        "en": "The file is a text file (e.g. CSV), not an Excel workbook (.xlsx).",
+    },
+    "file_docx": {
+        "sv": "Filen är ett Word-dokument, inte en Excel-arbetsbok (.xlsx).",
+        "en": "The file is a Word document, not an Excel workbook (.xlsx).",
+    },
+    "file_not_xlsx": {
+        "sv": "Filen är inte en Excel-arbetsbok (.xlsx).",
+        "en": "The file is not an Excel workbook (.xlsx).",
+    },
+    "file_corrupt": {
+        "sv": "Filen är skadad eller ofullständig och kan inte läsas ({detail}).",
+        "en": "The file is damaged or truncated and cannot be read ({detail}).",
+    },
+    "zip_too_many_entries": {
+        "sv": "Filen innehåller för många delar ({count}, högst {limit}).",
+        "en": "The file has too many parts ({count}, at most {limit}).",
+    },
+    "zip_too_large": {
+        "sv": "Filen packas upp till för mycket data ({size} MB, högst {limit} MB). Den kan vara en zip-bomb.",
+        "en": "The file unpacks to too much data ({size} MB, at most {limit} MB). It may be a zip bomb.",
+    },
+    "zip_ratio": {
+        "sv": "Delen {part} är komprimerad {ratio}:1, misstänkt högt (högst {limit}:1). Filen kan vara en zip-bomb.",
+        "en": "Part {part} is compressed {ratio}:1, suspiciously high (at most {limit}:1). It may be a zip bomb.",
+    },
+    "xml_entities": {
+        "sv": "Filen innehåller XML-deklarationer (DOCTYPE/ENTITY) som inte tillåts i en arbetsbok.",
+        "en": "The file contains XML declarations (DOCTYPE/ENTITY) that are not allowed in a workbook.",
+    },
+    "xml_layout": {
+        "sv": "Bladets XML har en form som inte stöds ({detail}). Spara om filen i Excel.",
+        "en": "The sheet's XML has an unsupported form ({detail}). Re-save the file in Excel.",
+    },
+    "sheet_too_large": {
+        "sv": "Bladet anger ett orimligt stort område ({ref}). Högst {rows} rader och {cols} kolumner.",
+        "en": "The sheet claims an unreasonably large range ({ref}). At most {rows} rows and {cols} columns.",
+    },
+    "header_not_row1": {
+        "sv": "Rubrikerna ska stå på rad 1 med början i kolumn A.",
+        "en": "The headers must be on row 1, starting in column A.",
+    },
+    "formula_no_value": {
+        "sv": "Cellen innehåller en formel utan beräknat värde. Öppna och spara filen i Excel, eller skriv in värdet.",
+        "en": "The cell holds a formula without a computed value. Open and save the file in Excel, or type the value.",
+    },
+    "merged_cells": {
+        "sv": "Sammanslagna celler ({ref}) i en datarad. Dela upp dem: en cell per värde.",
+        "en": "Merged cells ({ref}) in a data row. Unmerge them: one cell per value.",
+    },
+    "sheet_missing": {
+        "sv": "Bladet {name} saknas. Utgå från mallen.",
+        "en": "The sheet {name} is missing. Start from the template.",
+    },
+    "column_missing": {
+        "sv": "Kolumnen {column} saknas i rubrikraden.",
+        "en": "The column {column} is missing from the header row.",
+    },
+    "plan_rows": {
+        "sv": "Bladet Plan ska ha exakt en rad med planens uppgifter (har {count}).",
+        "en": "The Plan sheet must have exactly one row with the plan's details (has {count}).",
+    },
+    # cell level
+    "required": {"sv": "Värde saknas: {column} måste fyllas i.", "en": "Missing value: {column} is required."},
+    "duplicate_id": {
+        "sv": "{column} {value} förekommer flera gånger (även rad {other}).",
+        "en": "{column} {value} occurs more than once (also row {other}).",
+    },
+    "unknown_goal": {
+        "sv": "Okänt mål: {value} finns inte på bladet Mål.",
+        "en": "Unknown goal: {value} is not on the Mål sheet.",
+    },
+    "unknown_activity": {
+        "sv": "Okänd aktivitet: {value} finns inte på bladet Aktiviteter.",
+        "en": "Unknown activity: {value} is not on the Aktiviteter sheet.",
+    },
+    "unknown_target": {
+        "sv": "Okänd målsättning: {value} finns inte på bladet Målsättningar.",
+        "en": "Unknown target: {value} is not on the Målsättningar sheet.",
+    },
+    "self_reference": {
+        "sv": "Ett mål kan inte vara sitt eget överordnade mål.",
+        "en": "A goal cannot be its own parent.",
+    },
+    "amount_unparsable": {
+        "sv": "Beloppet går inte att tolka. Skriv ett heltal i kronor, t.ex. 490000 (eller 490 tkr).",
+        "en": "The amount cannot be read. Enter whole kronor, e.g. 490000 (or 490 tkr).",
+    },
+    "amount_negative": {
+        "sv": "Beloppet är negativt. Belopp ska vara 0 eller mer.",
+        "en": "The amount is negative. Amounts must be 0 or more.",
+    },
+    "amount_not_whole": {
+        "sv": "Beloppet är inte ett helt antal kronor.",
+        "en": "The amount is not a whole number of kronor.",
+    },
+    "amount_empty": {"sv": "Beloppet är tomt.", "en": "The amount is empty."},
+    "amount_missing": {
+        "sv": "Raden har varken belopp eller originaltext.",
+        "en": "The line has neither an amount nor an original text.",
+    },
+    "date_invalid": {
+        "sv": "Inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "en": "Not a date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    },
+    "year_invalid": {
+        "sv": "Inte ett årtal. Skriv fyra siffror, t.ex. 2016.",
+        "en": "Not a year. Enter four digits, e.g. 2016.",
+    },
+    "number_invalid": {"sv": "Inte ett tal.", "en": "Not a number."},
+    "status_unknown": {
+        "sv": "Okänd status. Använd Ej påbörjad, Pågår, Genomförd, Uppskjuten, Inställd eller Okänd.",
+        "en": "Unknown status. Use Ej påbörjad, Pågår, Genomförd, Uppskjuten, Inställd or Okänd.",
+    },
+    "kind_unknown": {
+        "sv": "Okänd typ. Använd budget eller ingående balans.",
+        "en": "Unknown type. Use budget or ingående balans (opening balance).",
+    },
+    "end_before_start": {
+        "sv": "Slutdatum {end} ligger före startdatum {start}.",
+        "en": "The end date {end} is before the start date {start}.",
+    },
+    "period_unparsable": {"sv": "Perioden går inte att tolka.", "en": "The period cannot be read."},
+    "period_empty": {"sv": "Perioden är tom.", "en": "The period is empty."},
+    "cell_too_long": {
+        "sv": "Texten är för lång ({length} tecken, högst {limit}).",
+        "en": "The text is too long ({length} characters, at most {limit}).",
+    },
+    "too_many_rows": {
+        "sv": "Bladet har för många rader ({count}, högst {limit}).",
+        "en": "The sheet has too many rows ({count}, at most {limit}).",
+    },
+    "plan_id_duplicate": {
+        "sv": "Plan-ID {value} finns redan i {other}. Varje plan ska ha ett eget Plan-ID.",
+        "en": "Plan-ID {value} is already used by {other}. Each plan needs its own Plan-ID.",
+    },
+    "more_problems": {
+        "sv": "… och {count} problem till. Rätta dem ovan och kontrollera igen.",
+        "en": "… and {count} more problems. Fix the ones above and check again.",
+    },
+    "plan_id_mismatch": {
+        "sv": "Filen gäller planen {value}, men {expected} förväntades.",
+        "en": "The file is for plan {value}, but {expected} was expected.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    sheet: str
+    cell: str  # "Budget!D7", or "" for file-level problems
+    value: str
+    code: str
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def message(self, lang: str = "sv") -> str:
+        template = MESSAGES[self.code][lang if lang in ("sv", "en") else "sv"]
+        return template.format(value=self.value, **self.params)
+
+    def as_row(self, lang: str = "sv") -> dict:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "value": self.value,
+            "message": self.message(lang),
+        }
+
+
+class WorkbookInvalid(Exception):
+    """A workbook failed validation; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """A → 0, AA → 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1

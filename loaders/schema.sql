@@ -1,0 +1,126 @@
+-- The plans database. Every load is a new version of its plan; the *_rev tables keep all
+-- versions, and the public views (the data contract, documented in README.md) show the current one.
+
+create table if not exists load_log (
+    load_id     bigint primary key,
+    plan_id     varchar not null,
+    version     integer not null,
+    loaded_at   timestamp not null,
+    file_name   varchar,
+    file_sha256 varchar,
+    loaded_by   varchar,
+    action      varchar not null,  -- build, load, upload, rollback
+    note        varchar,
+    unique (plan_id, version)
+);
+
+create table if not exists plan_rev (
+    plan_id varchar not null, version integer not null,
+    title varchar, period_start date, period_end date, period_text varchar, owner varchar,
+    diary_no varchar, doc_version varchar, doc_date date, source_document varchar, note varchar
+);
+
+create table if not exists goal_rev (
+    plan_id varchar not null, version integer not null,
+    goal_id varchar not null, parent_goal_id varchar, title varchar, description varchar,
+    note varchar, row_no integer
+);
+
+create table if not exists activity_rev (
+    plan_id varchar not null, version integer not null,
+    activity_id varchar not null, section varchar, title varchar, description varchar,
+    responsible varchar, unit varchar, goal_ids varchar[], period_text varchar,
+    start_date date, end_date date, doc_ref varchar, note varchar, row_no integer
+);
+
+create table if not exists budget_line_rev (
+    plan_id varchar not null, version integer not null,
+    activity_id varchar, year integer, unit varchar, funding_source varchar,
+    kind varchar not null, amount_sek bigint, amount_parts bigint[], source_text varchar,
+    note varchar, row_no integer
+);
+
+create table if not exists target_rev (
+    plan_id varchar not null, version integer not null,
+    target_id varchar not null, activity_id varchar, goal_id varchar, name varchar,
+    measure varchar, region varchar, part_of varchar, baseline_year integer,
+    baseline_value double, target_year integer, target_value double,
+    target_change_pct double, source_text varchar, note varchar, row_no integer
+);
+
+create table if not exists target_value_rev (
+    plan_id varchar not null, version integer not null,
+    target_id varchar not null, year integer, region varchar, value double,
+    source_text varchar, note varchar, row_no integer
+);
+
+create table if not exists status_rev (
+    plan_id varchar not null, version integer not null,
+    activity_id varchar not null, as_of date, status varchar not null,
+    status_note varchar, source_text varchar, note varchar, row_no integer
+);
+
+create or replace view current_versions as
+select plan_id, max(version) as version from load_log group by plan_id;
+
+-- The status an activity has in a version: its last status row (by date, then sheet order).
+create or replace view activity_status_rev as
+select plan_id, version, activity_id, status, status_note, as_of
+from (
+    select *, row_number() over (
+        partition by plan_id, version, activity_id
+        order by as_of desc nulls last, row_no desc
+    ) as rn
+    from status_rev
+)
+where rn = 1;
+
+create or replace view plans as
+select p.plan_id, p.title, p.period_start, p.period_end, p.owner, p.diary_no, p.version,
+       l.loaded_at, p.period_text, p.doc_version, p.doc_date, p.source_document, p.note
+from plan_rev p
+join current_versions c using (plan_id, version)
+join load_log l using (plan_id, version);
+
+create or replace view goals as
+select g.plan_id, g.goal_id, g.parent_goal_id, g.title, g.description, g.note,
+       g.row_no as sort_order
+from goal_rev g
+join current_versions c using (plan_id, version);
+
+create or replace view activities as
+select a.plan_id, a.activity_id, a.title, a.description, a.responsible, a.unit, a.goal_ids,
+       a.start_date, a.end_date, coalesce(s.status, 'unknown') as status, s.status_note,
+       a.period_text as source_text, a.section, a.doc_ref, a.note, a.row_no as sort_order
+from activity_rev a
+join current_versions c using (plan_id, version)
+left join activity_status_rev s using (plan_id, version, activity_id);
+
+create or replace view budget_lines as
+select b.plan_id, b.activity_id, b.year, b.unit, b.funding_source, b.kind, b.amount_sek,
+       b.source_text, b.amount_parts, b.note, b.row_no as line_no
+from budget_line_rev b
+join current_versions c using (plan_id, version);
+
+create or replace view targets as
+select t.plan_id, t.target_id, t.activity_id, t.name, t.measure, t.region, t.baseline_year,
+       t.baseline_value, t.target_year, t.target_value, t.target_change_pct, t.goal_id,
+       t.part_of, t.source_text, t.note
+from target_rev t
+join current_versions c using (plan_id, version);
+
+create or replace view target_values as
+select v.plan_id, v.target_id, v.year, v.region, v.value, v.source_text, v.note
+from target_value_rev v
+join current_versions c using (plan_id, version);
+
+create or replace view loads as
+select load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by, action, note
+from load_log;
+
+-- Every version's status of every activity, for "status over time".
+create or replace view status_history as
+select a.plan_id, a.version, l.loaded_at, a.activity_id, coalesce(s.status, 'unknown') as status
+from activity_rev a
+join load_log l using (plan_id, version)
+left join activity_status_rev s using (plan_id, version, activity_id);

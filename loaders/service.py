@@ -1,0 +1,127 @@
+"""The loader's operations, shared by the CLI and the app: check, load, build, export, template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .database import Database
+from .guard import DEFAULT_LIMITS
+from .problems import Problem, WorkbookInvalid
+from .publish import current_sha, publish, read_version
+from .workbook import PlanData, read_plan
+from .writer import write_workbook
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def read_file(path: Path) -> bytes:
+    """Read a workbook from disk without ever holding more than the size limit."""
+    size = path.stat().st_size
+    if size > DEFAULT_LIMITS.max_file_bytes:
+        mb = 1024 * 1024
+        raise WorkbookInvalid(
+            [
+                Problem(
+                    path.name,
+                    "",
+                    "",
+                    "",
+                    "file_too_large",
+                    {"size": size // mb, "limit": DEFAULT_LIMITS.max_file_bytes // mb},
+                )
+            ]
+        )
+    return path.read_bytes()
+
+
+def check_file(path: Path, progress: Progress = _quiet) -> PlanData:
+    progress(f"{path.name}: reading and validating …")
+    data = read_plan(read_file(path), path.name)
+    counts = ", ".join(f"{k} {v.num_rows}" for k, v in data.tables.items())
+    progress(f"{path.name}: valid ({counts})")
+    return data
+
+
+def load_file(path: Path, db_path: Path, loaded_by: str, progress: Progress = _quiet) -> tuple[str, int]:
+    data = check_file(path, progress)
+    progress(f"{path.name}: publishing …")
+    with Database(db_path) as db:
+        return publish(db, [data], loaded_by, "load")[0]
+
+
+def workbook_files(data_dir: Path) -> list[Path]:
+    # Excel leaves "~$name.xlsx" lock files next to open workbooks: they are not plans.
+    return sorted(p for p in data_dir.glob("*.xlsx") if not p.name.startswith("~$"))
+
+
+def build(data_dir: Path, db_path: Path, progress: Progress = _quiet) -> str:
+    """Validate every workbook in data_dir; if all are valid, publish the changed ones in one transaction."""
+    problems: list[Problem] = []
+    plans: list[PlanData] = []
+    seen: dict[str, str] = {}
+    for path in workbook_files(data_dir):
+        try:
+            data = check_file(path, progress)
+        except WorkbookInvalid as exc:
+            problems.extend(exc.problems)
+            continue
+        if data.plan_id in seen:
+            problems.append(
+                Problem(path.name, "Plan", "Plan!A2", data.plan_id, "plan_id_duplicate", {"other": seen[data.plan_id]})
+            )
+        seen[data.plan_id] = path.name
+        plans.append(data)
+    if problems:
+        raise WorkbookInvalid(problems)
+    with Database(db_path) as db:
+        changed = [p for p in plans if current_sha(db, p.plan_id) != p.sha256]
+        progress(f"publishing {len(changed)} changed plan(s) of {len(plans)} …")
+        publish(db, changed, loaded_by="build", action="build")
+        return summary(db)
+
+
+def summary(db: Database) -> str:
+    """A per-plan summary: version, counts and budget totals (IB and amounts without year apart)."""
+    df = db.query(
+        """
+        select p.plan_id, p.version,
+               (select count(*) from activities a where a.plan_id = p.plan_id) as activities,
+               (select count(*) from goals g where g.plan_id = p.plan_id) as goals,
+               (select count(*) from targets t where t.plan_id = p.plan_id) as targets,
+               (select coalesce(sum(amount_sek), 0) from budget_lines b
+                 where b.plan_id = p.plan_id and kind = 'budget' and year is not null) as budget_with_year,
+               (select coalesce(sum(amount_sek), 0) from budget_lines b
+                 where b.plan_id = p.plan_id and kind = 'budget' and year is null) as budget_no_year,
+               (select coalesce(sum(amount_sek), 0) from budget_lines b
+                 where b.plan_id = p.plan_id and kind = 'opening_balance') as opening_balance
+        from plans p order by p.plan_id
+        """
+    )
+    lines = [
+        f"{'plan':34} {'ver':>3} {'goals':>5} {'activ.':>6} {'targets':>7} {'budget, year (kr)':>18} "
+        f"{'no year (kr)':>13} {'IB (kr)':>10}"
+    ]
+    for r in df.itertuples():
+        lines.append(
+            f"{r.plan_id:34} {r.version:>3} {r.goals:>5} {r.activities:>6} {r.targets:>7} "
+            f"{_sek(r.budget_with_year):>18} {_sek(r.budget_no_year):>13} {_sek(r.opening_balance):>10}"
+        )
+    return "\n".join(lines)
+
+
+def _sek(value) -> str:
+    return f"{int(value):,}".replace(",", " ")
+
+
+def export_plan(db: Database, plan_id: str, path: Path, version: int | None = None) -> None:
+    data = read_version(db, plan_id, version)
+    write_workbook(path, data.plan, {k: t.to_pylist() for k, t in data.tables.items()})
+
+
+def write_template(path: Path) -> None:
+    write_workbook(path)

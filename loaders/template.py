@@ -1,0 +1,279 @@
+"""The plan workbook template: sheets, columns, types and instructions, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # field name in the database
+    header: str  # Swedish header in the workbook
+    kind: str  # text, id, ref, id_list, date, year, amount, number, status, line_kind
+    required: bool = False
+    help: str = ""
+    width: int = 18
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    name: str  # Swedish sheet name
+    columns: tuple[Column, ...]
+    help: str
+    single_row: bool = False
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+NOTE = Column("note", "Anteckning", "text", help="Antaganden och tolkningar (fritt).", width=40)
+
+PLAN = Sheet(
+    "plan",
+    "Plan",
+    (
+        Column("plan_id", "Plan-ID", "id", True, "Kort unikt id, t.ex. mobilitet-2016-2018. Ändras aldrig.", 28),
+        Column("title", "Titel", "text", True, "Planens titel.", 50),
+        Column("period_start", "Periodstart", "date", help="Första dag i planperioden (ÅÅÅÅ-MM-DD).", width=12),
+        Column("period_end", "Periodslut", "date", help="Sista dag i planperioden.", width=12),
+        Column("period_text", "Period (originaltext)", "text", help="Perioden som dokumentet skriver den."),
+        Column("owner", "Ägare", "text", help="Enhet eller roll som äger planen."),
+        Column("diary_no", "Diarienummer", "text", help="T.ex. MIUN 2020/2363."),
+        Column("doc_version", "Dokumentversion", "text", width=10),
+        Column("doc_date", "Dokumentdatum", "date", width=12),
+        Column("source_document", "Källdokument", "text", help="Dokumentet uppgifterna är hämtade ur."),
+        NOTE,
+    ),
+    "En rad: planens namn, period och ägare.",
+    single_row=True,
+)
+
+GOALS = Sheet(
+    "goals",
+    "Mål",
+    (
+        Column("goal_id", "Mål-ID", "id", True, "Målets beteckning, t.ex. A eller H1.2. Unikt i planen.", 10),
+        Column(
+            "parent_goal_id", "Överordnat mål", "ref", help="Mål-ID för huvudmålet om detta är ett delmål.", width=10
+        ),
+        Column("title", "Titel", "text", True, "Målets formulering.", 60),
+        Column("description", "Beskrivning", "text", help="Längre text.", width=60),
+        NOTE,
+    ),
+    "Mål och delmål. Ett delmål anger sitt huvudmål i Överordnat mål.",
+)
+
+ACTIVITIES = Sheet(
+    "activities",
+    "Aktiviteter",
+    (
+        Column(
+            "activity_id", "Aktivitet-ID", "id", True, "Aktivitetens nummer i planen, t.ex. A1 eller 3.2.1. Unikt.", 10
+        ),
+        Column("section", "Avsnitt", "text", help="Rubriken aktiviteten står under.", width=28),
+        Column("title", "Titel", "text", True, "Aktivitetens namn.", 45),
+        Column("description", "Beskrivning", "text", help="Beskrivning och syfte.", width=60),
+        Column("responsible", "Ansvarig", "text", help="Ansvarig person, roll eller enhet som i dokumentet.", width=25),
+        Column(
+            "unit", "Enhet", "text", help="Ansvarig enhet i kortform: SAM, RUN, KOM, International Office …", width=14
+        ),
+        Column(
+            "goal_ids", "Mål-ID:n", "id_list", help="Mål som aktiviteten bidrar till, kommaseparerade: A, B.", width=10
+        ),
+        Column(
+            "period_text",
+            "Period (originaltext)",
+            "text",
+            help="Tiden som dokumentet skriver den: feb-16/feb-17, ht-16, Q1 2016 …",
+            width=22,
+        ),
+        Column(
+            "start_date",
+            "Start",
+            "date",
+            help="Första dag. Tom: tolkas från Period (originaltext) om möjligt.",
+            width=12,
+        ),
+        Column(
+            "end_date",
+            "Slut",
+            "date",
+            help="Sista dag. Tom = inget slut angivet (t.ex. kontinuerligt arbete).",
+            width=12,
+        ),
+        Column(
+            "doc_ref",
+            "Nr i dokumentet",
+            "text",
+            help="Numrering som dokumentet trycker den, där den avviker.",
+            width=16,
+        ),
+        NOTE,
+    ),
+    "En rad per aktivitet.",
+)
+
+BUDGET = Sheet(
+    "budget",
+    "Budget",
+    (
+        Column("activity_id", "Aktivitet-ID", "ref", help="Tom för rader på planivå (t.ex. samordning).", width=10),
+        Column(
+            "year",
+            "År",
+            "year",
+            help="Budgetår. Tomt om dokumentet inte anger år – flytta aldrig ett belopp till ett år.",
+            width=8,
+        ),
+        Column("unit", "Enhet", "text", help="Enheten beloppet gäller: SAM, RUN, SOA …", width=14),
+        Column("funding_source", "Finansiering", "text", help="utb. strat., ram, samverkansavtal, anslag …", width=16),
+        Column(
+            "kind",
+            "Typ",
+            "line_kind",
+            help="budget eller ingående balans (IB). IB räknas aldrig in i årets budget.",
+            width=16,
+        ),
+        Column(
+            "amount_sek",
+            "Belopp (kr)",
+            "amount",
+            help="Heltal i kronor. Även 1 100 tkr, 225 tkr + 265 tkr, 25*1500 tolkas.",
+            width=14,
+        ),
+        Column(
+            "source_text", "Originaltext", "text", help="Cellens text i dokumentet, t.ex. 225 tkr + 265 tkr.", width=30
+        ),
+        NOTE,
+    ),
+    "En rad per belopp. Tomt belopp tillåts när Originaltext beskriver resursen utan belopp.",
+)
+
+TARGETS = Sheet(
+    "targets",
+    "Målsättningar",
+    (
+        Column("target_id", "Målsättning-ID", "id", True, "Kort unikt id, t.ex. T5.", 12),
+        Column(
+            "activity_id", "Aktivitet-ID", "ref", help="Aktiviteten målsättningen hör till (tom = målnivå).", width=10
+        ),
+        Column("goal_id", "Mål-ID", "ref", help="Målet den hör till.", width=8),
+        Column("name", "Namn", "text", True, "Kort namn, t.ex. Mentorpar per år.", 32),
+        Column("measure", "Mått", "text", help="Vad som mäts och i vilken enhet.", width=32),
+        Column("region", "Region", "text", help="För en regional del (varav …): Jämtland, Västernorrland.", width=14),
+        Column(
+            "part_of",
+            "Del av målsättning",
+            "ref",
+            help="Målsättning-ID för helheten när detta är en varav-del.",
+            width=12,
+        ),
+        Column("baseline_year", "Basår", "year", width=8),
+        Column("baseline_value", "Basvärde", "number", width=10),
+        Column("target_year", "Målår", "year", width=8),
+        Column("target_value", "Målvärde", "number", width=10),
+        Column(
+            "target_change_pct", "Förändring (%)", "number", help="Relativ förändring mot basåret, t.ex. 25.", width=12
+        ),
+        Column("source_text", "Originaltext", "text", width=40),
+        NOTE,
+    ),
+    "Målsättningar och indikatorer med basvärde och målvärde.",
+)
+
+TARGET_VALUES = Sheet(
+    "target_values",
+    "Utfall",
+    (
+        Column("target_id", "Målsättning-ID", "ref", True, width=12),
+        Column("year", "År", "year", True, width=8),
+        Column("region", "Region", "text", width=14),
+        Column("value", "Värde", "number", True, width=10),
+        Column("source_text", "Källa", "text", help="Var siffran kommer ifrån.", width=30),
+        NOTE,
+    ),
+    "Uppmätta utfall per år. Lämna tomt tills ett utfall finns – hitta aldrig på siffror.",
+)
+
+STATUS = Sheet(
+    "status",
+    "Status",
+    (
+        Column("activity_id", "Aktivitet-ID", "ref", True, width=10),
+        Column("as_of", "Datum", "date", help="Dagen statusen avser. Senaste raden gäller.", width=12),
+        Column(
+            "status",
+            "Status",
+            "status",
+            True,
+            "Ej påbörjad, Pågår, Genomförd, Uppskjuten, Inställd eller Okänd.",
+            14,
+        ),
+        Column("status_note", "Kommentar", "text", width=40),
+        Column("source_text", "Originaltext", "text", help="Dokumentets ord, t.ex. Genomfört 2011.", width=30),
+        NOTE,
+    ),
+    "Aktiviteternas status. Aktiviteter utan rad har status Okänd.",
+)
+
+SHEETS: tuple[Sheet, ...] = (PLAN, GOALS, ACTIVITIES, BUDGET, TARGETS, TARGET_VALUES, STATUS)
+SHEET_BY_KEY = {s.key: s for s in SHEETS}
+INSTRUCTIONS_SHEET = "Instruktioner"
+
+STATUS_CODES = ("not_started", "ongoing", "done", "postponed", "cancelled", "unknown")
+STATUS_LABELS = {
+    "sv": {
+        "not_started": "Ej påbörjad",
+        "ongoing": "Pågår",
+        "done": "Genomförd",
+        "postponed": "Uppskjuten",
+        "cancelled": "Inställd",
+        "unknown": "Okänd",
+    },
+    "en": {
+        "not_started": "Not started",
+        "ongoing": "Ongoing",
+        "done": "Done",
+        "postponed": "Postponed",
+        "cancelled": "Cancelled",
+        "unknown": "Unknown",
+    },
+}
+LINE_KINDS = ("budget", "opening_balance")
+LINE_KIND_LABELS = {"budget": "budget", "opening_balance": "ingående balans"}
+
+INSTRUCTIONS = """\
+Mall för handlingsplaner – instruktioner
+
+Så fyller du i
+1. Varje flik är en tabell. Rubrikerna står på rad 1 och får inte ändras, flyttas eller tas bort.
+2. En rad per post. Lämna inga sammanslagna celler, formler eller tomma rubriker.
+3. Fyll bara i det som planen faktiskt säger. Hitta aldrig på siffror: lämna tomt tills ett värde finns.
+4. Där du tolkar dokumentet (ett datum, ett belopp, en status): skriv dokumentets egna ord i
+   Originaltext / Period (originaltext) och ditt antagande i Anteckning.
+
+Belopp
+- Anges i hela kronor (1 100 tkr skrivs 1100000). Texter som "1 100 tkr", "225 tkr + 265 tkr",
+  "25*1500" och "200 000 kr" tolkas också.
+- Ingående balans (IB) är en egen rad med Typ "ingående balans" och räknas aldrig in i årets budget:
+  årets budget innehåller redan överförda medel.
+- Ett belopp utan år får tomt År. Flytta det aldrig till ett år som dokumentet inte anger.
+- Rader utan Aktivitet-ID gäller hela planen (t.ex. samordning).
+
+Datum
+- Start och Slut som datum (ÅÅÅÅ-MM-DD). Lämnas de tomma tolkas Period (originaltext):
+  feb-16/feb-17, ht-16 (aug–jan), vt-17 (jan–jun), Q1 2016, 2017/2019, Januari 2017,
+  "Kontinuerligt arbete" (inget slut), "Tidigast 2013" (start tidigast 2013).
+
+Status
+- Ej påbörjad, Pågår, Genomförd, Uppskjuten, Inställd, Okänd. Senaste raden per aktivitet gäller.
+
+Kontroll
+- Filen kontrolleras i sin helhet innan något sparas. Alla fel visas på en gång med cell och värde.
+  En fil med fel ändrar ingenting.
+"""

@@ -1,0 +1,397 @@
+"""Read a plan workbook and validate it: every problem at once, or typed tables ready to load."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import fastexcel
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import guard, parse
+from .problems import Problem, WorkbookInvalid, column_letter
+from .template import SHEETS, Sheet
+
+MAX_PROBLEMS = 500  # enough to fix a file by; a broken million-row sheet must not flood the user
+MAX_TEXT = 20_000
+
+_ARROW_TYPES = {
+    "text": pa.string(),
+    "id": pa.string(),
+    "ref": pa.string(),
+    "id_list": pa.list_(pa.string()),
+    "date": pa.date32(),
+    "year": pa.int32(),
+    "amount": pa.int64(),
+    "number": pa.float64(),
+    "status": pa.string(),
+    "line_kind": pa.string(),
+}
+
+
+@dataclass
+class PlanData:
+    """A validated plan: the plan row plus one Arrow table per sheet, in template field names."""
+
+    plan: dict
+    tables: dict[str, pa.Table]
+    file_name: str = ""
+    sha256: str = ""
+
+    @property
+    def plan_id(self) -> str:
+        return self.plan["plan_id"]
+
+
+@dataclass
+class _Ctx:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    dropped: int = 0
+
+    def add(self, sheet: str, cell: str, value, code: str, **params) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.dropped += 1
+            return
+        text = "" if value is None else str(value)
+        self.problems.append(Problem(self.file, sheet, cell, text[:200], code, params))
+
+
+def read_plan(data: bytes, file_name: str) -> PlanData:
+    """Guard, read and validate one workbook; raise WorkbookInvalid with every problem found."""
+    ctx = _Ctx(file_name)
+    names = [s.name for s in SHEETS]
+    checked = guard.check(data, file_name, names)
+    if checked.problems:
+        raise WorkbookInvalid(checked.problems)
+    try:
+        reader = fastexcel.read_excel(data)
+        present = set(reader.sheet_names)
+    except Exception as exc:  # calamine reports broken parts with many error types
+        raise WorkbookInvalid([Problem(file_name, "", "", "", "file_corrupt", {"detail": type(exc).__name__})]) from exc
+
+    raw: dict[str, _Raw] = {}
+    for sheet in SHEETS:
+        if sheet.name not in present:
+            ctx.add(sheet.name, "", "", "sheet_missing", name=sheet.name)
+            continue
+        scan = checked.sheets.get(sheet.name)
+        got = _read_sheet(reader, sheet, scan, ctx)
+        if got is not None:
+            raw[sheet.key] = got
+    if len(raw) == len(SHEETS):
+        tables = {key: _convert(raw[key], ctx) for key in raw}
+        plan = _check_plan(tables, raw, ctx)
+        _check_references(tables, raw, ctx)
+        _derive_dates(tables, raw, ctx)
+    if ctx.problems:
+        if ctx.dropped:
+            ctx.problems.append(Problem(file_name, "", "", "", "more_problems", {"count": ctx.dropped}))
+        raise WorkbookInvalid(ctx.problems)
+    out = {k: _finish(v, raw[k]) for k, v in tables.items() if k != "plan"}
+    return PlanData(plan, out, file_name, hashlib.sha256(data).hexdigest())
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Raw:
+    sheet: Sheet
+    columns: dict[str, pa.Array]  # template key → string array, empty rows removed
+    letters: dict[str, str]  # template key → column letter in the file
+    rows: pa.Array  # Excel row number of each kept row
+
+
+def _read_sheet(reader, sheet: Sheet, scan: guard.SheetScan | None, ctx: _Ctx) -> _Raw | None:
+    try:
+        loaded = reader.load_sheet(sheet.name, header_row=0, dtypes="string")
+        batch = loaded.to_arrow()
+        infos = loaded.available_columns()
+    except Exception:
+        # An entirely empty sheet has no header row for fastexcel to find.
+        for col in sheet.columns:
+            ctx.add(
+                sheet.name,
+                f"{sheet.name}!{column_letter(sheet.columns.index(col))}1",
+                "",
+                "column_missing",
+                column=col.header,
+            )
+        return None
+    if (scan is not None and scan.header_row not in (None, 1)) or (infos and infos[0].absolute_index != 0):
+        ctx.add(sheet.name, f"{sheet.name}!A1", "", "header_not_row1")
+        return None
+    by_header = {_norm(i.name): i for i in infos}
+    columns, letters, missing = {}, {}, False
+    for col in sheet.columns:
+        info = by_header.get(_norm(col.header))
+        if info is None:
+            ctx.add(sheet.name, f"{sheet.name}!1", "", "column_missing", column=col.header)
+            missing = True
+            continue
+        columns[col.key] = batch.column(info.index)
+        letters[col.key] = column_letter(info.absolute_index)
+    if missing:
+        return None
+    n = batch.num_rows
+    rows = pa.array(range(2, n + 2), pa.int32())
+    # Rows where every template column is empty are spacing, not data.
+    nonempty = None
+    for arr in columns.values():
+        filled = pc.and_(pc.is_valid(arr), pc.not_equal(pc.utf8_trim_whitespace(arr), ""))
+        filled = pc.fill_null(filled, False)
+        nonempty = filled if nonempty is None else pc.or_(nonempty, filled)
+    if nonempty is not None and not pc.all(nonempty).as_py():
+        columns = {k: pc.filter(v, nonempty) for k, v in columns.items()}
+        rows = pc.filter(rows, nonempty)
+    if scan is not None:
+        for ref in scan.formulas_without_value:
+            ctx.add(sheet.name, f"{sheet.name}!{ref}", "", "formula_no_value")
+        for ref, (_first, last) in scan.merges.items():
+            if last >= 2:
+                ctx.add(sheet.name, f"{sheet.name}!{ref.split(':')[0]}", "", "merged_cells", ref=ref)
+    return _Raw(sheet, columns, letters, rows)
+
+
+def _norm(header: str) -> str:
+    return re.sub(r"\s+", " ", str(header)).strip().lower()
+
+
+# ---------------------------------------------------------------------------- converting
+
+
+def _convert(raw: _Raw, ctx: _Ctx) -> dict[str, pa.Array]:
+    out = {}
+    for col in raw.sheet.columns:
+        arr = raw.columns[col.key]
+        text = pc.utf8_trim_whitespace(arr)
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+        out[col.key] = _CONVERTERS[col.kind](text, raw, col, ctx)
+        if col.required:
+            for i in _indices(pc.is_null(out[col.key])):
+                if text[i].is_valid:
+                    continue  # the value was there but did not parse: reported already
+                ctx.add(raw.sheet.name, _cell(raw, col.key, i), "", "required", column=col.header)
+    return out
+
+
+def _cell(raw: _Raw, key: str, i: int) -> str:
+    return f"{raw.sheet.name}!{raw.letters[key]}{raw.rows[i].as_py()}"
+
+
+def _indices(mask: pa.Array) -> list[int]:
+    return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
+
+
+def _text(text: pa.Array, raw: _Raw, col, ctx: _Ctx) -> pa.Array:
+    too_long = pc.greater(pc.utf8_length(text), MAX_TEXT)
+    for i in _indices(too_long):
+        v = text[i].as_py()
+        ctx.add(raw.sheet.name, _cell(raw, col.key, i), v[:50], "cell_too_long", length=len(v), limit=MAX_TEXT)
+    return text
+
+
+def _parsed(fast: str | None, cast: Callable[[pa.Array], pa.Array] | None, slow: Callable, out_type: pa.DataType):
+    """A converter: cells matching the `fast` regex are cast in bulk, the rest parsed one distinct value at a time."""
+
+    def convert(text: pa.Array, raw: _Raw, col, ctx: _Ctx) -> pa.Array:
+        if fast is not None:
+            is_fast = pc.fill_null(pc.match_substring_regex(text, fast), False)
+            fast_values = cast(pc.if_else(is_fast, text, pa.scalar(None, pa.string())))
+            rest = pc.if_else(is_fast, pa.scalar(None, pa.string()), text)
+        else:
+            fast_values, rest = pa.nulls(len(text), out_type), text
+        if rest.null_count == len(rest):
+            return fast_values.cast(out_type)
+        parsed, errors = {}, {}
+        for value in pc.unique(rest.drop_null()).to_pylist():
+            try:
+                parsed[value] = slow(value)
+            except parse.ParseError as exc:
+                errors[value] = exc.args[0]
+        if errors:
+            for i in _indices(pc.is_in(rest, value_set=pa.array(list(errors), pa.string()))):
+                v = rest[i].as_py()
+                ctx.add(raw.sheet.name, _cell(raw, col.key, i), v, errors[v])
+        keys = list(parsed)
+        slow_values = pc.take(
+            pa.array([parsed[k] for k in keys], out_type), pc.index_in(rest, pa.array(keys, pa.string()))
+        )
+        return pc.coalesce(fast_values.cast(out_type), slow_values)
+
+    return convert
+
+
+def _cast_int(text: pa.Array) -> pa.Array:
+    return pc.cast(pc.replace_substring_regex(text, r"\.0+$", ""), pa.int64())
+
+
+def _cast_date(text: pa.Array) -> pa.Array:
+    return pc.cast(pc.strptime(pc.utf8_slice_codeunits(text, 0, 10), "%Y-%m-%d", "s"), pa.date32())
+
+
+def _amount_total(text: str) -> int:
+    return parse.parse_amount(text).total
+
+
+def _year_checked(text: str) -> int:
+    return parse.parse_year(text)
+
+
+def _id_list(text: pa.Array, raw: _Raw, col, ctx: _Ctx) -> pa.Array:
+    return pa.array([parse.parse_id_list(v) if v is not None else [] for v in text.to_pylist()], pa.list_(pa.string()))
+
+
+_CONVERTERS: dict[str, Callable] = {
+    "text": _text,
+    "id": _text,
+    "ref": _text,
+    "id_list": _id_list,
+    "date": _parsed(r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$", _cast_date, parse.parse_date, pa.date32()),
+    "year": _parsed(None, None, _year_checked, pa.int32()),
+    "amount": _parsed(r"^\d{1,15}(\.0+)?$", _cast_int, _amount_total, pa.int64()),
+    "number": _parsed(
+        r"^-?\d{1,15}(\.\d{1,15})?$", lambda t: pc.cast(t, pa.float64()), parse.parse_number, pa.float64()
+    ),
+    "status": _parsed(None, None, parse.parse_status, pa.string()),
+    "line_kind": _parsed(None, None, parse.parse_line_kind, pa.string()),
+}
+
+
+# ---------------------------------------------------------------------------- cross-checks
+
+
+def _check_plan(tables: dict, raw: dict, ctx: _Ctx) -> dict:
+    plan_rows = len(raw["plan"].rows)
+    if plan_rows != 1:
+        ctx.add("Plan", "Plan!A2", "", "plan_rows", count=plan_rows)
+        return {}
+    plan = {k: v[0].as_py() for k, v in tables["plan"].items()}
+    _check_order(tables["plan"], raw["plan"], "period_start", "period_end", ctx)
+    return plan
+
+
+def _check_order(cols: dict, raw: _Raw, start_key: str, end_key: str, ctx: _Ctx) -> None:
+    start, end = cols[start_key], cols[end_key]
+    for i in _indices(pc.less(end, start)):
+        ctx.add(
+            raw.sheet.name,
+            _cell(raw, end_key, i),
+            end[i].as_py(),
+            "end_before_start",
+            start=start[i].as_py(),
+            end=end[i].as_py(),
+        )
+
+
+def _check_references(tables: dict, raw: dict, ctx: _Ctx) -> None:
+    ids = {}
+    for key, id_key in (("goals", "goal_id"), ("activities", "activity_id"), ("targets", "target_id")):
+        col = tables[key][id_key]
+        ids[key] = col
+        _check_unique(col, raw[key], id_key, ctx)
+
+    def refs(sheet_key: str, col_key: str, target: str, code: str) -> None:
+        col = tables[sheet_key][col_key]
+        unknown = pc.and_(pc.is_valid(col), pc.invert(pc.is_in(col, value_set=ids[target].drop_null())))
+        for i in _indices(unknown):
+            ctx.add(raw[sheet_key].sheet.name, _cell(raw[sheet_key], col_key, i), col[i].as_py(), code)
+
+    refs("goals", "parent_goal_id", "goals", "unknown_goal")
+    refs("budget", "activity_id", "activities", "unknown_activity")
+    refs("targets", "activity_id", "activities", "unknown_activity")
+    refs("targets", "goal_id", "goals", "unknown_goal")
+    refs("targets", "part_of", "targets", "unknown_target")
+    refs("target_values", "target_id", "targets", "unknown_target")
+    refs("status", "activity_id", "activities", "unknown_activity")
+
+    goals = tables["goals"]
+    for i in _indices(pc.equal(goals["parent_goal_id"], goals["goal_id"])):
+        ctx.add("Mål", _cell(raw["goals"], "parent_goal_id", i), goals["goal_id"][i].as_py(), "self_reference")
+    known_goals = set(ids["goals"].drop_null().to_pylist())
+    for i, goal_list in enumerate(tables["activities"]["goal_ids"].to_pylist()):
+        for g in goal_list:
+            if g not in known_goals:
+                ctx.add("Aktiviteter", _cell(raw["activities"], "goal_ids", i), g, "unknown_goal")
+
+    budget = tables["budget"]
+    no_amount = pc.and_(pc.is_null(budget["amount_sek"]), pc.is_null(budget["source_text"]))
+    raw_amount = pc.utf8_trim_whitespace(raw["budget"].columns["amount_sek"])
+    for i in _indices(pc.and_(no_amount, pc.invert(pc.fill_null(pc.not_equal(raw_amount, ""), False)))):
+        ctx.add("Budget", _cell(raw["budget"], "amount_sek", i), "", "amount_missing")
+
+
+def _check_unique(col: pa.Array, raw: _Raw, key: str, ctx: _Ctx) -> None:
+    counts = pc.value_counts(col.drop_null())
+    dup = [
+        v for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True) if c > 1
+    ]
+    if not dup:
+        return
+    header = raw.sheet.column(key).header
+    first_row: dict[str, int] = {}
+    for i in _indices(pc.is_in(col, value_set=pa.array(dup, pa.string()))):
+        v, row = col[i].as_py(), raw.rows[i].as_py()
+        if v in first_row:
+            ctx.add(raw.sheet.name, _cell(raw, key, i), v, "duplicate_id", column=header, other=first_row[v])
+        else:
+            first_row[v] = row
+
+
+def _derive_dates(tables: dict, raw: dict, ctx: _Ctx) -> None:
+    """Activities with no dates but a period text get the dates the text states."""
+    acts = tables["activities"]
+    texts = acts["period_text"].to_pylist()
+    starts, ends = acts["start_date"].to_pylist(), acts["end_date"].to_pylist()
+    changed = False
+    for i, text in enumerate(texts):
+        if text and starts[i] is None and ends[i] is None:
+            try:
+                period = parse.parse_period(text)
+            except parse.ParseError:
+                continue  # prose such as "årligen": the text stands, the dates stay empty
+            starts[i], ends[i], changed = period.start, period.end, True
+    if changed:
+        acts["start_date"] = pa.array(starts, pa.date32())
+        acts["end_date"] = pa.array(ends, pa.date32())
+    _check_order(acts, raw["activities"], "start_date", "end_date", ctx)
+
+
+def _finish(cols: dict[str, pa.Array], raw: _Raw) -> pa.Table:
+    """Typed table in template order, plus the Excel row (for ordering and traceability)."""
+    arrays = {c.key: cols[c.key] for c in raw.sheet.columns}
+    arrays["row_no"] = raw.rows
+    if raw.sheet.key == "budget":
+        arrays["kind"] = pc.fill_null(cols["kind"], "budget")
+        arrays["amount_parts"] = _amount_parts(raw.columns["amount_sek"], cols["source_text"], cols["amount_sek"])
+    return pa.table(arrays)
+
+
+def _amount_parts(raw_amount: pa.Array, source: pa.Array, total: pa.Array) -> pa.Array:
+    """Keep the terms of a sum ("225 tkr + 265 tkr") when the amount or its original text is one."""
+    has_plus = pc.fill_null(
+        pc.or_(pc.match_substring(raw_amount, "+"), pc.match_substring(source, "+")),
+        False,
+    )
+    if not pc.any(has_plus).as_py():
+        return pa.nulls(len(total), pa.list_(pa.int64()))
+    parts = []
+    for plus, amount_text, src, tot in zip(
+        has_plus.to_pylist(), raw_amount.to_pylist(), source.to_pylist(), total.to_pylist(), strict=True
+    ):
+        found = None
+        if plus:
+            for candidate in (amount_text, src):
+                try:
+                    a = parse.parse_amount(candidate) if candidate else None
+                except parse.ParseError:
+                    a = None
+                if a and a.parts and a.total == tot:
+                    found = list(a.parts)
+                    break
+        parts.append(found)
+    return pa.array(parts, pa.list_(pa.int64()))

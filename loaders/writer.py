@@ -1,0 +1,88 @@
+"""Write a plan (or an empty template) as a workbook in the template layout."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import xlsxwriter
+
+from .template import INSTRUCTIONS, INSTRUCTIONS_SHEET, LINE_KIND_LABELS, SHEETS, STATUS_LABELS, Sheet
+
+
+def write_workbook(path: str | Path, plan: dict | None = None, rows: dict[str, list[dict]] | None = None) -> None:
+    """Write the instructions sheet and one sheet per template sheet; rows are keyed by field name."""
+    rows = rows or {}
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    fmt = {
+        "header": wb.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+        "amount": wb.add_format({"num_format": "#,##0"}),
+        "text": wb.add_format({"text_wrap": False}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+    }
+    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
+    ws.set_column(0, 0, 110)
+    for i, line in enumerate(INSTRUCTIONS.splitlines()):
+        ws.write_string(i, 0, line, fmt["title"] if i == 0 else fmt["wrap"])
+    offset = len(INSTRUCTIONS.splitlines()) + 1
+    ws.write_string(offset, 0, "Blad och kolumner", fmt["title"])
+    line = offset + 1
+    for sheet in SHEETS:
+        ws.write_string(line, 0, f"{sheet.name}: {sheet.help}", fmt["header"])
+        line += 1
+        for col in sheet.columns:
+            required = " (obligatorisk)" if col.required else ""
+            ws.write_string(line, 0, f"   {col.header}{required}: {col.help}".rstrip(": "), fmt["wrap"])
+            line += 1
+
+    for sheet in SHEETS:
+        sheet_rows = [plan] if sheet.key == "plan" and plan else rows.get(sheet.key, [])
+        _write_sheet(wb, sheet, sheet_rows, fmt)
+    wb.close()
+
+
+def _write_sheet(wb, sheet: Sheet, rows: list[dict], fmt: dict) -> None:
+    ws = wb.add_worksheet(sheet.name)
+    for j, col in enumerate(sheet.columns):
+        ws.set_column(j, j, col.width)
+        ws.write_string(0, j, col.header, fmt["header"])
+        if col.help:
+            ws.write_comment(0, j, col.help, {"x_scale": 2, "y_scale": 1.5})
+    ws.freeze_panes(1, 0)
+    ws.set_row(0, 30)
+    for i, row in enumerate(rows, start=1):
+        for j, col in enumerate(sheet.columns):
+            _write_cell(ws, i, j, col.kind, row.get(col.key), fmt)
+    last = max(len(rows), 1) + 500  # room for the owner to add rows with the same help
+    for j, col in enumerate(sheet.columns):
+        if col.kind == "status":
+            choices = list(STATUS_LABELS["sv"].values())
+        elif col.kind == "line_kind":
+            choices = list(LINE_KIND_LABELS.values())
+        else:
+            continue
+        ws.data_validation(1, j, last, j, {"validate": "list", "source": choices, "error_type": "warning"})
+
+
+def _write_cell(ws, r: int, c: int, kind: str, value, fmt: dict) -> None:
+    if value is None or value == "" or value == []:
+        return
+    if kind == "id_list":
+        ws.write_string(r, c, ", ".join(value))
+    elif kind == "date":
+        ws.write_datetime(r, c, value if isinstance(value, date) else date.fromisoformat(str(value)), fmt["date"])
+    elif kind == "amount":
+        ws.write_number(r, c, int(value), fmt["amount"])
+    elif kind in ("year",):
+        ws.write_number(r, c, int(value))
+    elif kind == "number":
+        ws.write_number(r, c, float(value))
+    elif kind == "status":
+        ws.write_string(r, c, STATUS_LABELS["sv"].get(value, str(value)))
+    elif kind == "line_kind":
+        ws.write_string(r, c, LINE_KIND_LABELS.get(value, str(value)))
+    else:
+        # write_string, never write(): text such as "=SUM(...)" must stay text, not become a formula.
+        ws.write_string(r, c, str(value))

@@ -1,0 +1,88 @@
+"""Shared test helpers: tiny plan workbooks built in code, written into tmp_path."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from loaders.problems import WorkbookInvalid
+from loaders.workbook import read_plan
+from loaders.writer import write_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+BASE_PLAN = {
+    "plan_id": "testplan",
+    "title": "Testplan 2016–2017",
+    "period_start": date(2016, 1, 1),
+    "period_end": date(2017, 12, 31),
+    "period_text": "2016–2017",
+    "owner": "SAM",
+}
+BASE_ROWS = {
+    "goals": [
+        {"goal_id": "A", "title": "Mål A"},
+        {"goal_id": "A.1", "parent_goal_id": "A", "title": "Delmål A.1"},
+    ],
+    "activities": [
+        {
+            "activity_id": "1",
+            "title": "Aktivitet ett",
+            "unit": "SAM",
+            "goal_ids": ["A"],
+            "period_text": "feb-16/feb-17",
+        },
+        {"activity_id": "2", "title": "Aktivitet två", "unit": "RUN", "goal_ids": ["A", "A.1"]},
+    ],
+    "budget": [
+        {
+            "activity_id": "1",
+            "year": 2016,
+            "unit": "SAM",
+            "kind": "budget",
+            "amount_sek": 100000,
+            "source_text": "100 tkr",
+        },
+        {"activity_id": "1", "year": 2016, "kind": "opening_balance", "amount_sek": 5000},
+        {"activity_id": None, "kind": "budget", "amount_sek": 450000, "source_text": "450 tkr"},
+    ],
+    "targets": [
+        {"target_id": "T1", "activity_id": "1", "name": "Kontrakt", "target_year": 2017, "target_value": 80},
+        {"target_id": "T1J", "activity_id": "1", "name": "varav Jämtland", "region": "Jämtland", "part_of": "T1"},
+    ],
+    "target_values": [],
+    "status": [{"activity_id": "1", "status": "ongoing", "source_text": "Pågår"}],
+}
+
+
+def base_rows() -> dict:
+    return copy.deepcopy(BASE_ROWS)
+
+
+def write_plan(tmp_path: Path, rows: dict | None = None, plan: dict | None = None, name: str = "plan.xlsx") -> Path:
+    path = tmp_path / name
+    write_workbook(path, {**BASE_PLAN, **(plan or {})}, rows if rows is not None else base_rows())
+    return path
+
+
+def edit(path: Path, sheet: str, cell: str, value) -> Path:
+    """Put a raw value (text, number, formula) into one cell with openpyxl."""
+    wb = openpyxl.load_workbook(path)
+    wb[sheet][cell] = value
+    wb.save(path)
+    return path
+
+
+def problems_of(path: Path) -> list:
+    with pytest.raises(WorkbookInvalid) as info:
+        read_plan(path.read_bytes(), path.name)
+    return info.value.problems
+
+
+def codes(problems) -> list[str]:
+    return [p.code for p in problems]
