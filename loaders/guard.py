@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -133,7 +134,7 @@ def check(data: bytes, file: str, sheet_names: list[str] | None = None, limits: 
                 return fail("xml_entities")
             if scan_sheet and isinstance(scan, SheetScan):
                 result.sheets[scan_sheet] = scan
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, SafeET.ParseError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError, SafeET.ParseError) as exc:
         return fail("file_corrupt", detail=type(exc).__name__)
     except _Layout as exc:
         return fail("xml_layout", detail=str(exc))

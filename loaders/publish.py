@@ -35,10 +35,8 @@ def publish(db: Database, plans: list[PlanData], loaded_by: str, action: str) ->
     with db.transaction() as cur:
         for data in plans:
             pid = data.plan_id
-            version = cur.execute(
-                "select coalesce(max(version), 0) + 1 from load_log where plan_id = ?", [pid]
-            ).fetchone()[0]
-            load_id = cur.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchone()[0]
+            version = _scalar(cur, "select coalesce(max(version), 0) + 1 from load_log where plan_id = ?", [pid])
+            load_id = _scalar(cur, "select coalesce(max(load_id), 0) + 1 from load_log")
             cur.execute(
                 "insert into load_log (load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by, action)"
                 " values (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -62,6 +60,11 @@ def publish(db: Database, plans: list[PlanData], loaded_by: str, action: str) ->
             published.append((pid, version))
         _pause_for_crash_test()
     return published
+
+
+def _scalar(cur, sql: str, params: list | None = None):
+    # fetchall, not fetchone: DuckDB 2.0 streams results, and an undrained one blocks the cursor.
+    return cur.execute(sql, params or []).fetchall()[0][0]
 
 
 def _pause_for_crash_test() -> None:
@@ -90,20 +93,21 @@ def read_version(db: Database, plan_id: str, version: int | None = None) -> Plan
         raise KeyError(plan_id)
     cur = db.cursor()
     try:
-        plan_row = cur.execute(
+        plan_rows = cur.execute(
             f"select {', '.join(PLAN_FIELDS)} from plan_rev where plan_id = ? and version = ?",
             [plan_id, version],
-        ).fetchone()
-        if plan_row is None:
+        ).fetchall()
+        if not plan_rows:
             raise KeyError(plan_id)
-        plan = dict(zip(PLAN_FIELDS, plan_row, strict=True))
+        plan = dict(zip(PLAN_FIELDS, plan_rows[0], strict=True))
         tables: dict[str, pa.Table] = {}
         for sheet_key, table in TABLES.items():
             cols = ", ".join(_columns(sheet_key))
-            tables[sheet_key] = cur.execute(
+            # DuckDB 2.0: Arrow output comes from a relation, not from an execute() result.
+            tables[sheet_key] = cur.sql(
                 f"select {cols} from {table} where plan_id = ? and version = ? order by row_no",
-                [plan_id, version],
-            ).fetch_arrow_table()
+                params=[plan_id, version],
+            ).to_arrow_table()
     finally:
         cur.close()
     return PlanData(plan, tables)

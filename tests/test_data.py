@@ -1,0 +1,215 @@
+"""The bundled plans: they load, state the documents' key figures, and survive a round trip."""
+
+from datetime import date
+
+import pyarrow as pa
+import pytest
+
+from loaders.database import Database
+from loaders.parse import ParseError, parse_amount, parse_period
+from loaders.service import build, export_plan, workbook_files
+from loaders.workbook import read_plan
+from tests.conftest import DATA
+
+PLANS = {
+    "kommunikation-kvalitet",
+    "arbetslivsanknytning-2011-2013",
+    "mobilitet-2016-2018",
+    "internationalisering-2020-2023",
+    "skolsamverkan-2016-2017",
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("db") / "plans.duckdb"
+    build(DATA, path)
+    with Database(path, read_only=True) as database:
+        yield database
+
+
+def one(db, sql, params=None):
+    return db.rows(sql, params)[0][0]
+
+
+def budget_sum(db, plan, kind="budget", year="any"):
+    sql = "select coalesce(sum(amount_sek), 0) from budget_lines where plan_id = ? and kind = ?"
+    params = [plan, kind]
+    if year is None:
+        sql += " and year is null"
+    elif year != "any":
+        sql += " and year = ?"
+        params.append(year)
+    return one(db, sql, params)
+
+
+def test_one_workbook_per_plan(db):
+    assert {p.stem for p in workbook_files(DATA)} == PLANS
+    assert set(db.query("select plan_id from plans")["plan_id"]) == PLANS
+
+
+def test_arbetslivsanknytning_totals(db):
+    plan = "arbetslivsanknytning-2011-2013"
+    # Section 4's table: Budget 2011, IB 2012, Budget 2012, Budget 2013.
+    assert budget_sum(db, plan, year=2011) == 3_145_000
+    assert budget_sum(db, plan, year=2012) == 7_261_000
+    assert budget_sum(db, plan, year=2013) == 750_000
+    assert budget_sum(db, plan, kind="opening_balance") == 1_506_000
+    assert budget_sum(db, plan, kind="opening_balance", year=2012) == 1_506_000
+    # "225 tkr + 265 tkr" is 490 tkr for 2012, its parts kept.
+    row = db.rows(
+        "select amount_sek, amount_parts, source_text from budget_lines"
+        " where plan_id = ? and activity_id = '3.1.1' and year = 2012 and kind = 'budget'",
+        [plan],
+    )
+    assert row == [(490_000, [225_000, 265_000], "225 tkr + 265 tkr")]
+    assert one(db, "select count(*) from activities where plan_id = ?", [plan]) == 24
+
+
+def test_arbetslivsanknytning_statuses(db):
+    status = dict(
+        db.rows("select activity_id, status from activities where plan_id = 'arbetslivsanknytning-2011-2013'")
+    )
+    assert status["3.1.3"] == "done"  # "Genomfört 2011"
+    assert status["3.2.1"] == "postponed"  # "kom inte igång under 2011 utan påbörjas 2012"
+    assert status["3.4.2"] == "cancelled"  # "fick ställas in"
+    assert status["3.4.4"] == "postponed"  # "har skjutits upp till 2012"
+    assert status["3.4.5"] == "not_started"  # "Tidigast 2013"
+    assert status["3.2.3"] == "unknown"  # no words about it in the document
+
+
+def test_mobilitet(db):
+    plan = "mobilitet-2016-2018"
+    assert one(db, "select count(*) from activities where plan_id = ?", [plan]) == 27
+    # All amounts are given without a year: none may be moved to one.
+    assert budget_sum(db, plan, year=None) == 1_560_500
+    assert one(db, "select count(*) from budget_lines where plan_id = ? and year is not null", [plan]) == 0
+    isb = db.rows("select amount_sek, source_text from budget_lines where plan_id = ? and activity_id is null", [plan])
+    assert isb == [(200_000, "IBS International Student Barometer 200 000kr")]
+    a3 = db.rows("select amount_sek from budget_lines where plan_id = ? and activity_id = 'A3'", [plan])
+    assert a3 == [(37_500,)]  # "25*1500"
+    a1 = db.rows(
+        "select start_date, end_date, source_text from activities where plan_id = ? and activity_id = 'A1'", [plan]
+    )
+    assert a1 == [(date(2016, 2, 1), date(2017, 2, 28), "feb-16/feb-17")]
+
+
+def test_mobilitet_targets_have_no_invented_baselines(db):
+    rows = db.query(
+        "select target_id, baseline_year, baseline_value, target_change_pct from targets"
+        " where plan_id = 'mobilitet-2016-2018' and target_change_pct is not null order by target_id"
+    )
+    assert rows["target_change_pct"].tolist() == [25.0, 20.0]
+    assert rows["baseline_year"].tolist() == [2015, 2015]
+    assert rows["baseline_value"].isna().all()
+
+
+def test_skolsamverkan_totals(db):
+    plan = "skolsamverkan-2016-2017"
+    assert budget_sum(db, plan, year=2016) == 2_400_000
+    assert budget_sum(db, plan, year=None) == 5_250_000
+    assert budget_sum(db, plan) == 7_650_000
+    coordination = db.rows(
+        "select amount_sek, funding_source, year from budget_lines where plan_id = ? and activity_id is null", [plan]
+    )
+    assert coordination == [(450_000, "utb. strat.", None)]
+    by_source = dict(
+        db.rows(
+            "select funding_source, sum(amount_sek) from budget_lines where plan_id = ? and amount_sek is not null"
+            " group by all",
+            [plan],
+        )
+    )
+    assert by_source == {"utb. strat.": 4_850_000, "ram": 2_400_000, "samverkansavtal": 300_000, None: 100_000}
+
+
+def _target(db, plan, where):
+    return db.query(f"select * from targets where plan_id = ? and {where}", [plan])
+
+
+def test_skolsamverkan_targets(db):
+    plan = "skolsamverkan-2016-2017"
+    mentor = _target(db, plan, "activity_id = '5' and target_value = 130")
+    assert mentor[["baseline_value", "target_year"]].values.tolist() == [[110.0, 2017]]
+    contracts = _target(db, plan, "activity_id = '6' and target_value = 80")
+    assert len(contracts) == 1 and contracts["region"].isna().all()
+    jamtland = _target(db, plan, "activity_id = '6' and region = 'Jämtland'")
+    assert jamtland["target_value"].tolist() == [15.0]
+    assert jamtland["part_of"].tolist() == contracts["target_id"].tolist()
+    coordinators = _target(db, plan, "activity_id = '1' and target_value = 75")
+    assert coordinators[["baseline_value", "target_year"]].values.tolist() == [[60.0, 2016]]
+    regional = dict(
+        db.rows(
+            "select region, target_value from targets where plan_id = ? and activity_id = '1' and region is not null",
+            [plan],
+        )
+    )
+    assert regional == {"Jämtland": 8.0, "Västernorrland": 13.0}
+    assert len(_target(db, plan, "activity_id = '7' and target_value = 15")) == 1
+    assert len(_target(db, plan, "activity_id = '10' and target_value = 50")) == 1
+    assert len(_target(db, plan, "activity_id = '11' and target_change_pct = 15")) == 1
+    assert sorted(_target(db, plan, "activity_id = '4' and target_value is not null")["target_value"]) == [4.0, 6.0]
+
+
+def test_internationalisering_goals(db):
+    plan = "internationalisering-2020-2023"
+    mains = db.rows(
+        "select goal_id from goals where plan_id = ? and parent_goal_id is null order by sort_order", [plan]
+    )
+    assert [m[0] for m in mains] == ["H1", "H2", "H3", "H4"]
+    subs = dict(
+        db.rows(
+            "select parent_goal_id, count(*) from goals where plan_id = ? and parent_goal_id is not null group by 1",
+            [plan],
+        )
+    )
+    assert subs == {"H1": 16, "H2": 5, "H3": 13, "H4": 6}
+    assert one(db, "select count(*) from activities where plan_id = ?", [plan]) == 0
+
+
+def test_kommunikation(db):
+    plan = "kommunikation-kvalitet"
+    assert one(db, "select count(*) from goals where plan_id = ? and goal_id like 'V_'", [plan]) == 5
+    assert one(db, "select count(*) from activities where plan_id = ? and activity_id like 'K_'", [plan]) == 5
+    assert one(db, "select count(*) from budget_lines where plan_id = ?", [plan]) == 0
+
+
+def test_no_outcome_figures_invented(db):
+    # The documents report no outcomes; they are filled in later by the plan owners.
+    assert one(db, "select count(*) from target_values") == 0
+
+
+def test_stored_values_agree_with_their_original_text(db):
+    """Where an original text is parseable on its own, the stored value must be what it says."""
+    mismatches = []
+    for plan, act, amount, text in db.rows("select plan_id, activity_id, amount_sek, source_text from budget_lines"):
+        try:
+            parsed = parse_amount(text).total if text else None
+        except ParseError:
+            continue  # prose such as "Kontaktresor sa 100 000 kr": kept as text, amount set by hand
+        if parsed != amount:
+            mismatches.append((plan, act, amount, text))
+    for plan, act, start, end, text in db.rows(
+        "select plan_id, activity_id, start_date, end_date, source_text from activities where source_text is not null"
+    ):
+        try:
+            period = parse_period(text)
+        except ParseError:
+            continue
+        # Under a START-only column a single period gives a start and no end.
+        if start != period.start or end not in (period.end, None):
+            mismatches.append((plan, act, start, end, text))
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS))
+def test_round_trip(tmp_path, db, plan):
+    """Export a plan in the template layout and read it back: identical data."""
+    original = read_plan((DATA / f"{plan}.xlsx").read_bytes(), "a.xlsx")
+    out = tmp_path / "export.xlsx"
+    export_plan(db, plan, out)
+    again = read_plan(out.read_bytes(), "b.xlsx")
+    assert again.plan == original.plan
+    for key, table in original.tables.items():
+        assert again.tables[key].equals(table), key
+        assert isinstance(table, pa.Table)

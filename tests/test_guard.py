@@ -1,0 +1,168 @@
+"""Hostile and broken files end in a clear problem before any parser allocates anything."""
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+
+from loaders import guard
+from loaders.guard import Limits
+from tests.conftest import ROOT, codes, problems_of, write_plan
+
+
+def _rewrite(path, part: str, change) -> bytes:
+    """Return the workbook's bytes with one zip part replaced by change(old_bytes)."""
+    src = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info.filename, change(data) if info.filename == part else data)
+    return out.getvalue()
+
+
+def _sheet_part(path, sheet_name: str) -> str:
+    return guard._sheet_paths(zipfile.ZipFile(path))[sheet_name]
+
+
+def _problem_codes(data: bytes, tmp_path, name="upload.xlsx") -> list[str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return codes(problems_of(path))
+
+
+def test_legacy_xls_renamed(tmp_path):
+    data = guard.OLE_MAGIC + os.urandom(2000)
+    assert _problem_codes(data, tmp_path) == ["file_xls"]
+
+
+def test_encrypted_workbook(tmp_path):
+    # Excel stores a password-protected .xlsx as an OLE file holding an "EncryptedPackage" stream.
+    data = guard.OLE_MAGIC + b"\x00" * 600 + "EncryptedPackage".encode("utf-16-le") + os.urandom(500)
+    assert _problem_codes(data, tmp_path) == ["file_encrypted"]
+
+
+def test_csv_renamed(tmp_path):
+    assert _problem_codes(b"Aktivitet;Belopp\nA1;100 000 kr\n", tmp_path) == ["file_text"]
+
+
+def test_docx_renamed(tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    assert _problem_codes(out.getvalue(), tmp_path) == ["file_docx"]
+
+
+def test_random_bytes(tmp_path):
+    data = bytes([0x89, 0x00, 0xFF, 0xFE]) + os.urandom(4096)
+    assert _problem_codes(data, tmp_path) == ["file_not_xlsx"]
+
+
+def test_empty_file(tmp_path):
+    assert _problem_codes(b"", tmp_path) == ["file_empty"]
+
+
+def test_truncated_zip(tmp_path):
+    data = write_plan(tmp_path).read_bytes()
+    assert _problem_codes(data[: len(data) // 2], tmp_path, "cut.xlsx") == ["file_corrupt"]
+
+
+def test_corrupted_part(tmp_path):
+    data = bytearray(write_plan(tmp_path).read_bytes())
+    data[200:260] = os.urandom(60)  # inside the first part's compressed data
+    assert _problem_codes(bytes(data), tmp_path, "bad.xlsx") == ["file_corrupt"]
+
+
+def test_zip_bomb_ratio(tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\x20" * (50 * 1024 * 1024))  # 50 MB → ~50 kB
+    assert _problem_codes(out.getvalue(), tmp_path) == ["zip_ratio"]
+
+
+def test_zip_too_many_entries(tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        for i in range(1001):
+            z.writestr(f"xl/media/x{i}.bin", b"")
+    assert _problem_codes(out.getvalue(), tmp_path) == ["zip_too_many_entries"]
+
+
+def test_zip_total_size_limit(tmp_path):
+    data = write_plan(tmp_path).read_bytes()
+    result = guard.check(data, "x.xlsx", limits=Limits(max_total_uncompressed=10_000))
+    assert codes(result.problems) == ["zip_too_large"]
+
+
+def test_file_size_limit(tmp_path):
+    data = write_plan(tmp_path).read_bytes()
+    result = guard.check(data, "x.xlsx", limits=Limits(max_file_bytes=1000))
+    assert codes(result.problems) == ["file_too_large"]
+
+
+def test_xml_entity_bomb(tmp_path):
+    path = write_plan(tmp_path)
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    data = _rewrite(path, "xl/sharedStrings.xml", lambda old: bomb + old.split(b"?>", 1)[-1])
+    assert _problem_codes(data, tmp_path) == ["xml_entities"]
+
+
+def test_dimension_claims_huge_range(tmp_path):
+    path = write_plan(tmp_path)
+    part = _sheet_part(path, "Budget")
+    data = _rewrite(
+        path, part, lambda old: old.replace(b'<dimension ref="A1:H4"/>', b'<dimension ref="A1:XFD1048576"/>')
+    )
+    assert b"XFD1048576" in zipfile.ZipFile(io.BytesIO(data)).read(part)
+    assert _problem_codes(data, tmp_path) == ["sheet_too_large"]
+
+
+def test_cell_at_xfd1048576_does_not_take_the_process_down(tmp_path):
+    path = write_plan(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["Budget"]["XFD1048576"] = "x"
+    wb.save(path)
+    # In a child process: if the guard ever let this through, calamine would abort the whole
+    # interpreter, and the test must report that rather than vanish with it.
+    code = (
+        "import sys; from loaders.problems import WorkbookInvalid; from loaders.workbook import read_plan\n"
+        f"try:\n    read_plan(open({str(path)!r}, 'rb').read(), 'x.xlsx')\n"
+        "except WorkbookInvalid as e:\n    print([p.code for p in e.problems])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "['sheet_too_large']"
+
+
+def test_cells_without_references_are_refused(tmp_path):
+    path = write_plan(tmp_path)
+    part = _sheet_part(path, "Mål")
+    data = _rewrite(path, part, lambda old: old.replace(b'<c r="C2"', b"<c", 1))
+    assert _problem_codes(data, tmp_path) == ["xml_layout"]
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_scan_is_exact_across_chunk_edges(tmp_path, chunk):
+    # A tiny chunk size puts chunk edges inside tags; the scan must see the same sheet.
+    data = write_plan(tmp_path).read_bytes()
+    small = guard.check(data, "x.xlsx", limits=Limits(chunk=chunk))
+    normal = guard.check(data, "x.xlsx")
+    assert small.problems == [] and normal.problems == []
+    for name, scan in normal.sheets.items():
+        assert (small.sheets[name].max_row, small.sheets[name].header_row) == (scan.max_row, scan.header_row)
+
+
+def test_defusedxml_is_active():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
