@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
+
 from .database import ROOT, Database, default_db_path
 from .problems import Problem, WorkbookInvalid
 from .service import build, check_file, export_plan, load_file, write_template
@@ -71,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
             pid, version = load_file(args.file, args.db or default_db_path(), args.by, progress=_progress)
             print(f"Loaded {args.file.name}: plan {pid}, version {version}.")
         elif args.command == "export":
-            with Database(args.db or default_db_path(), read_only=True) as db:
+            db_path = args.db or default_db_path()
+            if not db_path.is_file():
+                print(f"error: no database at {db_path}; run 'python -m loaders build' first", file=sys.stderr)
+                return EXIT_USAGE
+            with Database(db_path, read_only=True) as db:
                 try:
                     export_plan(db, args.plan_id, args.file, args.version)
                 except KeyError:
@@ -85,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems(exc.problems, args.lang)
         print("Nothing was changed.", file=sys.stderr)
         return EXIT_INVALID
+    except duckdb.IOException as exc:
+        # Most often another process (the running dashboard) holds the database's write lock.
+        print(f"error: the database cannot be opened: {str(exc).splitlines()[0]}", file=sys.stderr)
+        print("Nothing was changed.", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return EXIT_USAGE
     _progress(f"done in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
 

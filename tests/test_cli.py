@@ -1,0 +1,154 @@
+"""The loader CLI: exit codes 0/1/2, build is all-or-nothing, load adds versions, export and template."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import openpyxl
+import pytest
+
+from loaders.database import Database
+from loaders.template import INSTRUCTIONS_SHEET, SHEETS
+from tests.conftest import DATA, ROOT, edit, write_plan
+
+
+def cli(*args, env=None, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def snapshot(db_path):
+    """Everything a reader could see: the load log and the row count of every table."""
+    with Database(db_path, read_only=True) as db:
+        loads = db.rows("select load_id, plan_id, version, file_sha256 from load_log order by load_id")
+        counts = {
+            t: db.rows(f"select count(*) from {t}")[0][0]
+            for t in ("plan_rev", "goal_rev", "activity_rev", "budget_line_rev", "target_rev", "status_rev")
+        }
+    return loads, counts
+
+
+@pytest.fixture
+def built(tmp_path):
+    db = tmp_path / "plans.duckdb"
+    run = cli("build", "--db", db)
+    assert run.returncode == 0, run.stderr
+    return db
+
+
+def test_build_prints_a_summary_per_plan(built):
+    loads, counts = snapshot(built)
+    assert len(loads) == 5 and counts["activity_rev"] == 24 + 27 + 12 + 6
+
+
+def test_build_twice_adds_no_versions(built):
+    before = snapshot(built)
+    run = cli("build", "--db", built)
+    assert run.returncode == 0
+    assert "skolsamverkan-2016-2017" in run.stdout
+    assert snapshot(built) == before
+
+
+def test_build_with_an_invalid_workbook_changes_nothing(built, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("*.duckdb*"))
+    edit(data / "mobilitet-2016-2018.xlsx", "Budget", "F2", "hundra")  # also changed: would be a new version
+    edit(data / "skolsamverkan-2016-2017.xlsx", "Aktiviteter", "A3", "1")  # duplicate id
+    before = snapshot(built)
+    run = cli("build", "--data", data, "--db", built)
+    assert run.returncode == 1
+    assert "Budget!F2" in run.stderr and "Aktiviteter!A3" in run.stderr  # every problem, every file
+    assert "Nothing was changed" in run.stderr
+    assert snapshot(built) == before
+
+
+def test_check(tmp_path):
+    good = write_plan(tmp_path)
+    assert cli("check", good).returncode == 0
+    bad = edit(write_plan(tmp_path, name="bad.xlsx"), "Budget", "F2", -1)
+    run = cli("check", bad)
+    assert run.returncode == 1 and "Budget!F2" in run.stderr
+    run = cli("--lang", "sv", "check", bad)
+    assert "Beloppet är negativt" in run.stderr
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert cli().returncode == 2
+    assert cli("frobnicate").returncode == 2
+    assert cli("check", tmp_path / "missing.xlsx").returncode == 2
+    assert cli("export", "no-such-plan", tmp_path / "x.xlsx", "--db", tmp_path / "empty.duckdb").returncode == 2
+
+
+def test_load_adds_a_version_and_export_round_trips(built, tmp_path):
+    exported = tmp_path / "mobilitet.xlsx"
+    assert cli("export", "mobilitet-2016-2018", exported, "--db", built).returncode == 0
+    edit(exported, "Status", "A2", "A1")
+    edit(exported, "Status", "C2", "Pågår")
+    run = cli("load", exported, "--db", built, "--by", "io@miun.se")
+    assert run.returncode == 0, run.stderr
+    assert "version 2" in run.stdout
+    with Database(built, read_only=True) as db:
+        assert db.rows("select version from plans where plan_id = 'mobilitet-2016-2018'") == [(2,)]
+        assert db.rows(
+            "select status from activities where plan_id = 'mobilitet-2016-2018' and activity_id = 'A1'"
+        ) == [("ongoing",)]
+        assert db.rows("select loaded_by from loads where plan_id = 'mobilitet-2016-2018' and version = 2") == [
+            ("io@miun.se",)
+        ]
+        # The older version is kept, whole.
+        assert db.rows("select count(*) from activity_rev where plan_id = 'mobilitet-2016-2018' and version = 1") == [
+            (27,)
+        ]
+
+
+def test_template(tmp_path):
+    out = tmp_path / "mall.xlsx"
+    assert cli("template", out).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == [INSTRUCTIONS_SHEET, *[s.name for s in SHEETS]]
+    for sheet in SHEETS:
+        assert [c.value for c in wb[sheet.name][1]] == sheet.headers
+    # An empty template is not a plan yet: it says what is missing.
+    run = cli("check", out)
+    assert run.returncode == 1 and "exactly one row" in run.stderr
+
+
+@pytest.mark.timeout(300)
+def test_killed_mid_load_keeps_the_previous_version_complete(built, tmp_path):
+    before = snapshot(built)
+    exported = tmp_path / "skolsamverkan.xlsx"
+    assert cli("export", "skolsamverkan-2016-2017", exported, "--db", built).returncode == 0
+    edit(exported, "Budget", "F2", 1_800_000)
+    marker = tmp_path / "paused"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "loaders", "load", str(exported), "--db", str(built)],
+        cwd=ROOT,
+        env={**os.environ, "PLANS_TEST_PAUSE_BEFORE_COMMIT": str(marker)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while not marker.exists():  # every row of the new version is written, not yet committed
+        assert proc.poll() is None and time.time() < deadline, "loader ended before reaching the pause"
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert snapshot(built) == before
+    with Database(built, read_only=True) as db:
+        assert db.rows("select version from plans where plan_id = 'skolsamverkan-2016-2017'") == [(1,)]
+        assert db.rows("select sum(amount_sek) from budget_lines where plan_id = 'skolsamverkan-2016-2017'") == [
+            (7_650_000,)
+        ]
+    # The database is not left locked or damaged: the next load goes through.
+    run = cli("load", exported, "--db", built)
+    assert run.returncode == 0, run.stderr
+    assert "version 2" in run.stdout
