@@ -39,11 +39,6 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 _ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})(\d+)"')
-# A formula whose cached value is missing or empty: "<f>…</f></c>", "<f>…</f><v/></c>", "<v></v>".
-_FORMULA_NO_VALUE = re.compile(
-    rb'<c r="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
-)
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -177,59 +172,85 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
 
 def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, scan: SheetScan | None):
     """Stream one XML part: reject DTDs everywhere; for a data sheet, record its extents."""
-    tail = b""
     read = 0
     saw_sheetdata = False
+    tail = b""
     with zf.open(info) as fh:
-        while chunk := fh.read(limits.chunk):
+        chunk = fh.read(limits.chunk)
+        while chunk:
+            following = fh.read(limits.chunk)  # one chunk ahead, to know which is the last
             read += len(chunk)
             if read > info.file_size:  # the stream is longer than the directory claims
                 raise zipfile.BadZipFile("size mismatch")
             buf = tail + chunk
-            if _DOCTYPE.search(buf):
-                return False
-            if scan is not None:
+            if scan is None:
+                if _DOCTYPE.search(buf):
+                    return False
+            else:
+                if scan.header_row is None:  # the prolog may span chunks when they are small
+                    _scan_prolog(buf, scan)
                 saw_sheetdata = saw_sheetdata or b"<sheetData" in buf
-                # Positions [start, end) are this chunk's own; the rest belongs to its neighbours.
-                _scan_chunk(buf, max(0, len(tail) - _EDGE), len(buf) - _EDGE, scan)
+                # Matches starting in [start, end) belong to this chunk; later ones to the next,
+                # whose overlap repeats them, so each is handled once and sees its whole cell.
+                end = len(buf) if not following else len(buf) - _OVERLAP // 2
+                if _scan_body(buf, max(0, len(tail) - _OVERLAP // 2), end, scan) is False:
+                    return False
             tail = buf[-_OVERLAP:]
+            chunk = following
     if scan is not None and read and not saw_sheetdata:
         raise _Layout("no sheetData element")
     return scan if scan is not None else True
 
 
-_EDGE = 16  # no cell starts in a sheet's last bytes (closing tags), so the final edge is safe
+# One pass finds everything unusual in a sheet: DTD markers, formulas, and cells that lack a
+# reference or lie beyond column Z or row ~1 050 000. Ordinary cells (<c r="B12" …) never match.
+_UNUSUAL = re.compile(rb'<!(?:DOCTYPE|ENTITY)|<f[ >/]|<c(?:>| (?!r="[A-Z](?:\d{1,6}|10[0-4]\d{4})"))')
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
-def _count(buf: bytes, sub: bytes, start: int, end: int) -> int:
-    """Occurrences of sub that start in [start, end)."""
-    return buf.count(sub, start, end + len(sub) - 1)
-
-
-def _scan_chunk(buf: bytes, start: int, end: int, scan: SheetScan) -> None:
-    if scan.header_row is None:
-        first_value = min((i for i in (buf.find(b"<v>"), buf.find(b"<v "), buf.find(b"<is>")) if i >= 0), default=-1)
-        if first_value >= 0:
-            row_start = buf.rfind(b"<row ", 0, first_value)
-            m = _ROW.match(buf, row_start) if row_start >= 0 else None
-            scan.header_row = int(m[1]) if m else 0
-    # Cells normally carry their own reference; without one the position is implicit and an
-    # attacker could widen the range unseen, so such files are refused.
-    cells = _count(buf, b"<c ", start, end) + _count(buf, b"<c>", start, end)
-    if cells != _count(buf, b'<c r="', start, end):
-        raise _Layout("cells without references")
-    rows = _ROW.findall(buf)
-    if rows:
-        scan.max_row = max(scan.max_row, max(map(int, rows)))
-    for letters, _ in _WIDE_CELL.findall(buf):
-        scan.max_col = max(scan.max_col, column_index(letters.decode()))
-    if b"<f" in buf:
-        for ref in _FORMULA_NO_VALUE.findall(buf):
-            scan.formulas_without_value.setdefault(ref.decode(), None)
-    if b"<mergeCell " in buf:
-        for c1, r1, c2, r2 in _MERGE.findall(buf):
-            ref = f"{c1.decode()}{r1.decode()}" + (f":{c2.decode()}{r2.decode()}" if c2 else "")
-            scan.merges.setdefault(ref, (int(r1), int(r2 or r1)))
+def _scan_prolog(buf: bytes, scan: SheetScan) -> None:
     if (m := _DIMENSION.search(buf)) and m[3] and m[4]:
         scan.max_row = max(scan.max_row, int(m[4]))
         scan.max_col = max(scan.max_col, column_index(m[3].decode()))
+    first_value = min((i for i in (buf.find(b"<v>"), buf.find(b"<v "), buf.find(b"<is>")) if i >= 0), default=-1)
+    if first_value >= 0:
+        row_start = buf.rfind(b"<row ", 0, first_value)
+        m = _ROW.match(buf, row_start) if row_start >= 0 else None
+        scan.header_row = int(m[1]) if m else 0
+
+
+def _scan_body(buf: bytes, start: int, end: int, scan: SheetScan):
+    for m in _UNUSUAL.finditer(buf, start, end):
+        token = m[0]
+        if token.startswith(b"<!"):
+            return False
+        if token.startswith(b"<f"):
+            _formula(buf, m.start(), scan)
+            continue
+        tag_end = buf.find(b">", m.start())
+        ref = _REF.search(buf, m.start(), tag_end if tag_end >= 0 else len(buf))
+        if ref is None:
+            # Without a reference a cell's position is implicit; a file could widen the range
+            # unseen, so such files are refused.
+            raise _Layout("cells without references")
+        scan.max_col = max(scan.max_col, column_index(ref[1].decode()))
+        scan.max_row = max(scan.max_row, int(ref[2]))
+    if b"<mergeCell " in buf[start:end]:
+        for c1, r1, c2, r2 in _MERGE.findall(buf, start, end):
+            ref = f"{c1.decode()}{r1.decode()}" + (f":{c2.decode()}{r2.decode()}" if c2 else "")
+            scan.merges.setdefault(ref, (int(r1), int(r2 or r1)))
+    return True
+
+
+def _formula(buf: bytes, pos: int, scan: SheetScan) -> None:
+    """Record the cell holding the formula at pos if it has no (or an empty) cached value."""
+    cell_start = buf.rfind(b"<c ", 0, pos)
+    cell_end = buf.find(b"</c>", pos)
+    if cell_start < 0:
+        return
+    segment = buf[pos : cell_end if cell_end >= 0 else len(buf)]
+    value = re.search(rb"<v>([^<]+)</v>", segment)
+    if value is None:
+        ref = _REF.search(buf, cell_start, pos)
+        if ref:
+            scan.formulas_without_value.setdefault(f"{ref[1].decode()}{ref[2].decode()}", None)

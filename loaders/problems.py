@@ -48,6 +48,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Delen {part} är komprimerad {ratio}:1, misstänkt högt (högst {limit}:1). Filen kan vara en zip-bomb.",
         "en": "Part {part} is compressed {ratio}:1, suspiciously high (at most {limit}:1). It may be a zip bomb.",
     },
+    "parse_limits": {
+        "sv": "Arbetsboken kunde inte läsas inom gränserna ({memory} MB minne, {seconds} s). "
+        "Den är för stor eller byggd för att överbelasta läsaren (zip- eller dimensionsbomb).",
+        "en": "The workbook could not be read within the limits ({memory} MB memory, {seconds} s). "
+        "It is too large or built to overload the reader (a zip or dimension bomb).",
+    },
     "xml_entities": {
         "sv": "Filen innehåller XML-deklarationer (DOCTYPE/ENTITY) som inte tillåts i en arbetsbok.",
         "en": "The file contains XML declarations (DOCTYPE/ENTITY) that are not allowed in a workbook.",

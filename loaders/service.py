@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .database import Database
@@ -39,18 +40,28 @@ def read_file(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def check_file(path: Path, progress: Progress = _quiet) -> PlanData:
+def check_file(path: Path, progress: Progress = _quiet, prestart_next: bool = False) -> PlanData:
     progress(f"{path.name}: reading and validating …")
-    data = read_plan(read_file(path), path.name)
+    # Parsed in a limited worker process: a hostile file can only take the worker down.
+    data = read_plan(read_file(path), path.name, path=path, isolate=True, prestart_next=prestart_next)
     counts = ", ".join(f"{k} {v.num_rows}" for k, v in data.tables.items())
     progress(f"{path.name}: valid ({counts})")
     return data
 
 
 def load_file(path: Path, db_path: Path, loaded_by: str, progress: Progress = _quiet) -> tuple[str, int]:
-    data = check_file(path, progress)
-    progress(f"{path.name}: publishing …")
-    with Database(db_path) as db:
+    with ThreadPoolExecutor(1) as pool:
+        # Opening DuckDB (and creating its schema) overlaps the parse; nothing is written before
+        # the file has passed every check.
+        opening = pool.submit(Database, db_path)
+        try:
+            data = check_file(path, progress)
+        except BaseException:
+            opening.result().close()
+            raise
+        db = opening.result()
+    with db:
+        progress(f"{path.name}: publishing …")
         return publish(db, [data], loaded_by, "load")[0]
 
 
@@ -64,9 +75,10 @@ def build(data_dir: Path, db_path: Path, progress: Progress = _quiet) -> str:
     problems: list[Problem] = []
     plans: list[PlanData] = []
     seen: dict[str, str] = {}
-    for path in workbook_files(data_dir):
+    files = workbook_files(data_dir)
+    for i, path in enumerate(files):
         try:
-            data = check_file(path, progress)
+            data = check_file(path, progress, prestart_next=i + 1 < len(files))
         except WorkbookInvalid as exc:
             problems.extend(exc.problems)
             continue

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import guard, parse
+from . import guard, parse, sandbox
 from .problems import Problem, WorkbookInvalid, column_letter
 from .template import SHEETS, Sheet
+
+SHEET_BY_NAME = {s.name: s for s in SHEETS}
 
 MAX_PROBLEMS = 500  # enough to fix a file by; a broken million-row sheet must not flood the user
 MAX_TEXT = 20_000
@@ -60,30 +63,51 @@ class _Ctx:
         self.problems.append(Problem(self.file, sheet, cell, text[:200], code, params))
 
 
-def read_plan(data: bytes, file_name: str) -> PlanData:
-    """Guard, read and validate one workbook; raise WorkbookInvalid with every problem found."""
+def read_plan(
+    data: bytes, file_name: str, *, path: Path | None = None, isolate: bool = False, prestart_next: bool = False
+) -> PlanData:
+    """Guard, read and validate one workbook; raise WorkbookInvalid with every problem found.
+
+    isolate=True parses in a memory- and time-limited worker process while this process runs the
+    guard's scan of the same file; the worker is killed as soon as the guard rejects the file.
+    """
     ctx = _Ctx(file_name)
     names = [s.name for s in SHEETS]
-    checked = guard.check(data, file_name, names)
-    if checked.problems:
-        raise WorkbookInvalid(checked.problems)
+    worker = out_dir = tmp_file = None
+    if isolate:
+        if path is None:
+            tmp_file = sandbox.new_out_dir() / "upload.xlsx"
+            tmp_file.write_bytes(data)
+        out_dir = sandbox.new_out_dir()
+        worker = sandbox.take_worker()
+        worker.start(path or tmp_file, names, out_dir)
     try:
-        reader = fastexcel.read_excel(data)
-        present = set(reader.sheet_names)
-    except Exception as exc:  # calamine reports broken parts with many error types
-        raise WorkbookInvalid([Problem(file_name, "", "", "", "file_corrupt", {"detail": type(exc).__name__})]) from exc
+        checked = guard.check(data, file_name, names)
+        if checked.problems:
+            raise WorkbookInvalid(checked.problems)
+        sheets = _sheets_isolated(worker, out_dir, file_name) if isolate else _sheets_here(data, file_name, names)
+        # Each sheet is checked as it arrives, so the small ones are done while the big one parses.
+        raw: dict[str, _Raw] = {}
+        tables: dict[str, dict] = {}
+        for name, parsed in sheets:
+            sheet = SHEET_BY_NAME[name]
+            if parsed is None:
+                ctx.add(sheet.name, "", "", "sheet_missing", name=sheet.name)
+                continue
+            got = _read_sheet(parsed, sheet, checked.sheets.get(sheet.name), ctx)
+            if got is not None:
+                raw[sheet.key] = got
+                tables[sheet.key] = _convert(got, ctx)
+        if prestart_next:
+            sandbox.prestart()
+    finally:
+        if worker is not None:
+            worker.kill()
+            sandbox.remove_out_dir(out_dir)  # mapped files stay readable until their tables are freed
+        if tmp_file is not None:
+            sandbox.remove_out_dir(tmp_file.parent)
 
-    raw: dict[str, _Raw] = {}
-    for sheet in SHEETS:
-        if sheet.name not in present:
-            ctx.add(sheet.name, "", "", "sheet_missing", name=sheet.name)
-            continue
-        scan = checked.sheets.get(sheet.name)
-        got = _read_sheet(reader, sheet, scan, ctx)
-        if got is not None:
-            raw[sheet.key] = got
     if len(raw) == len(SHEETS):
-        tables = {key: _convert(raw[key], ctx) for key in raw}
         plan = _check_plan(tables, raw, ctx)
         _check_references(tables, raw, ctx)
         _derive_dates(tables, raw, ctx)
@@ -93,6 +117,37 @@ def read_plan(data: bytes, file_name: str) -> PlanData:
         raise WorkbookInvalid(ctx.problems)
     out = {k: _finish(v, raw[k]) for k, v in tables.items() if k != "plan"}
     return PlanData(plan, out, file_name, hashlib.sha256(data).hexdigest())
+
+
+def _sheets_here(data: bytes, file_name: str, names: list[str]) -> Iterator[tuple[str, sandbox.ParsedSheet | None]]:
+    try:
+        reader = fastexcel.read_excel(data)
+        present = set(reader.sheet_names)
+    except Exception as exc:  # calamine reports broken parts with many error types
+        raise WorkbookInvalid([Problem(file_name, "", "", "", "file_corrupt", {"detail": type(exc).__name__})]) from exc
+    for name in names:
+        if name not in present:
+            yield name, None
+            continue
+        try:
+            sheet = reader.load_sheet(name, header_row=0, dtypes="string")
+            batch = pa.Table.from_batches([sheet.to_arrow()])
+            cols = [
+                {"name": c.name, "index": c.index, "absolute_index": c.absolute_index}
+                for c in sheet.available_columns()
+            ]
+        except fastexcel.FastExcelError:
+            batch, cols = pa.table({}), []  # an empty sheet has no header row to find
+        yield name, sandbox.ParsedSheet(batch, cols)
+
+
+def _sheets_isolated(worker, out_dir: Path, file_name: str) -> Iterator[tuple[str, sandbox.ParsedSheet | None]]:
+    try:
+        yield from worker.sheets(out_dir)
+    except sandbox.SandboxFailed as exc:
+        code = "parse_limits" if exc.reason == "limits" else "file_corrupt"
+        params = {"memory": sandbox.MEMORY_LIMIT_MB, "seconds": sandbox.CPU_LIMIT_S, "detail": exc.detail or "?"}
+        raise WorkbookInvalid([Problem(file_name, "", "", "", code, params)]) from exc
 
 
 # ---------------------------------------------------------------------------- reading
@@ -106,26 +161,16 @@ class _Raw:
     rows: pa.Array  # Excel row number of each kept row
 
 
-def _read_sheet(reader, sheet: Sheet, scan: guard.SheetScan | None, ctx: _Ctx) -> _Raw | None:
-    try:
-        loaded = reader.load_sheet(sheet.name, header_row=0, dtypes="string")
-        batch = loaded.to_arrow()
-        infos = loaded.available_columns()
-    except Exception:
-        # An entirely empty sheet has no header row for fastexcel to find.
-        for col in sheet.columns:
-            ctx.add(
-                sheet.name,
-                f"{sheet.name}!{column_letter(sheet.columns.index(col))}1",
-                "",
-                "column_missing",
-                column=col.header,
-            )
+def _read_sheet(parsed: sandbox.ParsedSheet, sheet: Sheet, scan: guard.SheetScan | None, ctx: _Ctx) -> _Raw | None:
+    batch, infos = parsed.batch, parsed.columns
+    if not infos:
+        for j, col in enumerate(sheet.columns):
+            ctx.add(sheet.name, f"{sheet.name}!{column_letter(j)}1", "", "column_missing", column=col.header)
         return None
-    if (scan is not None and scan.header_row not in (None, 1)) or (infos and infos[0].absolute_index != 0):
+    if (scan is not None and scan.header_row not in (None, 1)) or infos[0]["absolute_index"] != 0:
         ctx.add(sheet.name, f"{sheet.name}!A1", "", "header_not_row1")
         return None
-    by_header = {_norm(i.name): i for i in infos}
+    by_header = {_norm(i["name"]): i for i in infos}
     columns, letters, missing = {}, {}, False
     for col in sheet.columns:
         info = by_header.get(_norm(col.header))
@@ -133,21 +178,25 @@ def _read_sheet(reader, sheet: Sheet, scan: guard.SheetScan | None, ctx: _Ctx) -
             ctx.add(sheet.name, f"{sheet.name}!1", "", "column_missing", column=col.header)
             missing = True
             continue
-        columns[col.key] = batch.column(info.index)
-        letters[col.key] = column_letter(info.absolute_index)
+        columns[col.key] = batch.column(info["index"]).combine_chunks()
+        letters[col.key] = column_letter(info["absolute_index"])
     if missing:
         return None
     n = batch.num_rows
     rows = pa.array(range(2, n + 2), pa.int32())
+    columns = {k: _clean(v) for k, v in columns.items()}
     # Rows where every template column is empty are spacing, not data.
-    nonempty = None
-    for arr in columns.values():
-        filled = pc.and_(pc.is_valid(arr), pc.not_equal(pc.utf8_trim_whitespace(arr), ""))
-        filled = pc.fill_null(filled, False)
-        nonempty = filled if nonempty is None else pc.or_(nonempty, filled)
-    if nonempty is not None and not pc.all(nonempty).as_py():
-        columns = {k: pc.filter(v, nonempty) for k, v in columns.items()}
-        rows = pc.filter(rows, nonempty)
+    filled = [pc.is_valid(arr) for arr in columns.values() if arr.null_count < len(arr)]
+    if not filled:  # only blank cells (e.g. formatting) below the header
+        columns = {k: v.slice(0, 0) for k, v in columns.items()}
+        rows = rows.slice(0, 0)
+    else:
+        nonempty = filled[0]
+        for mask in filled[1:]:
+            nonempty = pc.or_(nonempty, mask)
+        if not pc.all(nonempty).as_py():
+            columns = {k: pc.filter(v, nonempty) for k, v in columns.items()}
+            rows = pc.filter(rows, nonempty)
     if scan is not None:
         for ref in scan.formulas_without_value:
             ctx.add(sheet.name, f"{sheet.name}!{ref}", "", "formula_no_value")
@@ -155,6 +204,14 @@ def _read_sheet(reader, sheet: Sheet, scan: guard.SheetScan | None, ctx: _Ctx) -
             if last >= 2:
                 ctx.add(sheet.name, f"{sheet.name}!{ref.split(':')[0]}", "", "merged_cells", ref=ref)
     return _Raw(sheet, columns, letters, rows)
+
+
+def _clean(arr: pa.Array) -> pa.Array:
+    """Trimmed text, with blank cells as nulls (each column is trimmed once, here)."""
+    if arr.null_count == len(arr):
+        return arr
+    text = pc.utf8_trim_whitespace(arr)
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
 def _norm(header: str) -> str:
@@ -167,9 +224,7 @@ def _norm(header: str) -> str:
 def _convert(raw: _Raw, ctx: _Ctx) -> dict[str, pa.Array]:
     out = {}
     for col in raw.sheet.columns:
-        arr = raw.columns[col.key]
-        text = pc.utf8_trim_whitespace(arr)
-        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+        text = raw.columns[col.key]
         out[col.key] = _CONVERTERS[col.kind](text, raw, col, ctx)
         if col.required:
             for i in _indices(pc.is_null(out[col.key])):
@@ -320,8 +375,8 @@ def _check_references(tables: dict, raw: dict, ctx: _Ctx) -> None:
 
     budget = tables["budget"]
     no_amount = pc.and_(pc.is_null(budget["amount_sek"]), pc.is_null(budget["source_text"]))
-    raw_amount = pc.utf8_trim_whitespace(raw["budget"].columns["amount_sek"])
-    for i in _indices(pc.and_(no_amount, pc.invert(pc.fill_null(pc.not_equal(raw_amount, ""), False)))):
+    # A cell that held text which did not parse was reported already; only truly empty ones here.
+    for i in _indices(pc.and_(no_amount, pc.is_null(raw["budget"].columns["amount_sek"]))):
         ctx.add("Budget", _cell(raw["budget"], "amount_sek", i), "", "amount_missing")
 
 
