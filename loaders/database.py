@@ -13,6 +13,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).with_name("schema.sql")
 
+# The data contract: views other code may rely on, documented column by column in README.md.
+PUBLIC_VIEWS = ("plans", "goals", "activities", "budget_lines", "targets", "target_values", "loads", "status_history")
+# Views that only serve the ones above.
+INTERNAL_VIEWS = ("current_versions", "activity_status_rev")
+
 
 def default_db_path() -> Path:
     """$PLANS_DB, else data/plans.duckdb in the repository."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 MEMORY_LIMIT_MB = int(os.environ.get("PLANS_PARSE_MEMORY_MB", "3072"))
 CPU_LIMIT_S = int(os.environ.get("PLANS_PARSE_CPU_S", "120"))
-WALL_LIMIT_S = CPU_LIMIT_S + 30
+WALL_LIMIT_S = float(os.environ.get("PLANS_PARSE_WALL_S", str(CPU_LIMIT_S + 30)))
 
 
 @dataclass
@@ -170,9 +170,12 @@ def _child_main() -> None:
             ]
         except fastexcel.FastExcelError:
             # An entirely empty sheet has no header for fastexcel to find.
-            batch, columns = pa.record_batch([], schema=pa.schema([])), []
+            sheet, batch, columns = None, pa.record_batch([], schema=pa.schema([])), []
         with pa.OSFile(str(out / f"{i}.arrow"), "wb") as sink, pa.ipc.new_file(sink, batch.schema) as writer:
             writer.write(batch)
+        # Free the parsed sheet before announcing it: the caller starts converting at once, and
+        # the two must not hold a large sheet at the same time.
+        del sheet, batch
         say(i=i, name=name, columns=columns)
     say(done=True)
 

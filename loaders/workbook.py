@@ -64,7 +64,13 @@ class _Ctx:
 
 
 def read_plan(
-    data: bytes, file_name: str, *, path: Path | None = None, isolate: bool = False, prestart_next: bool = False
+    data: bytes,
+    file_name: str,
+    *,
+    path: Path | None = None,
+    isolate: bool = False,
+    prestart_next: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> PlanData:
     """Guard, read and validate one workbook; raise WorkbookInvalid with every problem found.
 
@@ -98,6 +104,8 @@ def read_plan(
             if got is not None:
                 raw[sheet.key] = got
                 tables[sheet.key] = _convert(got, ctx)
+                if progress and len(got.rows) >= 10_000:
+                    progress(f"{file_name}: {sheet.name}: {len(got.rows):,} rows read and checked".replace(",", " "))
         if prestart_next:
             sandbox.prestart()
     finally:

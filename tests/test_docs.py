@@ -1,0 +1,54 @@
+"""Docs stay honest: README documents every contract view exactly, and its commands are the ones CI runs."""
+
+import re
+
+import pytest
+
+from loaders.database import INTERNAL_VIEWS, PUBLIC_VIEWS, Database
+from loaders.problems import MESSAGES
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def documented_views() -> dict[str, list[tuple[str, str]]]:
+    """`#### \\`view\\`` headings, each followed by a | column | type | meaning | table."""
+    views = {}
+    for m in re.finditer(r"^#### `(\w+)`\n((?:\|.*\n)+)", README, re.M):
+        rows = [r.strip().strip("|").split("|") for r in m[2].strip().splitlines()[2:]]
+        views[m[1]] = [(c.strip(), t.strip()) for c, t, *_ in rows]
+    return views
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    with Database(tmp_path_factory.mktemp("docs") / "empty.duckdb") as database:
+        yield database
+
+
+def test_every_view_is_public_or_internal(db):
+    views = {r[0] for r in db.rows("select view_name from duckdb_views() where not internal")}
+    assert views == set(PUBLIC_VIEWS) | set(INTERNAL_VIEWS)
+
+
+@pytest.mark.parametrize("view", PUBLIC_VIEWS)
+def test_view_documented_column_by_column(db, view):
+    actual = [(name, typ) for name, typ, *_ in db.rows(f"describe {view}")]
+    assert documented_views().get(view) == actual
+
+
+def test_no_documented_view_that_does_not_exist():
+    assert set(documented_views()) == set(PUBLIC_VIEWS)
+
+
+def test_readme_test_command_is_what_ci_runs():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    commands = re.findall(r"```bash\n(.+?)\n```", README)
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command in ci
+
+
+def test_every_message_in_both_languages():
+    for code, texts in MESSAGES.items():
+        assert set(texts) == {"sv", "en"}, code
+        assert set(re.findall(r"{(\w+)}", texts["sv"])) == set(re.findall(r"{(\w+)}", texts["en"])), code
