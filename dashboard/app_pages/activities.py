@@ -1,0 +1,137 @@
+"""Activities: search the filtered activities, export exactly those rows, open one in detail."""
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import export, ui
+from dashboard.i18n import fmt_date, fmt_datetime, fmt_tkr, status_label, t
+
+ctx: ui.Context = st.session_state["ctx"]
+lang, f = ctx.lang, ctx.filters
+st.title(t("page_activities", lang))
+
+SORT_KEYS = ["plan", "start", "end", "budget", "status"]  # allow-list, mapped to SQL in queries.SORTS
+c1, c2 = st.columns([3, 1])
+search = c1.text_input(t("search", lang), key="activities_search", help=t("search_help", lang))
+sort = c2.selectbox(t("sort", lang), SORT_KEYS, key="activities_sort", format_func=lambda k: t(f"sort_{k}", lang))
+
+rows = ui.query(ctx, "activities", f, search, sort)
+if rows.empty:
+    ui.empty(t("no_match", lang))
+    st.stop()
+
+names = ui.plan_short(ctx)
+table = pd.DataFrame({
+    t("col_plan", lang): rows["plan_id"].map(names),
+    t("col_id", lang): rows["activity_id"],
+    t("col_title", lang): rows["title"],
+    t("col_responsible", lang): rows["responsible"].fillna("–"),
+    t("col_unit", lang): rows["unit"].fillna("–"),
+    t("col_status", lang): rows["status"].map(lambda s: status_label(s, lang)),
+    t("col_start", lang): rows["start_date"].map(lambda d: fmt_date(d, lang)),
+    t("col_end", lang): rows["end_date"].map(lambda d: fmt_date(d, lang)),
+    t("col_budget", lang): rows["budget_sek"] / 1000,
+    t("col_goals", lang): rows["goal_ids"].map(lambda g: ", ".join(ui.as_list(g))),
+})  # fmt: skip
+st.caption(t("n_activities", lang, n=len(table)))
+st.dataframe(
+    table,
+    hide_index=True,
+    key="activities_table",
+    column_config={t("col_budget", lang): st.column_config.NumberColumn(format="localized")},
+)
+
+# The export holds exactly the rows shown, with typed dates and amounts for Excel.
+full = table.assign(**{
+    t("col_plan", lang): rows["plan_title"],
+    t("col_responsible", lang): rows["responsible"],
+    t("col_unit", lang): rows["unit"],
+    t("col_start", lang): pd.to_datetime(rows["start_date"]),
+    t("col_end", lang): pd.to_datetime(rows["end_date"]),
+    t("col_period_text", lang): rows["period_text"],
+    t("col_note", lang): rows["status_note"],
+})  # fmt: skip
+filters_text = [
+    (t("f_plans", lang), ", ".join(f.plans) or t("f_all", lang)),
+    (t("f_years", lang), f"{f.year_from}–{f.year_to}"),
+    (t("f_units", lang), ", ".join(f.units) or t("f_all", lang)),
+    (t("f_responsible", lang), ", ".join(f.responsible) or t("f_all", lang)),
+    (t("f_funding", lang), ", ".join(f.funding) or t("f_all", lang)),
+    (t("f_goals", lang), ", ".join(f.goals) or t("f_all", lang)),
+    (t("f_status", lang), ", ".join(status_label(s, lang) for s in f.statuses) or t("f_all", lang)),
+    (t("search", lang), search or "–"),
+    (t("sort", lang), t(f"sort_{sort}", lang)),
+    (t("exported_at", lang), fmt_datetime(datetime.now(), lang)),
+    (t("data_version", lang), str(ctx.version)),
+    (t("n_activities", lang, n=len(full)), ""),
+]
+e1, e2, _ = st.columns([1, 1, 3])
+e1.download_button(
+    t("export_excel", lang),
+    data=export.to_excel(
+        full, t("export_sheet", lang), filters_text, t("filters_sheet", lang), {t("col_budget", lang): "#,##0.0"}
+    ),
+    file_name=f"aktiviteter-{datetime.now():%Y%m%d-%H%M}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="activities_export_xlsx",
+    icon=":material/download:",
+)
+e2.download_button(
+    t("export_csv", lang),
+    data=export.to_csv(full),
+    file_name=f"aktiviteter-{datetime.now():%Y%m%d-%H%M}.csv",
+    mime="text/csv",
+    key="activities_export_csv",
+    icon=":material/download:",
+)
+
+st.subheader(t("detail", lang))
+choices = list(zip(rows["plan_id"], rows["activity_id"], strict=True))
+titles = dict(zip(choices, rows["title"], strict=True))
+choice = st.selectbox(
+    t("choose_activity", lang),
+    choices,
+    key="activities_detail",
+    format_func=lambda c: f"{names.get(c[0], c[0])} · {c[1]} {titles[c]}",
+)
+detail = ui.query(ctx, "activity_detail", *choice)
+activity = detail["activity"].iloc[0]
+st.markdown(f"### {activity['activity_id']} {activity['title']}")
+st.markdown(
+    f"**{t('col_status', lang)}:** {status_label(activity['status'], lang)}"
+    + (f" — {activity['status_note']}" if isinstance(activity["status_note"], str) else "")
+)
+st.markdown(
+    f"**{t('col_responsible', lang)}:** {activity['responsible'] or '–'} · "
+    f"**{t('col_unit', lang)}:** {activity['unit'] or '–'} · "
+    f"**{t('period', lang)}:** {fmt_date(activity['start_date'], lang)} – {fmt_date(activity['end_date'], lang)}"
+    + (f" ({activity['source_text']})" if isinstance(activity["source_text"], str) else "")
+)
+if isinstance(activity["description"], str):
+    st.markdown(f"**{t('description', lang)}:** {activity['description']}")
+if isinstance(activity["note"], str):
+    st.caption(f"{t('col_note', lang)}: {activity['note']}")
+st.markdown(f"**{t('goals', lang)}**")
+goals = detail["goals"]
+st.markdown(
+    "\n".join(f"- {g.goal_id} {g.title}" for g in goals.itertuples()) if not goals.empty else t("nothing", lang)
+)
+st.markdown(f"**{t('budget_lines', lang)}**")
+budget = detail["budget"]
+if budget.empty:
+    st.caption(t("nothing", lang))
+else:
+    st.dataframe(
+        budget.assign(amount_sek=budget["amount_sek"].map(lambda v: fmt_tkr(v, lang) if pd.notna(v) else "–")),
+        hide_index=True,
+        key="activities_detail_budget",
+    )
+st.markdown(f"**{t('targets', lang)}**")
+if detail["targets"].empty:
+    st.caption(t("nothing", lang))
+else:
+    st.dataframe(ui.show(detail["targets"]), hide_index=True, key="activities_detail_targets")
+st.markdown(f"**{t('history', lang)}**")
+st.dataframe(ui.show(detail["history"]), hide_index=True, key="activities_detail_history")

@@ -1,0 +1,93 @@
+"""Mentor pairs, competence contracts (with the Jämtland part) and the plans' other targets."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, ui
+from dashboard.i18n import fmt_number, t
+
+ctx: ui.Context = st.session_state["ctx"]
+lang, f = ctx.lang, ctx.filters
+st.title(t("page_mentors", lang))
+st.caption(t("mentors_intro", lang))
+
+targets = ui.query(ctx, "targets", f)
+valued = targets[targets["target_value"].notna()] if not targets.empty else targets
+relative = targets[
+    targets["target_value"].isna() & targets["target_change_pct"].notna() & targets["baseline_year"].isna()
+]
+qualitative = targets[targets["target_value"].isna() & targets["target_change_pct"].isna()]
+if valued.empty and relative.empty:
+    ui.empty(t("no_value_targets", lang))
+
+
+def heading(row: dict) -> str:
+    text = f"{row['activity_id']}. {row['name']}" if isinstance(row["activity_id"], str) else row["name"]
+    if isinstance(row["region"], str) and row["region"] not in text:
+        text += f" – {row['region']}"
+    return text
+
+
+def outcome_text(row: dict) -> str:
+    if pd.isna(row["outcome"]):
+        return t("no_data", lang)
+    return f"{t('outcome', lang)} {int(row['outcome_year'])}: {fmt_number(row['outcome'], lang)}"
+
+
+PER_ROW = 3
+newest_first = valued.sort_values("period_start", ascending=False, kind="stable")
+for plan_id, group in newest_first.groupby("plan_id", sort=False):
+    st.subheader(group["plan_title"].iloc[0])
+    records = group.to_dict("records")
+    ids = {r["target_id"] for r in records}
+    # An "of which" part is drawn inside its whole; a part whose whole has no value stands alone.
+    wholes = [r for r in records if not (isinstance(r["part_of"], str) and r["part_of"] in ids)]
+    for start in range(0, len(wholes), PER_ROW):
+        for col, whole in zip(st.columns(PER_ROW), wholes[start : start + PER_ROW], strict=False):
+            parts = [r for r in records if r["part_of"] == whole["target_id"]]
+            with col.container(border=True):
+                st.markdown(f"**{heading(whole)}**")
+                year = (
+                    f" {t('target', lang).lower()} {int(whole['target_year'])}"
+                    if pd.notna(whole["target_year"])
+                    else ""
+                )
+                st.caption(f"{whole['measure'] or ''}{' ·' if year else ''}{year}")
+                ui.chart(charts.target_bullet(whole, parts, lang), key=f"mentors_{plan_id}_{whole['target_id']}")
+                st.caption(outcome_text(whole))
+    table = pd.DataFrame({
+        t("col_id", lang): group["activity_id"],
+        t("targets", lang): group["name"],
+        "Region": group["region"],
+        t("baseline", lang): [
+            f"{fmt_number(v, lang)} ({int(y)})" if pd.notna(v) and pd.notna(y) else fmt_number(v, lang)
+            for v, y in zip(group["baseline_value"], group["baseline_year"], strict=True)
+        ],
+        t("target", lang): [
+            f"{fmt_number(v, lang)} ({int(y)})" if pd.notna(y) else fmt_number(v, lang)
+            for v, y in zip(group["target_value"], group["target_year"], strict=True)
+        ],
+        t("outcome", lang): [outcome_text(r) for r in records],
+    })  # fmt: skip
+    st.dataframe(ui.show(table), hide_index=True, key=f"mentors_table_{plan_id}")
+
+if not relative.empty:
+    st.subheader(t("targets", lang) + " (%)")
+    for row in relative.to_dict("records"):
+        st.markdown(f"**{heading(row)}**: +{fmt_number(row['target_change_pct'], lang)} % · {row['measure'] or ''}")
+        st.caption(outcome_text(row))
+if not qualitative.empty:
+    with st.expander(f"{t('qualitative', lang)} ({len(qualitative)})"):
+        st.dataframe(
+            ui.show(qualitative[["plan_title", "activity_id", "name", "target_year", "source_text"]]).rename(
+                columns={
+                    "plan_title": t("col_plan", lang),
+                    "activity_id": t("col_id", lang),
+                    "name": t("targets", lang),
+                    "target_year": t("year", lang),
+                    "source_text": t("col_source_text", lang),
+                }
+            ),
+            hide_index=True,
+            key="mentors_qualitative",
+        )

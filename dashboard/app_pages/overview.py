@@ -1,0 +1,79 @@
+"""Overview: key figures for the filtered view and one card per plan."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import ui
+from dashboard.charts import on_path
+from dashboard.i18n import fmt_date, fmt_datetime, fmt_int, fmt_tkr, status_label, status_order, t
+
+ctx: ui.Context = st.session_state["ctx"]
+lang, f = ctx.lang, ctx.filters
+st.title(t("app_title", lang))
+
+cards = ui.query(ctx, "plan_cards", f)
+if cards.empty:
+    ui.empty(t("no_plans", lang) if f.is_default() else t("no_match", lang))
+    st.stop()
+
+counts = ui.query(ctx, "status_counts", f, "plan")
+targets = ui.query(ctx, "targets", f)
+if counts.empty:
+    ui.empty(t("no_match", lang))
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(
+    f"{t('budget', lang)} {f.year_from}–{f.year_to}",
+    fmt_tkr(cards["budget"].sum(), lang),
+    help=t("kf_budget_help", lang),
+)
+c2.metric(t("kf_no_year", lang), fmt_tkr(cards["no_year"].sum(), lang))
+c3.metric(t("kf_ib", lang), fmt_tkr(cards["opening_balance"].sum(), lang))
+c4.metric(t("kf_activities", lang), fmt_int(counts["n"].sum(), lang))
+
+by_status = counts.groupby("status")["n"].sum()
+cols = st.columns(len(status_order()))
+for col, status in zip(cols, status_order(), strict=True):
+    col.metric(status_label(status, lang), fmt_int(by_status.get(status, 0), lang))
+
+
+def target_state(row: pd.Series) -> str:
+    if pd.isna(row["outcome"]):
+        return "no_data"
+    verdict = on_path(row, int(row["outcome_year"]), float(row["outcome"]))
+    return "no_data" if verdict is None else ("on_track" if verdict else "behind")
+
+
+states = targets.apply(target_state, axis=1).value_counts() if not targets.empty else pd.Series(dtype=int)
+st.subheader(t("kf_targets", lang))
+t1, t2, t3 = st.columns(3)
+t1.metric(t("on_track", lang), fmt_int(states.get("on_track", 0), lang))
+t2.metric(t("behind", lang), fmt_int(states.get("behind", 0), lang))
+t3.metric(t("no_data", lang), fmt_int(states.get("no_data", 0), lang))
+
+st.subheader(t("plans_heading", lang))
+per_row = 2
+rows = [cards.iloc[i : i + per_row] for i in range(0, len(cards), per_row)]
+for chunk in rows:
+    for col, card in zip(st.columns(per_row), chunk.itertuples(index=False), strict=False):
+        with col.container(border=True):
+            st.markdown(f"**{card.title}**")
+            period = f"{fmt_date(card.period_start, lang)} – {fmt_date(card.period_end, lang)}"
+            owner = f" · {t('owner', lang)}: {card.owner}" if isinstance(card.owner, str) else ""
+            st.caption(f"{t('period', lang)}: {period}{owner}")
+            extra = []
+            if card.no_year:
+                extra.append(f"{t('kf_no_year', lang).lower()} {fmt_tkr(card.no_year, lang)}")
+            if card.opening_balance:
+                extra.append(f"{t('kf_ib', lang).lower()} {fmt_tkr(card.opening_balance, lang)}")
+            st.markdown(f"**{t('budget', lang)}: {fmt_tkr(card.budget + card.no_year, lang)}**")
+            if extra:
+                st.caption(" · ".join(extra))
+            a, b, c = st.columns(3)
+            a.metric(t("kf_activities", lang), fmt_int(card.activities, lang))
+            b.metric(t("goals_n", lang).capitalize(), fmt_int(card.goals, lang))
+            c.metric(t("kf_targets", lang), fmt_int(card.targets, lang))
+            st.caption(
+                f"{t('last_updated', lang)} {fmt_datetime(card.loaded_at, lang)} ({t('version', lang)} {card.version})"
+            )
+st.caption(f"{t('data_version', lang)} {ctx.version}")

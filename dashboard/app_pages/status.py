@@ -1,0 +1,86 @@
+"""Completion status: by plan, unit and goal; a timeline with today; what is overdue; status over versions."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, ui
+from dashboard.i18n import fmt_date, status_label, t
+
+ctx: ui.Context = st.session_state["ctx"]
+lang, f = ctx.lang, ctx.filters
+st.title(t("page_status", lang))
+
+by_plan = ui.query(ctx, "status_counts", f, "plan")
+if by_plan.empty:
+    ui.empty(t("no_match", lang))
+    st.stop()
+names = ui.plan_short(ctx)
+goals = ctx.options["goals"].set_index("key")
+not_stated = t("not_stated", lang)
+
+
+def labelled(df: pd.DataFrame, fn) -> pd.DataFrame:
+    return df.assign(label=df["grp"].map(fn))
+
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("status_by_plan", lang))
+    ui.chart(charts.status_bars(labelled(by_plan, lambda p: names.get(p, p)), lang), key="status_plan")
+with right:
+    st.subheader(t("status_by_unit", lang))
+    by_unit = ui.query(ctx, "status_counts", f, "unit")
+    ui.chart(charts.status_bars(labelled(by_unit, lambda u: not_stated if u == "—" else u), lang), key="status_unit")
+
+st.subheader(t("status_by_goal", lang))
+by_goal = ui.query(ctx, "status_counts", f, "goal")
+
+
+def goal_label(key) -> str:
+    if not isinstance(key, str) or key not in goals.index:
+        return t("no_goal", lang)
+    plan_id, goal_id = key.split(":", 1)
+    return f"{names.get(plan_id, plan_id)} · {goal_id} {ui._short(goals.loc[key, 'title'], 45)}"
+
+
+ui.chart(charts.status_bars(labelled(by_goal, goal_label), lang), key="status_goal")
+
+st.subheader(t("timeline", lang))
+timeline = ui.query(ctx, "timeline", f)
+if timeline.empty:
+    ui.empty(t("no_dates", lang))
+else:
+    timeline = timeline.assign(label=[f"{names.get(p, p)} · {a} {ui._short(ti, 40)}" for p, a, ti in zip(
+        timeline["plan_id"], timeline["activity_id"], timeline["title"], strict=True)])  # fmt: skip
+    ui.chart(charts.timeline(timeline, lang, ctx.today), key="status_timeline")
+
+st.subheader(t("overdue", lang))
+late = ui.query(ctx, "overdue", f, ctx.today)
+if late.empty:
+    ui.empty(t("none_overdue", lang))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col_plan", lang): late["plan_id"].map(names),
+                t("col_id", lang): late["activity_id"],
+                t("col_title", lang): late["title"],
+                t("col_responsible", lang): late["responsible"],
+                t("col_status", lang): late["status"].map(lambda s: status_label(s, lang)),
+                t("col_end", lang): late["end_date"].map(lambda d: fmt_date(d, lang)),
+                t("days_late", lang): late["days_late"],
+            }
+        ),
+        hide_index=True,
+        key="status_overdue",
+    )
+
+st.subheader(t("status_over_time", lang))
+history = ui.query(ctx, "status_history", f)
+if history.empty or history.groupby("plan_id")["version"].nunique().max() < 2:
+    ui.empty(t("one_version", lang))
+else:
+    history = history.assign(
+        label=[f"{names.get(p, p)} v{v}" for p, v in zip(history["plan_id"], history["version"], strict=True)]
+    )
+    ui.chart(charts.status_over_time(history, lang), key="status_history")

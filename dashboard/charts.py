@@ -1,0 +1,369 @@
+"""Pure chart builders: a DataFrame in, a plotly Figure out. No Streamlit, no SQL."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .i18n import NBSP, fmt_number, fmt_tkr, status_label, status_order, t
+
+STATUS_COLORS = {
+    "done": "#2E7D32",
+    "ongoing": "#1565C0",
+    "not_started": "#78909C",
+    "postponed": "#EF6C00",
+    "cancelled": "#C62828",
+    "unknown": "#CFD8DC",
+}
+# Colour-blind-safe qualitative palette (Okabe–Ito plus tints), assigned to units in a fixed order
+# so a unit has the same colour on every page.
+PALETTE = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#7F7F7F", "#8C564B", "#17BECF", "#BCBD22", "#9467BD", "#1F77B4",
+]  # fmt: skip
+NOT_STATED_COLOR = "#B0B0B0"
+FONT = {"size": 16, "family": "Source Sans Pro, Arial, sans-serif"}
+
+
+def unit_colors(units: list[str], not_stated: str) -> dict[str, str]:
+    colors = {u: PALETTE[i % len(PALETTE)] for i, u in enumerate(u for u in units if u != "—")}
+    colors[not_stated] = NOT_STATED_COLOR
+    return colors
+
+
+def color_for(unit: str, colors: dict[str, str]) -> str:
+    """A unit's colour; a compound one ("RUN/KOM") gets a stable colour of its own."""
+    if unit in colors:
+        return colors[unit]
+    return PALETTE[zlib.crc32(unit.encode()) % len(PALETTE)]
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int = 460, legend_title: str | None = None) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 20}} if title else None,
+        font=FONT,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        legend={
+            "title": {"text": legend_title or ""},
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "x": 0,
+            "traceorder": "normal",
+        },
+        plot_bgcolor="white",
+        hoverlabel={"font_size": 15},
+    )
+    fig.update_xaxes(gridcolor="#E0E0E0", zerolinecolor="#BDBDBD")
+    fig.update_yaxes(gridcolor="#E0E0E0", zerolinecolor="#BDBDBD")
+    return fig
+
+
+def _separators(lang: str) -> str:
+    # Plotly's separators: decimal mark then thousands separator.
+    return ".," if lang == "en" else "," + NBSP
+
+
+# ---------------------------------------------------------------------------- budget
+
+
+def budget_by_year_unit(df: pd.DataFrame, lang: str, colors: dict[str, str]) -> go.Figure:
+    """Stacked bars per year by unit; IB beside them as its own series; "no year" as its own bar.
+
+    df: year_label, unit, series ("budget", "attributed", "opening_balance"), amount_sek.
+    """
+    fig = go.Figure()
+    order = list(dict.fromkeys(df["year_label"]))
+    for series, group, pattern in (("budget", "budget", ""), ("attributed", "budget", "/")):
+        part = df[df["series"] == series]
+        for unit in sorted(part["unit"].unique(), key=lambda u: (u == t("not_stated", lang), u)):
+            rows = part[part["unit"] == unit]
+            name = unit if series == "budget" else f"{unit} ({t('attributed', lang)})"
+            fig.add_bar(
+                x=rows["year_label"],
+                y=rows["amount_sek"] / 1000,
+                name=name,
+                legendgroup=unit,
+                offsetgroup=group,
+                marker={"color": color_for(unit, colors), "pattern": {"shape": pattern}},
+                customdata=[[fmt_tkr(v, lang), unit] for v in rows["amount_sek"]],
+                hovertemplate="%{x}<br>%{customdata[1]}: %{customdata[0]}<extra></extra>",
+            )
+    ib = df[df["series"] == "opening_balance"]
+    if not ib.empty:
+        ib = ib.groupby("year_label", as_index=False, sort=False)["amount_sek"].sum()
+        fig.add_bar(
+            x=ib["year_label"],
+            y=ib["amount_sek"] / 1000,
+            name=t("ib_series", lang),
+            offsetgroup="ib",
+            marker={"color": "#FFFFFF", "line": {"color": "#424242", "width": 2}, "pattern": {"shape": "x"}},
+            customdata=[fmt_tkr(v, lang) for v in ib["amount_sek"]],
+            hovertemplate="%{x}<br>" + t("ib_series", lang) + ": %{customdata}<extra></extra>",
+        )
+    fig.update_layout(barmode="relative", separators=_separators(lang))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order, title=t("year", lang))
+    fig.update_yaxes(title=t("amount_tkr", lang), tickformat=",d")
+    _layout(fig, height=500)
+    fig.update_layout(separators=_separators(lang))
+    return fig
+
+
+def budget_bars(df: pd.DataFrame, label_col: str, lang: str, colors: dict[str, str] | None = None) -> go.Figure:
+    """Horizontal bars, largest on top, each labelled in tkr. df: label_col, amount_sek."""
+    df = df.sort_values("amount_sek")
+    fig = go.Figure(
+        go.Bar(
+            x=df["amount_sek"] / 1000,
+            y=df[label_col],
+            orientation="h",
+            marker={"color": [colors.get(v, PALETTE[0]) for v in df[label_col]] if colors else PALETTE[0]},
+            text=[fmt_tkr(v, lang) for v in df["amount_sek"]],
+            textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title=t("amount_tkr", lang), tickformat=",d")
+    fig.update_yaxes(title=None, automargin=True)
+    _layout(fig, height=max(260, 60 + 42 * len(df)))
+    fig.update_layout(separators=_separators(lang), showlegend=False)
+    return fig
+
+
+# ---------------------------------------------------------------------------- status
+
+
+def status_bars(df: pd.DataFrame, lang: str, height: int | None = None) -> go.Figure:
+    """Horizontal stacked bars: activities per status for each group. df: label, status, n."""
+    fig = go.Figure()
+    labels = list(dict.fromkeys(df["label"]))
+    for status in status_order():
+        part = df[df["status"] == status]
+        if part.empty:
+            continue
+        fig.add_bar(
+            y=part["label"],
+            x=part["n"],
+            name=status_label(status, lang),
+            orientation="h",
+            marker={"color": STATUS_COLORS[status]},
+            text=part["n"],
+            textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate="%{y}<br>" + status_label(status, lang) + ": %{x}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, title=None)
+    fig.update_xaxes(title=t("activities_count", lang), dtick=5)
+    return _layout(fig, height=height or max(260, 90 + 44 * len(labels)))
+
+
+def timeline(df: pd.DataFrame, lang: str, today: date) -> go.Figure:
+    """One bar per activity from start to end; open ends run to the plan's end (or today), paler.
+
+    df: label, status, start_date, end_date, period_end.
+    """
+    fig = go.Figure()
+    rows = df.copy()
+    rows["open"] = rows["end_date"].isna()
+    fallback = rows["period_end"].fillna(pd.Timestamp(today))
+    rows["end_draw"] = rows["end_date"].fillna(fallback)
+    rows["start_draw"] = rows["start_date"].fillna(rows["end_draw"] - pd.Timedelta(days=30))
+    # An open end that the fallback would put before the start still gets a visible stub.
+    too_short = rows["end_draw"] <= rows["start_draw"]
+    rows.loc[too_short, "end_draw"] = rows.loc[too_short, "start_draw"] + pd.Timedelta(days=60)
+    for status in status_order():
+        part = rows[rows["status"] == status]
+        if part.empty:
+            continue
+        durations = (pd.to_datetime(part["end_draw"]) - pd.to_datetime(part["start_draw"])).dt.days * 86_400_000
+        fig.add_bar(
+            y=part["label"],
+            x=durations,
+            base=pd.to_datetime(part["start_draw"]),
+            orientation="h",
+            name=status_label(status, lang),
+            marker={
+                "color": STATUS_COLORS[status],
+                "opacity": [0.45 if o else 1.0 for o in part["open"]],
+                "line": {"color": "#424242", "width": 0.5},
+            },
+            customdata=[
+                [str(s)[:10] if pd.notna(s) else "–", str(e)[:10] if pd.notna(e) else t("open_end", lang)]
+                for s, e in zip(part["start_date"], part["end_date"], strict=True)
+            ],
+            hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<extra></extra>",
+        )
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(type="date", title=None)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(rows["label"])[::-1], automargin=True, title=None)
+    fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line={"color": "#C62828", "width": 2, "dash": "dash"})
+    fig.add_annotation(
+        x=pd.Timestamp(today).timestamp() * 1000, y=1.0, yref="paper", text=t("today", lang), showarrow=False,
+        font={"color": "#C62828"}, yanchor="bottom",
+    )  # fmt: skip
+    return _layout(fig, height=max(300, 80 + 28 * len(rows)))
+
+
+def status_over_time(df: pd.DataFrame, lang: str) -> go.Figure:
+    """df: label (plan and version), status, n."""
+    return status_bars(df, lang)
+
+
+# ---------------------------------------------------------------------------- targets
+
+
+def target_path(target: pd.Series, outcomes: pd.DataFrame, lang: str) -> go.Figure:
+    """Baseline, target, the straight path between them and the outcomes.
+
+    With no baseline value but a % change, the target is drawn as an index (baseline year = 100).
+    """
+    y0, y1 = int(target["baseline_year"]), int(target["target_year"])
+    index = pd.isna(target["baseline_value"])
+    if index:
+        v0, v1 = 100.0, 100.0 + float(target["target_change_pct"])
+    else:
+        v0 = float(target["baseline_value"])
+        v1 = (
+            float(target["target_value"])
+            if pd.notna(target["target_value"])
+            else v0 * (1 + float(target["target_change_pct"]) / 100)
+        )
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[y0, y1],
+        y=[v0, v1],
+        mode="lines",
+        name=t("path", lang),
+        line={"dash": "dash", "color": "#616161", "width": 3},
+    )
+    fig.add_scatter(
+        x=[y0],
+        y=[v0],
+        mode="markers+text",
+        name=t("baseline", lang),
+        marker={"size": 16, "color": "#424242"},
+        text=[f"{t('baseline', lang)} {y0}: {fmt_number(v0, lang)}"],
+        textposition="top right",
+    )
+    fig.add_scatter(
+        x=[y1],
+        y=[v1],
+        mode="markers+text",
+        name=t("target", lang),
+        marker={"size": 18, "color": "#2E7D32", "symbol": "star"},
+        text=[
+            f"{t('target', lang)} {y1}: {fmt_number(v1, lang)}"
+            + (
+                f" (+{fmt_number(target['target_change_pct'], lang)} %)"
+                if pd.notna(target["target_change_pct"])
+                else ""
+            )
+        ],
+        textposition="top left",
+    )
+    if not outcomes.empty and not index:
+        fig.add_scatter(
+            x=outcomes["year"],
+            y=outcomes["value"],
+            mode="lines+markers",
+            name=t("outcome", lang),
+            marker={"size": 12, "color": "#1565C0"},
+            line={"color": "#1565C0", "width": 3},
+        )
+    top = max([v0, v1, *(outcomes["value"].tolist() if not outcomes.empty else [])])
+    fig.update_xaxes(dtick=1, title=t("year", lang), range=[y0 - 0.5, y1 + 0.5])
+    fig.update_yaxes(title=t("index", lang) if index else None, range=[0, top * 1.25], tickformat=",d")
+    _layout(fig, height=380)
+    fig.update_layout(separators=_separators(lang))
+    return fig
+
+
+def on_path(target: pd.Series, year: int, value: float) -> bool | None:
+    """Whether an outcome is on or above the straight path from baseline to target (None: cannot tell)."""
+    if (
+        pd.isna(target.get("baseline_value"))
+        or pd.isna(target.get("baseline_year"))
+        or pd.isna(target.get("target_year"))
+    ):
+        return None
+    v0 = float(target["baseline_value"])
+    if pd.notna(target.get("target_value")):
+        v1 = float(target["target_value"])
+    elif pd.notna(target.get("target_change_pct")):
+        v1 = v0 * (1 + float(target["target_change_pct"]) / 100)
+    else:
+        return None
+    y0, y1 = int(target["baseline_year"]), int(target["target_year"])
+    expected = v1 if y1 == y0 else v0 + (v1 - v0) * (min(max(year, y0), y1) - y0) / (y1 - y0)
+    return value >= expected if v1 >= v0 else value <= expected
+
+
+def target_bullet(whole: dict, parts: list[dict], lang: str) -> go.Figure:
+    """One target on its own scale: target bar, baseline tick, outcome marker, "of which" parts inside.
+
+    whole and parts: target_value, baseline_value, outcome (parts: region).
+    """
+    fig = go.Figure()
+    values = [whole.get("target_value"), whole.get("baseline_value"), whole.get("outcome")]
+    values += [p.get("target_value") for p in parts] + [p.get("outcome") for p in parts]
+    top = max((float(v) for v in values if v is not None and not pd.isna(v)), default=1.0)
+    fig.add_bar(
+        y=[""], x=[whole["target_value"]], orientation="h", name=t("target", lang), width=0.7,
+        marker={"color": "#C8E6C9", "line": {"color": "#2E7D32", "width": 2}},
+        text=[f"{t('target', lang)} {fmt_number(whole['target_value'], lang)}"], textposition="inside",
+        insidetextanchor="end", hovertemplate=t("target", lang) + ": %{x}<extra></extra>",
+    )  # fmt: skip
+    for part in parts:
+        fig.add_bar(
+            y=[""], x=[part["target_value"]], orientation="h", width=0.35, name=t("of_which", lang),
+            marker={"color": "#2E7D32"},
+            text=[f"{t('of_which', lang)} {part.get('region') or ''} {fmt_number(part['target_value'], lang)}"],
+            textposition="inside", insidetextanchor="start", textfont={"color": "white"},
+            hovertemplate=t("of_which", lang) + ": %{x}<extra></extra>",
+        )  # fmt: skip
+    if whole.get("baseline_value") is not None and not pd.isna(whole["baseline_value"]):
+        fig.add_scatter(
+            y=[""], x=[whole["baseline_value"]], mode="markers+text", name=t("baseline", lang),
+            marker={"symbol": "line-ns", "size": 44, "line": {"width": 4, "color": "#424242"}},
+            text=[f"{t('baseline', lang)} {fmt_number(whole['baseline_value'], lang)}"], textposition="top center",
+            hovertemplate=t("baseline", lang) + ": %{x}<extra></extra>",
+        )  # fmt: skip
+    if whole.get("outcome") is not None and not pd.isna(whole["outcome"]):
+        fig.add_scatter(
+            y=[""], x=[whole["outcome"]], mode="markers", name=t("outcome", lang),
+            marker={"symbol": "diamond", "size": 20, "color": "#1565C0"},
+            hovertemplate=t("outcome", lang) + ": %{x}<extra></extra>",
+        )  # fmt: skip
+    fig.update_layout(barmode="overlay", showlegend=False)
+    fig.update_xaxes(range=[0, top * 1.08], tickformat=",d")
+    _layout(fig, height=150)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, separators=_separators(lang))
+    return fig
+
+
+# ---------------------------------------------------------------------------- structure
+
+
+def structure_treemap(nodes: pd.DataFrame, lang: str) -> go.Figure:
+    """nodes: id, parent, label, status (None for plans and goals), hover."""
+    colors = [STATUS_COLORS.get(s, "#ECEFF1") if isinstance(s, str) else "#ECEFF1" for s in nodes["status"]]
+    fig = go.Figure(
+        go.Treemap(
+            ids=nodes["id"],
+            parents=nodes["parent"],
+            labels=nodes["label"],
+            marker={"colors": colors, "line": {"color": "#FFFFFF", "width": 2}},
+            hovertext=nodes["hover"],
+            hoverinfo="text",
+            branchvalues="remainder",
+            maxdepth=3,
+            textfont={"size": 16},
+            pathbar={"visible": True},
+        )
+    )
+    return _layout(fig, height=640)

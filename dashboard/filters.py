@@ -1,0 +1,75 @@
+"""The dashboard's shared filters: one value object, mirrored in the URL so a view can be shared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+# URL parameter ↔ Filters field. Lists are repeated parameters (?plan=a&plan=b).
+_LIST_PARAMS = {
+    "plan": "plans",
+    "unit": "units",
+    "resp": "responsible",
+    "fund": "funding",
+    "goal": "goals",
+    "status": "statuses",
+}
+NO_VALUE = "—"  # stands for "not stated" in unit and funding filters
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Empty tuples mean "all"; years are inclusive. Goals are "plan_id:goal_id" keys."""
+
+    plans: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    units: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
+    funding: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def key(self) -> tuple:
+        """Hashable identity for caches."""
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name != "extra")
+
+    def with_(self, **changes) -> Filters:
+        return replace(self, **changes)
+
+    def is_default(self) -> bool:
+        return self.key() == Filters().key()
+
+
+def from_query_params(params: dict[str, list[str]], known: dict[str, set[str]], years: tuple[int, int]) -> Filters:
+    """Read filters from URL parameters, dropping values that are not (or no longer) in the data."""
+    values = {}
+    for param, name in _LIST_PARAMS.items():
+        allowed = known.get(name, set())
+        values[name] = tuple(v for v in params.get(param, []) if v in allowed)
+    lo, hi = years
+    y0 = _int(params.get("y0"), lo)
+    y1 = _int(params.get("y1"), hi)
+    y0, y1 = max(lo, min(y0, hi)), max(lo, min(y1, hi))
+    return Filters(year_from=min(y0, y1), year_to=max(y0, y1), **values)
+
+
+def to_query_params(f: Filters, years: tuple[int, int]) -> dict[str, list[str] | str]:
+    """Only what differs from the default, so a shared URL stays short."""
+    out: dict[str, list[str] | str] = {}
+    for param, name in _LIST_PARAMS.items():
+        value = getattr(f, name)
+        if value:
+            out[param] = list(value)
+    if f.year_from is not None and f.year_from != years[0]:
+        out["y0"] = str(f.year_from)
+    if f.year_to is not None and f.year_to != years[1]:
+        out["y1"] = str(f.year_to)
+    return out
+
+
+def _int(values: list[str] | None, default: int) -> int:
+    try:
+        return int(values[0]) if values else default
+    except ValueError:
+        return default

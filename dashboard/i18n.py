@@ -1,0 +1,276 @@
+"""UI text in Swedish and English, and Swedish number and date formats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from loaders.template import STATUS_CODES, STATUS_LABELS
+
+LANGS = ("sv", "en")
+NBSP = "\u00a0"
+
+TEXT: dict[str, tuple[str, str]] = {
+    # app and navigation
+    "app_title": ("Uppföljning av handlingsplaner", "Action plan follow-up"),
+    "page_overview": ("Översikt", "Overview"),
+    "page_budget": ("Budget", "Budget"),
+    "page_targets": ("Mål mot basår", "Targets vs baseline"),
+    "page_mentors": ("Mentorpar och kontrakt", "Mentor pairs and contracts"),
+    "page_status": ("Genomförande", "Completion status"),
+    "page_structure": ("Planernas struktur", "Plan structure"),
+    "page_activities": ("Aktiviteter", "Activities"),
+    "english": ("English", "English"),
+    "building_db": ("Databasen byggs från data/ …", "Building the database from data/ …"),
+    "built_db": ("Databasen är byggd.", "The database is built."),
+    "db_invalid": (
+        "Databasen kunde inte byggas: arbetsböckerna i data/ har fel. Rätta dem och starta om.",
+        "The database could not be built: the workbooks in data/ have problems. Fix them and restart.",
+    ),
+    "db_unavailable": (
+        "Databasen kan inte öppnas just nu (den används av ett annat program). Försök igen om en stund.",
+        "The database cannot be opened right now (another program is using it). Try again shortly.",
+    ),
+    "no_plans": (
+        "Det finns inga planer i databasen. Lägg arbetsböcker i data/ och kör python3 -m loaders build.",
+        "There are no plans in the database. Put workbooks in data/ and run python3 -m loaders build.",
+    ),
+    "data_version": ("Dataversion", "Data version"),
+    # filters
+    "filters": ("Filter", "Filters"),
+    "f_plans": ("Planer", "Plans"),
+    "f_years": ("År", "Years"),
+    "f_units": ("Enhet", "Unit"),
+    "f_responsible": ("Ansvarig", "Responsible"),
+    "f_funding": ("Finansiering", "Funding source"),
+    "f_goals": ("Mål", "Goal"),
+    "f_status": ("Status", "Status"),
+    "f_all": ("Alla", "All"),
+    "f_reset": ("Rensa filter", "Clear filters"),
+    "f_share": ("Länken i adressfältet visar exakt denna vy.", "The link in the address bar shows exactly this view."),
+    "not_stated": ("Ej angiven", "Not stated"),
+    "no_match": (
+        "Inget matchar filtren. Vidga filtren i sidopanelen (eller rensa dem).",
+        "Nothing matches the filters. Widen the filters in the sidebar (or clear them).",
+    ),
+    # overview
+    "kf_budget": ("Budget i perioden", "Budget in the period"),
+    "kf_budget_help": (
+        "Summan av budgetrader med år i valt intervall. Ingående balans och belopp utan år ingår inte.",
+        "Sum of budget lines with a year in the selected range. Opening balances and amounts without a year are not included.",
+    ),
+    "kf_no_year": ("Utan år", "No year given"),
+    "kf_ib": ("Ingående balans", "Opening balance"),
+    "kf_activities": ("Aktiviteter", "Activities"),
+    "kf_targets": ("Målsättningar", "Targets"),
+    "on_track": ("I fas", "On track"),
+    "behind": ("Efter", "Behind"),
+    "no_data": ("Utfall saknas", "No data yet"),
+    "plans_heading": ("Planerna", "The plans"),
+    "last_updated": ("Senast uppdaterad", "Last updated"),
+    "version": ("version", "version"),
+    "period": ("Period", "Period"),
+    "owner": ("Ägare", "Owner"),
+    "goals_n": ("mål", "goals"),
+    "activities_n": ("aktiviteter", "activities"),
+    "targets_n": ("målsättningar", "targets"),
+    # budget
+    "by_year_unit": ("Budget per år och enhet", "Budget by year and unit"),
+    "by_funding": ("Budget per finansiering", "Budget by funding source"),
+    "by_plan": ("Budget per plan", "Budget by plan"),
+    "by_goal": ("Budget per mål", "Budget by goal"),
+    "by_goal_note": (
+        "En aktivitet som bidrar till flera mål räknas under vart och ett av dem; summan över mål kan överstiga totalen.",
+        "An activity serving several goals is counted under each of them; the sum over goals can exceed the total.",
+    ),
+    "attribute": (
+        "Fördela belopp utan år på aktivitetens startår",
+        "Attribute amounts without a year to the activity's start year",
+    ),
+    "attributed_note": (
+        'Belopp utan år visas på aktivitetens startår (markerade "tillskrivet"). Dokumenten anger inget år för dem.',
+        'Amounts without a year are shown in the activity\'s start year (marked "attributed"). The documents give no year for them.',
+    ),
+    "no_year_bar": ("Inget år angivet", "No year given"),
+    "ib_series": ("Ingående balans (IB)", "Opening balance (IB)"),
+    "ib_note": (
+        "Ingående balans visas som egen serie och räknas aldrig in i årets budget: årets belopp innehåller redan överförda medel.",
+        "Opening balances are their own series and never added to a year's budget: the year's amount already includes carried money.",
+    ),
+    "unit_fallback": (
+        "Rader som inte anger enhet visas under aktivitetens ansvariga enhet.",
+        "Lines that state no unit are shown under the activity's responsible unit.",
+    ),
+    "click_filters": ("Klicka på en stapel för att filtrera på den.", "Click a bar to filter on it."),
+    "no_budget": (
+        "Inga budgetrader matchar filtren. Planerna 000 och 003 har ingen budget.",
+        "No budget lines match the filters. Plans 000 and 003 have no budget.",
+    ),
+    "amount_tkr": ("Belopp (tkr)", "Amount (SEK thousands)"),
+    "year": ("År", "Year"),
+    "unit": ("Enhet", "Unit"),
+    "funding": ("Finansiering", "Funding source"),
+    "plan": ("Plan", "Plan"),
+    "goal": ("Mål", "Goal"),
+    "kind": ("Typ", "Type"),
+    "budget": ("Budget", "Budget"),
+    "attributed": ("tillskrivet", "attributed"),
+    # targets
+    "targets_intro": (
+        "Målsättningar med basår: basvärde, målvärde, utfall när de finns, och den raka vägen från bas till mål.",
+        "Targets with a baseline: baseline, target, outcomes when present, and the straight path from baseline to target.",
+    ),
+    "baseline_missing": (
+        "Basvärdet för {year} saknas i planen. Målet visas som index ({year} = 100 → {target}). Lägg in basvärdet i arbetsboken så visas verkliga tal.",
+        "The plan gives no baseline figure for {year}. The target is shown as an index ({year} = 100 → {target}). Add the baseline to the workbook to see real figures.",
+    ),
+    "no_outcome": ("Inga utfall än.", "No outcomes yet."),
+    "path": ("Rak väg bas → mål", "Straight path baseline → target"),
+    "target": ("Mål", "Target"),
+    "baseline": ("Basvärde", "Baseline"),
+    "outcome": ("Utfall", "Outcome"),
+    "index": ("Index", "Index"),
+    "no_targets": (
+        "Inga målsättningar med basår matchar filtren.",
+        "No targets with a baseline match the filters.",
+    ),
+    "latest_on_path": ("Senaste utfallet ligger på eller över vägen.", "The latest outcome is on or above the path."),
+    "latest_below_path": ("Senaste utfallet ligger under vägen.", "The latest outcome is below the path."),
+    # mentors and other targets
+    "mentors_intro": (
+        "Målsättningar med målvärden: mentorpar, kompetenskontrakt (varav Jämtland) och planernas övriga mål, med utfall när de finns.",
+        "Targets with target values: mentor pairs, competence contracts (of which Jämtland) and the plans' other targets, with outcomes when present.",
+    ),
+    "of_which": ("varav", "of which"),
+    "qualitative": ("Kvalitativa målsättningar", "Qualitative targets"),
+    "no_value_targets": (
+        "Inga målsättningar med målvärde matchar filtren.",
+        "No targets with a target value match the filters.",
+    ),
+    # status
+    "status_by_plan": ("Status per plan", "Status by plan"),
+    "status_by_unit": ("Status per enhet", "Status by unit"),
+    "status_by_goal": ("Status per mål", "Status by goal"),
+    "timeline": ("Tidslinje", "Timeline"),
+    "today": ("idag", "today"),
+    "open_end": ("(inget slut angivet)", "(no end given)"),
+    "overdue": ("Försenade: slutdatum passerat, inte genomförda", "Overdue: end date passed, not done"),
+    "none_overdue": ("Inga försenade aktiviteter bland de filtrerade.", "No overdue activities among those filtered."),
+    "days_late": ("Dagar sen", "Days late"),
+    "status_over_time": ("Status över tid (per version)", "Status over time (by version)"),
+    "one_version": (
+        "Varje plan har bara en version än. När en uppdaterad arbetsbok laddas visas statusutvecklingen här.",
+        "Each plan has only one version so far. When an updated workbook is loaded, the status over time shows here.",
+    ),
+    "no_dates": ("Inga filtrerade aktiviteter har datum.", "No filtered activities have dates."),
+    "activities_count": ("Antal aktiviteter", "Number of activities"),
+    "no_goal": ("(inget mål angivet)", "(no goal given)"),
+    # structure
+    "structure_intro": (
+        "Plan → mål → delmål och aktiviteter, aktiviteterna färgade efter status. Klicka på en ruta för att gå in i den.",
+        "Plan → goals → sub-goals and activities, activities coloured by status. Click a box to zoom into it.",
+    ),
+    "no_goals_activities": (
+        "Planen anger inga mål; aktiviteterna visas per avsnitt.",
+        "The plan gives no goals; activities are shown by section.",
+    ),
+    "activities_without_goal": ("Aktiviteter utan angivet mål", "Activities without a stated goal"),
+    # activities
+    "search": ("Sök", "Search"),
+    "search_help": (
+        "Söker i id, titel, beskrivning, ansvarig, enhet och plan.",
+        "Searches id, title, description, responsible, unit and plan.",
+    ),
+    "sort": ("Sortera", "Sort"),
+    "sort_plan": ("Plan och nummer", "Plan and number"),
+    "sort_start": ("Start", "Start"),
+    "sort_end": ("Slut", "End"),
+    "sort_budget": ("Budget", "Budget"),
+    "sort_status": ("Status", "Status"),
+    "n_activities": ("{n} aktiviteter", "{n} activities"),
+    "export_excel": ("Exportera till Excel", "Export to Excel"),
+    "export_csv": ("Exportera till CSV", "Export to CSV"),
+    "detail": ("Aktivitet i detalj", "Activity detail"),
+    "choose_activity": ("Välj aktivitet", "Choose an activity"),
+    "description": ("Beskrivning", "Description"),
+    "goals": ("Mål", "Goals"),
+    "budget_lines": ("Budgetrader (med originaltext)", "Budget lines (with original text)"),
+    "targets": ("Målsättningar", "Targets"),
+    "history": ("Historik", "History"),
+    "nothing": ("Inga.", "None."),
+    "col_plan": ("Plan", "Plan"),
+    "col_id": ("Nr", "No."),
+    "col_title": ("Aktivitet", "Activity"),
+    "col_responsible": ("Ansvarig", "Responsible"),
+    "col_unit": ("Enhet", "Unit"),
+    "col_status": ("Status", "Status"),
+    "col_start": ("Start", "Start"),
+    "col_end": ("Slut", "End"),
+    "col_budget": ("Budget (tkr)", "Budget (SEK thousands)"),
+    "col_goals": ("Mål", "Goals"),
+    "col_period_text": ("Period (originaltext)", "Period (original text)"),
+    "col_source_text": ("Originaltext", "Original text"),
+    "col_note": ("Anteckning", "Note"),
+    "export_sheet": ("Aktiviteter", "Activities"),
+    "filters_sheet": ("Filter och version", "Filters and version"),
+    "exported_at": ("Exporterad", "Exported"),
+}
+
+
+def t(key: str, lang: str, **params) -> str:
+    text = TEXT[key][1 if lang == "en" else 0]
+    return text.format(**params) if params else text
+
+
+def status_label(code: str, lang: str) -> str:
+    return STATUS_LABELS["en" if lang == "en" else "sv"].get(code, code)
+
+
+def status_order() -> list[str]:
+    return list(STATUS_CODES)
+
+
+def fmt_int(value, lang: str) -> str:
+    """1 100 (Swedish, no-break space) or 1,100 (English)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    text = f"{round(value):,}"
+    return text if lang == "en" else text.replace(",", NBSP)
+
+
+def fmt_tkr(sek, lang: str) -> str:
+    """Whole SEK → "1 100 tkr" (or "1,100 kSEK"); fractions of a thousand keep one decimal."""
+    if sek is None or (isinstance(sek, float) and pd.isna(sek)):
+        return "–"
+    tkr = sek / 1000
+    if abs(tkr - round(tkr)) < 1e-9:
+        number = fmt_int(tkr, lang)
+    else:
+        number = f"{tkr:,.1f}"
+        number = number if lang == "en" else number.replace(",", NBSP).replace(".", ",")
+    return f"{number}{NBSP}{'kSEK' if lang == 'en' else 'tkr'}"
+
+
+def fmt_number(value, lang: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if float(value).is_integer():
+        return fmt_int(value, lang)
+    text = f"{value:,.1f}"
+    return text if lang == "en" else text.replace(",", NBSP).replace(".", ",")
+
+
+def fmt_date(value, lang: str) -> str:
+    """ISO dates are the Swedish standard and unambiguous in English too."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return "–"
+    if isinstance(value, datetime | pd.Timestamp):
+        value = value.date()
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def fmt_datetime(value, lang: str) -> str:
+    if value is None or value is pd.NaT:
+        return "–"
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")

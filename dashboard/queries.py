@@ -1,0 +1,349 @@
+"""Every read query of the dashboard: lowercase SQL, bound parameters, filters from one place."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from loaders.database import Database
+
+from .filters import NO_VALUE, Filters
+
+# Unit strings such as "RUN/KOM" or "SAM/Fakulteter/Program" name several units; filters and
+# charts treat each part as a unit of its own.
+_UNIT_PARTS = "list_transform(string_split(coalesce({col}, '" + NO_VALUE + "'), '/'), lambda x: trim(x))"
+
+
+def _activity_clauses(f: Filters, a: str = "a", funding: bool = True) -> tuple[list[str], list]:
+    """WHERE clauses for activities aliased `a` (alias chosen by code, never by the user)."""
+    clauses, params = [], []
+    if f.plans:
+        clauses.append(f"list_contains(?, {a}.plan_id)")
+        params.append(list(f.plans))
+    if f.year_from is not None and f.year_to is not None:
+        # An activity counts for the period if its dates overlap it; undated ones always count.
+        clauses.append(
+            f"({a}.start_date is null or {a}.start_date <= make_date(?, 12, 31))"
+            f" and ({a}.end_date is null or {a}.end_date >= make_date(?, 1, 1))"
+        )
+        params += [f.year_to, f.year_from]
+    if f.units:
+        clauses.append(f"list_has_any({_UNIT_PARTS.format(col=a + '.unit')}, ?)")
+        params.append(list(f.units))
+    if f.responsible:
+        clauses.append(f"list_contains(?, {a}.responsible)")
+        params.append(list(f.responsible))
+    if f.goals:
+        clauses.append(f"list_has_any(list_transform({a}.goal_ids, lambda g: {a}.plan_id || ':' || g), ?)")
+        params.append(list(f.goals))
+    if f.statuses:
+        clauses.append(f"list_contains(?, {a}.status)")
+        params.append(list(f.statuses))
+    if f.funding and funding:
+        clauses.append(
+            "exists (select 1 from budget_lines fb where fb.plan_id = "
+            f"{a}.plan_id and fb.activity_id = {a}.activity_id"
+            f" and list_contains(?, coalesce(fb.funding_source, '{NO_VALUE}')))"
+        )
+        params.append(list(f.funding))
+    return clauses, params
+
+
+def _where(clauses: list[str]) -> str:
+    return ("where " + " and ".join(f"({c})" for c in clauses)) if clauses else ""
+
+
+def _budget_from(f: Filters, years: bool = True) -> tuple[str, list]:
+    """budget_lines b joined to their activity a, filtered. Plan-level lines have no activity:
+    a filter on an activity attribute (responsible, goal, status) leaves them out."""
+    clauses, params = [], []
+    if f.plans:
+        clauses.append("list_contains(?, b.plan_id)")
+        params.append(list(f.plans))
+    if years and f.year_from is not None:
+        clauses.append("b.year is null or b.year between ? and ?")
+        params += [f.year_from, f.year_to]
+    if f.units:
+        clauses.append(f"list_has_any({_UNIT_PARTS.format(col='coalesce(b.unit, a.unit)')}, ?)")
+        params.append(list(f.units))
+    if f.funding:
+        clauses.append(f"list_contains(?, coalesce(b.funding_source, '{NO_VALUE}'))")
+        params.append(list(f.funding))
+    act, act_params = _activity_clauses(f.with_(plans=(), units=(), funding=(), year_from=None, year_to=None))
+    clauses += act
+    params += act_params
+    sql = f"from budget_lines b left join activities a using (plan_id, activity_id) {_where(clauses)}"
+    return sql, params
+
+
+# ---------------------------------------------------------------------------- options and metadata
+
+
+def data_version(db: Database) -> int:
+    """Changes whenever anything is loaded: part of every cache key."""
+    return int(db.rows("select coalesce(max(load_id), 0) from loads")[0][0])
+
+
+def filter_options(db: Database) -> dict:
+    plans = db.query("select plan_id, title from plans order by plan_id")
+    units = db.query(
+        f"select distinct unnest({_UNIT_PARTS.format(col='unit')}) as unit from "
+        "(select unit from activities union all select unit from budget_lines) order by 1"
+    )
+    responsible = db.query("select distinct responsible from activities where responsible is not null order by 1")
+    funding = db.query(f"select distinct coalesce(funding_source, '{NO_VALUE}') as f from budget_lines order by 1")
+    goals = db.query(
+        "select g.plan_id || ':' || g.goal_id as key, g.plan_id, g.goal_id, g.title, g.parent_goal_id,"
+        " p.title as plan_title"
+        " from goals g join plans p using (plan_id) order by g.plan_id, g.sort_order"
+    )
+    years = db.rows(
+        "select min(y), max(y) from (select year as y from budget_lines union all "
+        "select year(start_date) from activities union all select year(end_date) from activities "
+        "union all select year(period_start) from plans union all select year(period_end) from plans)"
+    )[0]
+    return {
+        "plans": plans,
+        "units": units["unit"].tolist(),
+        "responsible": responsible["responsible"].tolist(),
+        "funding": funding["f"].tolist(),
+        "goals": goals,
+        "years": (int(years[0] or 2000), int(years[1] or 2000)),
+    }
+
+
+# ---------------------------------------------------------------------------- overview
+
+
+def plan_cards(db: Database, f: Filters) -> pd.DataFrame:
+    clauses, params = _activity_clauses(f)
+    bsql, bparams = _budget_from(f)
+    return db.query(
+        f"""
+        with acts as (select a.plan_id, count(*) as n from activities a {_where(clauses)} group by 1),
+        money as (
+            select b.plan_id,
+                   sum(case when b.kind = 'budget' and b.year is not null then b.amount_sek end) as budget,
+                   sum(case when b.kind = 'budget' and b.year is null then b.amount_sek end) as no_year,
+                   sum(case when b.kind = 'opening_balance' then b.amount_sek end) as opening_balance
+            {bsql} group by 1
+        )
+        select p.plan_id, p.title, p.period_start, p.period_end, p.owner, p.version, p.loaded_at,
+               coalesce(acts.n, 0) as activities, coalesce(money.budget, 0) as budget,
+               coalesce(money.no_year, 0) as no_year, coalesce(money.opening_balance, 0) as opening_balance,
+               (select count(*) from goals g where g.plan_id = p.plan_id) as goals,
+               (select count(*) from targets t where t.plan_id = p.plan_id) as targets
+        from plans p left join acts using (plan_id) left join money using (plan_id)
+        {"where list_contains(?, p.plan_id)" if f.plans else ""}
+        order by p.period_start nulls last, p.plan_id
+        """,
+        params + bparams + ([list(f.plans)] if f.plans else []),
+    )
+
+
+def status_counts(db: Database, f: Filters, by: str = "plan") -> pd.DataFrame:
+    """Activities per status, grouped by plan, unit or main goal (an allow-listed grouping)."""
+    group = {
+        "plan": "a.plan_id as grp",
+        "unit": f"unnest({_UNIT_PARTS.format(col='a.unit')}) as grp",
+        "goal": "unnest(case when len(a.goal_ids) = 0 then [null] else "
+        "list_transform(a.goal_ids, lambda g: a.plan_id || ':' || g) end) as grp",
+    }[by]
+    clauses, params = _activity_clauses(f)
+    return db.query(
+        f"select grp, status, count(*) as n from (select {group}, a.status from activities a {_where(clauses)})"
+        " group by all order by grp, status",
+        params,
+    )
+
+
+# ---------------------------------------------------------------------------- budget
+
+
+def budget_lines(db: Database, f: Filters) -> pd.DataFrame:
+    """Filtered budget lines with their activity's start year, for every budget chart."""
+    sql, params = _budget_from(f)
+    return db.query(
+        f"""
+        select b.plan_id, b.activity_id, a.title as activity_title, b.year, b.kind, b.amount_sek,
+               coalesce(b.unit, a.unit) as unit, b.unit is null and a.unit is not null as unit_from_activity,
+               b.funding_source, b.source_text, year(a.start_date) as start_year, a.goal_ids, b.line_no
+        {sql} order by b.plan_id, b.line_no
+        """,
+        params,
+    )
+
+
+# ---------------------------------------------------------------------------- activities
+
+
+SORTS = {  # the activities table's sort choices: UI labels map to these keys only
+    "plan": "a.plan_id, a.sort_order",
+    "start": "a.start_date nulls last, a.plan_id, a.sort_order",
+    "end": "a.end_date nulls last, a.plan_id, a.sort_order",
+    "budget": "budget_sek desc nulls last, a.plan_id, a.sort_order",
+    "status": "a.status, a.plan_id, a.sort_order",
+}
+
+
+def activities(db: Database, f: Filters, search: str = "", sort: str = "plan") -> pd.DataFrame:
+    clauses, params = _activity_clauses(f)
+    if search.strip():
+        clauses.append(
+            "a.title ilike ? or a.description ilike ? or a.activity_id ilike ? or a.responsible ilike ?"
+            " or a.unit ilike ? or p.title ilike ?"
+        )
+        like = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [like] * 6
+    order = SORTS.get(sort, SORTS["plan"])
+    return db.query(
+        f"""
+        select a.plan_id, p.title as plan_title, a.activity_id, a.title, a.responsible, a.unit, a.status,
+               a.start_date, a.end_date, a.source_text as period_text, a.goal_ids,
+               (select sum(b.amount_sek) from budget_lines b where b.plan_id = a.plan_id
+                 and b.activity_id = a.activity_id and b.kind = 'budget') as budget_sek,
+               a.status_note, a.section
+        from activities a join plans p using (plan_id)
+        {_where(clauses)}
+        order by {order}
+        """,
+        params,
+    )
+
+
+def activity_detail(db: Database, plan_id: str, activity_id: str) -> dict[str, pd.DataFrame]:
+    key = [plan_id, activity_id]
+    return {
+        "activity": db.query("select * from activities where plan_id = ? and activity_id = ?", key),
+        "goals": db.query(
+            "select g.goal_id, g.title from activities a, unnest(a.goal_ids) as u(goal_id)"
+            " join goals g on g.plan_id = a.plan_id and g.goal_id = u.goal_id"
+            " where a.plan_id = ? and a.activity_id = ?",
+            key,
+        ),
+        "budget": db.query(
+            "select year, kind, unit, funding_source, amount_sek, source_text, note from budget_lines"
+            " where plan_id = ? and activity_id = ? order by line_no",
+            key,
+        ),
+        "targets": db.query(
+            "select name, measure, region, baseline_year, baseline_value, target_year, target_value,"
+            " target_change_pct, source_text from targets where plan_id = ? and activity_id = ?",
+            key,
+        ),
+        "history": db.query(
+            "select h.version, h.loaded_at, h.status, l.file_name, l.loaded_by from status_history h"
+            " join loads l using (plan_id, version) where h.plan_id = ? and h.activity_id = ? order by h.version",
+            key,
+        ),
+    }
+
+
+def timeline(db: Database, f: Filters) -> pd.DataFrame:
+    clauses, params = _activity_clauses(f)
+    return db.query(
+        f"""
+        select a.plan_id, p.title as plan_title, a.activity_id, a.title, a.status, a.start_date, a.end_date,
+               p.period_end, a.unit
+        from activities a join plans p using (plan_id)
+        {_where([*clauses, "a.start_date is not null or a.end_date is not null"])}
+        order by a.plan_id, a.start_date nulls last, a.sort_order
+        """,
+        params,
+    )
+
+
+def overdue(db: Database, f: Filters, today) -> pd.DataFrame:
+    clauses, params = _activity_clauses(f)
+    clauses.append("a.end_date < ? and a.status not in ('done', 'cancelled')")
+    params.append(today)
+    return db.query(
+        f"""
+        select a.plan_id, p.title as plan_title, a.activity_id, a.title, a.responsible, a.status, a.end_date,
+               date_diff('day', a.end_date, ?::date) as days_late
+        from activities a join plans p using (plan_id) {_where(clauses)}
+        order by a.end_date, a.plan_id, a.sort_order
+        """,
+        [today, *params],
+    )
+
+
+def status_history(db: Database, f: Filters) -> pd.DataFrame:
+    clauses, params = _activity_clauses(f)
+    return db.query(
+        f"""
+        select h.plan_id, h.version, h.loaded_at, h.status, count(*) as n
+        from status_history h
+        where (h.plan_id, h.activity_id) in (select (a.plan_id, a.activity_id) from activities a {_where(clauses)})
+        group by all order by h.plan_id, h.version, h.status
+        """,
+        params,
+    )
+
+
+def structure(db: Database, f: Filters) -> dict[str, pd.DataFrame]:
+    clauses, params = _activity_clauses(f)
+    plan_clause = "where list_contains(?, plan_id)" if f.plans else ""
+    plan_params = [list(f.plans)] if f.plans else []
+    return {
+        "plans": db.query(f"select plan_id, title from plans {plan_clause} order by plan_id", plan_params),
+        "goals": db.query(
+            f"select plan_id, goal_id, parent_goal_id, title, sort_order from goals {plan_clause}"
+            " order by plan_id, sort_order",
+            plan_params,
+        ),
+        "activities": db.query(
+            f"select a.plan_id, a.activity_id, a.title, a.status, a.goal_ids, a.section, a.sort_order"
+            f" from activities a {_where(clauses)} order by a.plan_id, a.sort_order",
+            params,
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------- targets
+
+
+def targets(db: Database, f: Filters) -> pd.DataFrame:
+    """Targets with their latest outcome; activity filters apply through the target's activity."""
+    clauses, params = [], []
+    if f.plans:
+        clauses.append("list_contains(?, t.plan_id)")
+        params.append(list(f.plans))
+    if f.year_from is not None:
+        clauses.append("t.target_year is null or t.target_year between ? and ?")
+        params += [f.year_from, f.year_to]
+    if f.goals:
+        clauses.append(
+            "list_contains(?, t.plan_id || ':' || t.goal_id) or "
+            "list_has_any(list_transform(a.goal_ids, lambda g: t.plan_id || ':' || g), ?)"
+        )
+        params += [list(f.goals), list(f.goals)]
+    act, act_params = _activity_clauses(
+        f.with_(plans=(), goals=(), year_from=None, year_to=None, funding=()), funding=False
+    )
+    clauses += act
+    params += act_params
+    return db.query(
+        f"""
+        with latest as (
+            select plan_id, target_id, region, year, value,
+                   row_number() over (partition by plan_id, target_id, region order by year desc) as rn
+            from target_values
+        )
+        select t.*, p.title as plan_title, p.period_start, a.title as activity_title,
+               l.year as outcome_year, l.value as outcome
+        from targets t join plans p using (plan_id)
+        left join activities a using (plan_id, activity_id)
+        left join latest l on l.plan_id = t.plan_id and l.target_id = t.target_id
+             and l.region is not distinct from t.region and l.rn = 1
+        {_where(clauses)}
+        order by t.plan_id, a.sort_order nulls first, t.target_id
+        """,
+        params,
+    )
+
+
+def target_values(db: Database, plan_id: str, target_id: str) -> pd.DataFrame:
+    return db.query(
+        "select year, region, value, source_text from target_values where plan_id = ? and target_id = ? order by year",
+        [plan_id, target_id],
+    )

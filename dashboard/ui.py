@@ -1,0 +1,273 @@
+"""Streamlit glue shared by the pages: connection, cached queries, filters in the sidebar and the URL."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from loaders.database import ROOT, Database, default_db_path
+from loaders.problems import WorkbookInvalid
+
+from . import queries
+from .charts import unit_colors
+from .filters import NO_VALUE, Filters, from_query_params, to_query_params
+from .i18n import status_label, status_order, t
+
+_build_lock = threading.Lock()  # one build at a time, whichever session starts it (no user data)
+
+
+@dataclass
+class Context:
+    db: Database
+    filters: Filters
+    lang: str
+    options: dict
+    version: int
+    unit_colors: dict[str, str]
+    today: date
+
+
+# ---------------------------------------------------------------------------- database
+
+
+def ensure_database(lang: str) -> None:
+    """On a fresh checkout there is no database: build it from data/, showing progress."""
+    path = default_db_path()
+    if path.exists():
+        return
+    from loaders.service import build
+
+    with _build_lock:
+        if path.exists():
+            return
+        with st.status(t("building_db", lang), expanded=True) as status:
+            try:
+                build(ROOT / "data", path, progress=lambda m: status.write(m))
+            except WorkbookInvalid as exc:
+                status.update(state="error")
+                st.error(t("db_invalid", lang))
+                st.dataframe(pd.DataFrame([p.as_row(lang) for p in exc.problems]), hide_index=True)
+                st.stop()
+            status.update(label=t("built_db", lang), state="complete", expanded=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> Database:
+    # One read-only connection for all sessions; every query opens its own cursor.
+    return Database(path, read_only=True)
+
+
+def database(lang: str) -> Database:
+    try:
+        return _database(str(default_db_path()))
+    except duckdb.IOException:
+        st.error(t("db_unavailable", lang))
+        st.stop()
+
+
+# ---------------------------------------------------------------------------- cached queries
+# Results are shared by all users (st.cache_data); the data version is part of every key, so a
+# new load is seen at once. Filters are immutable values and part of the key too.
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def cached(name: str, db_path: str, version: int, *args):
+    # name is always a literal from a page, never user input.
+    return getattr(queries, name)(_database(db_path), *args)
+
+
+def query(ctx: Context, name: str, *args):
+    return cached(name, str(ctx.db.path), ctx.version, *args)
+
+
+# ---------------------------------------------------------------------------- filters
+
+
+_KEYS = ("f_plans", "f_years", "f_units", "f_responsible", "f_funding", "f_goals", "f_statuses")
+
+
+def request_filters(**changes) -> None:
+    """Change filters from a page (e.g. a clicked bar): applied before the widgets on the next run."""
+    st.session_state["pending_filters"] = changes
+    st.rerun()
+
+
+def _reset() -> None:
+    for key in _KEYS:
+        st.session_state.pop(key, None)
+    st.session_state["filters_from_url"] = False
+
+
+def sidebar(db: Database, lang: str) -> Context:
+    version = queries.data_version(db)
+    options = cached("filter_options", str(db.path), version)
+    years = options["years"]
+    goals = options["goals"]
+    known = {
+        "plans": set(options["plans"]["plan_id"]),
+        "units": set(options["units"]),
+        "responsible": set(options["responsible"]),
+        "funding": set(options["funding"]),
+        "goals": set(goals["key"]),
+        "statuses": set(status_order()),
+    }
+    if not st.session_state.get("filters_from_url"):
+        # First run of a session: the URL decides (a shared link opens exactly that view).
+        from_url = from_query_params({k: st.query_params.get_all(k) for k in st.query_params}, known, years)
+        st.session_state.update(
+            f_plans=list(from_url.plans),
+            f_years=(from_url.year_from, from_url.year_to),
+            f_units=list(from_url.units),
+            f_responsible=list(from_url.responsible),
+            f_funding=list(from_url.funding),
+            f_goals=list(from_url.goals),
+            f_statuses=list(from_url.statuses),
+        )
+        st.session_state["filters_from_url"] = True
+    for name, value in st.session_state.pop("pending_filters", {}).items():
+        st.session_state[f"f_{name}"] = value
+
+    plan_titles = dict(zip(options["plans"]["plan_id"], options["plans"]["title"], strict=True))
+    goal_labels = {
+        r.key: f"{_short(r.plan_title)} · {r.goal_id} {_short(r.title, 60)}" for r in goals.itertuples(index=False)
+    }
+    sb = st.sidebar
+    sb.header(t("filters", lang))
+    all_ = t("f_all", lang)
+    sb.multiselect(
+        t("f_plans", lang),
+        list(plan_titles),
+        key="f_plans",
+        format_func=lambda p: plan_titles.get(p, p),
+        placeholder=all_,
+    )
+    if years[0] < years[1]:
+        sb.slider(t("f_years", lang), years[0], years[1], key="f_years")
+    sb.multiselect(
+        t("f_units", lang),
+        options["units"],
+        key="f_units",
+        format_func=lambda u: _not_stated(u, lang),
+        placeholder=all_,
+    )
+    sb.multiselect(t("f_responsible", lang), options["responsible"], key="f_responsible", placeholder=all_)
+    sb.multiselect(
+        t("f_funding", lang),
+        options["funding"],
+        key="f_funding",
+        format_func=lambda u: _not_stated(u, lang),
+        placeholder=all_,
+    )
+    sb.multiselect(
+        t("f_goals", lang),
+        list(goal_labels),
+        key="f_goals",
+        format_func=lambda g: goal_labels.get(g, g),
+        placeholder=all_,
+    )
+    sb.multiselect(
+        t("f_status", lang),
+        status_order(),
+        key="f_statuses",
+        format_func=lambda s: status_label(s, lang),
+        placeholder=all_,
+    )
+    sb.button(t("f_reset", lang), on_click=_reset, key="f_reset")
+
+    y = st.session_state.get("f_years") or years
+    f = Filters(
+        plans=tuple(st.session_state["f_plans"]),
+        year_from=int(y[0]),
+        year_to=int(y[1]),
+        units=tuple(st.session_state["f_units"]),
+        responsible=tuple(st.session_state["f_responsible"]),
+        funding=tuple(st.session_state["f_funding"]),
+        goals=_with_subgoals(tuple(st.session_state["f_goals"]), goals),
+        statuses=tuple(st.session_state["f_statuses"]),
+    )
+    params = to_query_params(f.with_(goals=tuple(st.session_state["f_goals"])), years)
+    if lang == "en":
+        params["lang"] = "en"
+    if dict(st.query_params.to_dict()) != {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items()}:
+        st.query_params.from_dict(params)
+    sb.caption(t("f_share", lang))
+    colors = unit_colors(options["units"], t("not_stated", lang))
+    return Context(db, f, lang, options, version, colors, date.today())
+
+
+def _with_subgoals(selected: tuple[str, ...], goals: pd.DataFrame) -> tuple[str, ...]:
+    """Choosing a main goal also matches what is linked to its sub-goals."""
+    if not selected:
+        return ()
+    keys = set(selected)
+    children = goals[goals["parent_goal_id"].notna()]
+    for r in children.itertuples(index=False):
+        if f"{r.plan_id}:{r.parent_goal_id}" in keys:
+            keys.add(r.key)
+    return tuple(sorted(keys))
+
+
+def as_list(value) -> list:
+    """A DuckDB list cell as a plain list: None, NA and empty arrays all become []."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return list(value)
+
+
+def _not_stated(value: str, lang: str) -> str:
+    return t("not_stated", lang) if value == NO_VALUE else value
+
+
+def _short(text: str, n: int = 28) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def plan_short(ctx: Context) -> dict[str, str]:
+    """Chart labels: "Handlingsplan för mobilitet 2016-2018" → "Mobilitet 2016-2018"."""
+    plans = ctx.options["plans"]
+    out = {}
+    for pid, title in zip(plans["plan_id"], plans["title"], strict=True):
+        short = re.sub(r"^Handlingsplan (för )?", "", str(title)).strip(" –-")
+        out[pid] = _short(short[:1].upper() + short[1:], 40)
+    return out
+
+
+# ---------------------------------------------------------------------------- rendering helpers
+
+
+def show(df: pd.DataFrame) -> pd.DataFrame:
+    """For display: missing values as "–" instead of None or NaN."""
+
+    def cell(v) -> str:
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and pd.isna(v)):
+            return "–"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, pd.Timestamp):
+            return v.strftime("%Y-%m-%d %H:%M") if (v.hour or v.minute) else v.strftime("%Y-%m-%d")
+        return str(v)
+
+    return df.map(cell)
+
+
+def empty(message: str) -> None:
+    st.info(message, icon=":material/info:")
+
+
+def chart(fig, key: str, selectable: bool = False):
+    """Render a figure; with selectable=True a click returns the selected points."""
+    config = {"displaylogo": False, "locale": "sv"}
+    if selectable:
+        event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points",), config=config)
+        return (
+            (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else event.selection.points
+        )
+    st.plotly_chart(fig, key=key, config=config)
+    return []

@@ -1,0 +1,260 @@
+"""Every dashboard page under Streamlit's AppTest: it runs, a filter changes it, and exports hold exactly the rows."""
+
+import io
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from loaders.service import build
+from tests.conftest import DATA, ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES_DIR = ROOT / "dashboard" / "app_pages"
+
+
+@pytest.fixture(scope="module")
+def plans_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("dash") / "plans.duckdb"
+    build(DATA, path)
+    return path
+
+
+@pytest.fixture
+def app(plans_db, monkeypatch):
+    monkeypatch.setenv("PLANS_DB", str(plans_db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = (
+        [m.value for m in at.markdown] + [c.value for c in at.caption] + [m.label + " " + m.value for m in at.metric]
+    )
+    parts += [h.value for h in at.subheader] + [i.value for i in at.info] + [w.value for w in at.warning]
+    return "\n".join(parts)
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The first metric with this label (the key figures come before the plan cards)."""
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def set_filter(at: AppTest, key: str, value) -> AppTest:
+    widget = next(w for w in at.sidebar.multiselect if w.key == key) if key != "f_years" else at.sidebar.slider[0]
+    widget.set_value(value).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+# ---------------------------------------------------------------------------- one test (at least) per page
+
+
+def test_overview(app):
+    at = open_page(app, "overview")
+    assert metric(at, "Aktiviteter") == "69"
+    set_filter(at, "f_plans", ["mobilitet-2016-2018"])
+    assert metric(at, "Aktiviteter") == "27"
+    assert metric(at, "Utan år") == "1\u00a0560,5\u00a0tkr"
+
+
+def test_budget(app):
+    at = open_page(app, "budget")
+    assert len(at.get("plotly_chart")) == 4  # year × unit, funding, plan, goal
+    year_table = at.dataframe[0].value
+    assert "Inget år angivet" in list(year_table.index)
+    set_filter(at, "f_units", ["RUN"])
+    year_table = at.dataframe[0].value
+    assert list(year_table.columns) == ["RUN", "Budget"]
+    # RUN: 100 tkr, plus "Samordnare: 1700 tkr", which states no unit and is shown under its activity's (RUN).
+    assert year_table.loc["2016", "Budget"] == "1\u00a0800\u00a0tkr"
+
+
+def test_budget_no_year_attribution_is_labelled(app):
+    at = open_page(app, "budget")
+    before = at.dataframe[0].value.loc["Inget år angivet", "Budget"]
+    at.toggle(key="budget_attribute").set_value(True).run()
+    assert "tillskrivet" in at.warning[0].value
+    # The mobility plan's undated amounts move to their activities' start years; lines whose activity
+    # has no dates (and the plan-level ones) stay without a year.
+    after = at.dataframe[0].value.loc["Inget år angivet", "Budget"]
+    assert (before, after) == ("6\u00a0810,5\u00a0tkr", "5\u00a0450\u00a0tkr")
+
+
+def test_budget_click_filters(app):
+    at = open_page(app, "budget")
+    # What a click on a bar does: a pending change that the sidebar applies before its widgets.
+    at.session_state["pending_filters"] = {"units": ["SAM"], "years": (2012, 2012)}
+    at.run()
+    assert next(w for w in at.sidebar.multiselect if w.key == "f_units").value == ["SAM"]
+    assert list(at.dataframe[0].value.index) == ["2012", "Inget år angivet"]
+
+
+def test_targets(app):
+    at = open_page(app, "targets")
+    body = texts(at)
+    assert "Basvärdet för 2015 saknas" in "\n".join(w.value for w in at.warning)
+    assert "Utresande studenter" in body or "Utresande studenter" in [s.value for s in at.subheader]
+    n = len(at.get("plotly_chart"))
+    set_filter(at, "f_plans", ["skolsamverkan-2016-2017"])
+    assert 0 < len(at.get("plotly_chart")) != n
+    assert not at.warning  # the 2016–2017 plan states its baselines
+
+
+def test_mentors(app):
+    at = open_page(app, "mentors")
+    body = texts(at)
+    assert "Mentorpar" in body
+    assert "Aktiva kompetenskontrakt" in body or "kompetenskontrakt" in body.lower()
+    charts_all = len(at.get("plotly_chart"))
+    set_filter(at, "f_plans", ["arbetslivsanknytning-2011-2013"])
+    assert len(at.get("plotly_chart")) < charts_all
+
+
+def test_status(app):
+    at = open_page(app, "status")
+    overdue = at.dataframe[0].value
+    set_filter(at, "f_statuses", ["ongoing"])
+    assert set(at.dataframe[0].value["Status"]) <= {"Pågår"}
+    assert len(at.dataframe[0].value) < len(overdue)
+
+
+def test_structure(app):
+    at = open_page(app, "structure")
+    assert len(at.get("plotly_chart")) == 1
+    at.selectbox(key="structure_plan").set_value("internationalisering-2020-2023").run()
+    assert sum(1 for m in at.markdown if m.value.startswith("- H")) == 40  # every sub-goal
+    set_filter(at, "f_plans", ["kommunikation-kvalitet"])
+    assert at.selectbox(key="structure_plan").options == ["Kommunikationsplan för kvalitetsarbetet"]
+
+
+def _downloads(at: AppTest, storages) -> dict[str, bytes]:
+    out = {}
+    for button in at.get("download_button"):
+        file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+        for storage in storages:
+            if file_id in storage._files_by_id:
+                out[button.key] = storage._files_by_id[file_id].content
+    return out
+
+
+@pytest.fixture
+def storages(monkeypatch):
+    """AppTest keeps downloads in a media store it throws away after each run: keep a handle on it."""
+    made = []
+
+    class Keeping(MemoryMediaFileStorage):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            made.append(self)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", Keeping)
+    return made
+
+
+def test_activities_export_holds_exactly_the_filtered_rows(app, storages):
+    at = open_page(app, "activities")
+    set_filter(at, "f_plans", ["mobilitet-2016-2018"])
+    set_filter(at, "f_statuses", ["unknown"])
+    at.text_input(key="activities_search").set_value("checklist").run()
+    shown = at.dataframe[0].value
+    assert 0 < len(shown) < 27
+    files = _downloads(at, storages)
+    wb = openpyxl.load_workbook(io.BytesIO(files["activities_export_xlsx"]))
+    sheet = wb.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0])[: len(shown.columns)] == list(shown.columns)
+    assert [r[1] for r in rows[1:]] == list(shown["Nr"])  # the same activities, in the same order
+    assert sheet.freeze_panes == "A2"
+    about = dict(wb.worksheets[1].iter_rows(values_only=True))
+    assert about["Sök"] == "checklist" and "Okänd" in about["Status"]
+    csv = files["activities_export_csv"]
+    assert csv.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
+    lines = csv.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == len(shown) + 1
+
+
+def test_activities_detail(app):
+    at = open_page(app, "activities")
+    at.selectbox(key="activities_detail").set_value(("arbetslivsanknytning-2011-2013", "3.1.1")).run()
+    assert not at.exception
+    body = texts(at)
+    assert "Processledning" in body
+    budget = next(d.value for d in at.dataframe if "source_text" in d.value.columns)
+    assert "225 tkr + 265 tkr" in set(budget["source_text"])
+
+
+def test_every_page_has_a_test():
+    pages = {p.stem for p in PAGES_DIR.glob("*.py") if not p.name.startswith("_")}
+    tested = {name[len("test_") :].split("_")[0] for name in globals() if name.startswith("test_")}
+    assert pages <= tested, f"pages without a test: {sorted(pages - tested)}"
+
+
+# ---------------------------------------------------------------------------- app-wide behaviour
+
+
+def test_filters_come_from_and_go_to_the_url(app):
+    app.query_params["plan"] = ["skolsamverkan-2016-2017"]
+    app.query_params["lang"] = "en"
+    at = open_page(app, "overview")
+    assert metric(at, "Activities") == "12"
+    set_filter(at, "f_units", ["SAM"])
+    as_list = lambda v: [v] if isinstance(v, str) else list(v)  # noqa: E731 - one value comes back as a string
+    assert as_list(at.query_params["unit"]) == ["SAM"]
+    assert as_list(at.query_params["plan"]) == ["skolsamverkan-2016-2017"]
+
+
+def test_unknown_url_values_are_ignored(app):
+    app.query_params["plan"] = ["no-such-plan"]
+    app.query_params["y0"] = "abc"
+    at = open_page(app, "overview")
+    assert metric(at, "Aktiviteter") == "69"
+
+
+def test_english_toggle(app):
+    at = open_page(app, "budget")
+    at.sidebar.toggle(key="f_lang_en").set_value(True).run()
+    assert at.title[0].value == "Budget"
+    assert "No year given" in list(at.dataframe[0].value.index)
+
+
+@pytest.mark.parametrize("page", sorted(p.stem for p in PAGES_DIR.glob("*.py")))
+def test_every_page_explains_an_empty_database(tmp_path, monkeypatch, page):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    build(empty, tmp_path / "empty.duckdb")
+    monkeypatch.setenv("PLANS_DB", str(tmp_path / "empty.duckdb"))
+    at = open_page(AppTest.from_file(APP, default_timeout=60), page)
+    assert at.info or at.warning, "an empty page must say why it is empty"
+
+
+@pytest.mark.parametrize("page", sorted(p.stem for p in PAGES_DIR.glob("*.py")))
+def test_every_page_explains_filters_that_match_nothing(app, page):
+    at = open_page(app, page)
+    set_filter(at, "f_plans", ["kommunikation-kvalitet"])
+    set_filter(at, "f_statuses", ["done"])
+    assert not at.exception
+    assert at.info or at.warning or at.get("plotly_chart"), page
+
+
+def test_first_start_builds_the_database(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("*.duckdb*"))
+    target = tmp_path / "fresh.duckdb"
+    monkeypatch.setenv("PLANS_DB", str(target))
+    assert not target.exists()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert Path(target).exists()
+    assert metric(at, "Aktiviteter") == "69"
