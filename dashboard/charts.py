@@ -315,8 +315,7 @@ def target_bullet(whole: dict, parts: list[dict], lang: str) -> go.Figure:
     fig.add_bar(
         y=[""], x=[whole["target_value"]], orientation="h", name=t("target", lang), width=0.7,
         marker={"color": "#C8E6C9", "line": {"color": "#2E7D32", "width": 2}},
-        text=[f"{t('target', lang)} {fmt_number(whole['target_value'], lang)}"], textposition="inside",
-        insidetextanchor="end", hovertemplate=t("target", lang) + ": %{x}<extra></extra>",
+        hovertemplate=t("target", lang) + ": %{x}<extra></extra>",
     )  # fmt: skip
     for part in parts:
         fig.add_bar(
@@ -328,9 +327,8 @@ def target_bullet(whole: dict, parts: list[dict], lang: str) -> go.Figure:
         )  # fmt: skip
     if whole.get("baseline_value") is not None and not pd.isna(whole["baseline_value"]):
         fig.add_scatter(
-            y=[""], x=[whole["baseline_value"]], mode="markers+text", name=t("baseline", lang),
+            y=[""], x=[whole["baseline_value"]], mode="markers", name=t("baseline", lang),
             marker={"symbol": "line-ns", "size": 44, "line": {"width": 4, "color": "#424242"}},
-            text=[f"{t('baseline', lang)} {fmt_number(whole['baseline_value'], lang)}"], textposition="top center",
             hovertemplate=t("baseline", lang) + ": %{x}<extra></extra>",
         )  # fmt: skip
     if whole.get("outcome") is not None and not pd.isna(whole["outcome"]):

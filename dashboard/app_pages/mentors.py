@@ -28,6 +28,19 @@ def heading(row: dict) -> str:
     return text
 
 
+def span(row: dict) -> str:
+    """ "bas 110 (2015) → mål 130 (2017)" """
+
+    def year(y) -> str:
+        return f" ({int(y)})" if pd.notna(y) else ""
+
+    target = f"{t('target', lang).lower()} **{fmt_number(row['target_value'], lang)}**{year(row['target_year'])}"
+    if pd.isna(row["baseline_value"]):
+        return target
+    base = f"{t('baseline', lang).lower()} {fmt_number(row['baseline_value'], lang)}{year(row['baseline_year'])}"
+    return f"{base} → {target}"
+
+
 def outcome_text(row: dict) -> str:
     if pd.isna(row["outcome"]):
         return t("no_data", lang)
@@ -47,14 +60,9 @@ for plan_id, group in newest_first.groupby("plan_id", sort=False):
             parts = [r for r in records if r["part_of"] == whole["target_id"]]
             with col.container(border=True):
                 st.markdown(f"**{heading(whole)}**")
-                year = (
-                    f" {t('target', lang).lower()} {int(whole['target_year'])}"
-                    if pd.notna(whole["target_year"])
-                    else ""
-                )
-                st.caption(f"{whole['measure'] or ''}{' ·' if year else ''}{year}")
+                st.caption(whole["measure"] or "")
                 ui.chart(charts.target_bullet(whole, parts, lang), key=f"mentors_{plan_id}_{whole['target_id']}")
-                st.caption(outcome_text(whole))
+                st.markdown(f"{span(whole)} · {outcome_text(whole)}")
     table = pd.DataFrame({
         t("col_id", lang): group["activity_id"],
         t("targets", lang): group["name"],

@@ -1,0 +1,153 @@
+"""A person's view: the real server in Debian's Chromium (Playwright), every page, a filter, an export, screenshots."""
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from loaders.service import build
+from tests.conftest import DATA, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these flags Chromium stalls on this network-less machine (see DEVELOPERS.md).
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = {  # url path → what a chart on it looks like in the DOM
+    "": ".js-plotly-plot, [data-testid='stMetric']",
+    "budget": ".js-plotly-plot .barlayer .point",
+    "mal": ".js-plotly-plot .scatterlayer .trace",
+    "mentorpar": ".js-plotly-plot .barlayer .point",
+    "status": ".js-plotly-plot .barlayer .point",
+    "struktur": ".js-plotly-plot .treemaplayer",
+    "aktiviteter": "[data-testid='stDataFrame']",
+}
+SHOTS = ROOT / "dashboard" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian's chromium (apt-get install -y chromium)")
+    pytest.skip("Debian's chromium is not installed here", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "plans.duckdb"
+    build(DATA, db)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env={**os.environ, "PLANS_DB": str(db)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    break
+        except OSError:
+            pass
+        assert proc.poll() is None and time.time() < deadline, "the dashboard did not start"
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="chromium-"),  # a fresh profile each run
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1440, "height": 1000},
+            accept_downloads=True,
+        )
+        yield context
+        context.close()
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stSidebar']", timeout=60_000)
+    # Streamlit shows a running indicator while the script runs; wait for it to finish.
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def _shot_dir(tmp_path) -> Path:
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        SHOTS.mkdir(exist_ok=True)
+        return SHOTS
+    return tmp_path
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_a_chart(server, browser, path, tmp_path):
+    page = browser.new_page()
+    _open(page, f"{server}/{path}")
+    expect(page.locator(PAGES[path]).first).to_be_visible(timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in page.content()
+    page.wait_for_timeout(500)  # let plotly finish its transition before the picture
+    page.screenshot(path=str(_shot_dir(tmp_path) / f"{path or 'oversikt'}.png"), full_page=False)
+    page.close()
+
+
+def test_a_filter_changes_the_view_and_the_url(server, browser):
+    page = browser.new_page()
+    _open(page, f"{server}/")
+    first = page.locator("[data-testid='stMetric']").filter(has_text="Aktiviteter").first
+    expect(first).to_contain_text("69")
+    plans = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+    plans.click()
+    page.keyboard.type("mobilitet")
+    page.keyboard.press("Enter")
+    expect(first).to_contain_text("27", timeout=30_000)
+    page.wait_for_url(re.compile(r"plan=mobilitet-2016-2018"), timeout=30_000)
+    # The URL is the view: opening it fresh shows the same filtered figures.
+    other = browser.new_page()
+    _open(other, page.url)
+    expect(other.locator("[data-testid='stMetric']").filter(has_text="Aktiviteter").first).to_contain_text("27")
+    other.close()
+    page.close()
+
+
+def test_export_downloads_exactly_the_rows_shown(server, browser):
+    page = browser.new_page()
+    _open(page, f"{server}/aktiviteter?plan=skolsamverkan-2016-2017")
+    expect(page.get_by_text("12 aktiviteter")).to_be_visible(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Exportera till Excel").click()
+    wb = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1 + 12
+    assert {r[1] for r in rows[1:]} == {str(i) for i in range(1, 13)}
+    page.close()
