@@ -482,6 +482,10 @@ def label(size: str) -> str:
     return f"{int(size):,} synthetic budget lines + the 5 bundled plans".replace(",", " ")
 
 
+def _ratio(r: float) -> str:
+    return f"{r:.1f}×" if r < 10 else f"{r:.0f}×"
+
+
 def table(size: str, ours: dict, naive_ms: dict, target: int) -> list[str]:
     lines = [
         f"**{label(size)}** (target {target} ms per page, warm)",
@@ -497,7 +501,7 @@ def table(size: str, ours: dict, naive_ms: dict, target: int) -> list[str]:
             f"{o['warm']:.0f}",
             f"{o['cold']:.0f}",
             f"{n:.0f}" if n is not None else "not run",
-            f"{n / o['warm']:.0f}×" if n is not None else "–",
+            _ratio(n / o["warm"]) if n is not None else "–",
             str(target),
             "yes" if o["warm"] < target else "**no**",
         ]

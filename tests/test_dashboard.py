@@ -258,3 +258,49 @@ def test_first_start_builds_the_database(tmp_path, monkeypatch):
     assert not at.exception
     assert Path(target).exists()
     assert metric(at, "Aktiviteter") == "69"
+
+
+# ---------------------------------------------------------------------------- outcomes and versions
+
+
+@pytest.fixture(scope="module")
+def two_versions_db(tmp_path_factory):
+    """The bundled plans, then a second version of 2016–2017 with an outcome and a status change."""
+    import openpyxl as xl
+
+    from loaders.database import Database
+    from loaders.service import export_plan, load_file
+
+    tmp = tmp_path_factory.mktemp("versions")
+    path = tmp / "plans.duckdb"
+    build(DATA, path)
+    wb_path = tmp / "skolsamverkan.xlsx"
+    with Database(path, read_only=True) as db:
+        export_plan(db, "skolsamverkan-2016-2017", wb_path)
+        mentor = db.rows(
+            "select target_id from targets where plan_id = 'skolsamverkan-2016-2017' and target_value = 130"
+        )[0][0]
+    wb = xl.load_workbook(wb_path)
+    wb["Utfall"].append([mentor, 2016, None, 118, "Test: constructed outcome"])  # below the path 110 → 130
+    wb["Status"].append(["5", None, "Pågår", "Test: constructed status"])
+    wb.save(wb_path)
+    load_file(wb_path, path, "test")
+    return path
+
+
+def test_status_over_versions_is_shown(two_versions_db, monkeypatch):
+    monkeypatch.setenv("PLANS_DB", str(two_versions_db))
+    at = open_page(AppTest.from_file(APP, default_timeout=60), "status")
+    assert "bara en version" not in texts(at)
+    assert any("v2" in str(c.proto.spec) for c in at.get("plotly_chart"))
+
+
+def test_outcome_is_judged_against_the_path(two_versions_db, monkeypatch):
+    monkeypatch.setenv("PLANS_DB", str(two_versions_db))
+    at = open_page(AppTest.from_file(APP, default_timeout=60), "targets")
+    # 118 pairs in 2016 lies below the straight path from 110 (2015) to 130 (2017), which passes 120.
+    assert any("under vägen" in e.value for e in at.error)
+    at.switch_page("app_pages/overview.py").run()
+    assert metric(at, "Efter") == "1"
+    at.switch_page("app_pages/mentors.py").run()
+    assert "Utfall 2016: 118" in texts(at)
