@@ -23,40 +23,20 @@ db = ui.database(lang)
 st.session_state["ctx"] = ui.sidebar(db, lang)
 
 here = Path(__file__).resolve().parent
+# (file in app_pages/, title key, icon, URL path); the first page is the home page.
+PAGES = (
+    ("overview", "page_overview", "dashboard", "oversikt"),
+    ("budget", "page_budget", "payments", "budget"),
+    ("targets", "page_targets", "trending_up", "mal"),
+    ("mentors", "page_mentors", "handshake", "mentorpar"),
+    ("status", "page_status", "task_alt", "status"),
+    ("structure", "page_structure", "account_tree", "struktur"),
+    ("activities", "page_activities", "table_view", "aktiviteter"),
+)
 pages = [
     st.Page(
-        here / "app_pages" / "overview.py",
-        title=t("page_overview", lang),
-        icon=":material/dashboard:",
-        url_path="oversikt",
-        default=True,
-    ),
-    st.Page(
-        here / "app_pages" / "budget.py", title=t("page_budget", lang), icon=":material/payments:", url_path="budget"
-    ),
-    st.Page(
-        here / "app_pages" / "targets.py", title=t("page_targets", lang), icon=":material/trending_up:", url_path="mal"
-    ),
-    st.Page(
-        here / "app_pages" / "mentors.py",
-        title=t("page_mentors", lang),
-        icon=":material/handshake:",
-        url_path="mentorpar",
-    ),
-    st.Page(
-        here / "app_pages" / "status.py", title=t("page_status", lang), icon=":material/task_alt:", url_path="status"
-    ),
-    st.Page(
-        here / "app_pages" / "structure.py",
-        title=t("page_structure", lang),
-        icon=":material/account_tree:",
-        url_path="struktur",
-    ),
-    st.Page(
-        here / "app_pages" / "activities.py",
-        title=t("page_activities", lang),
-        icon=":material/table_view:",
-        url_path="aktiviteter",
-    ),
+        here / "app_pages" / f"{name}.py", title=t(title, lang), icon=f":material/{icon}:", url_path=path, default=i == 0
+    )
+    for i, (name, title, icon, path) in enumerate(PAGES)
 ]
 st.navigation(pages).run()

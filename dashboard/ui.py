@@ -263,7 +263,7 @@ def empty(message: str) -> None:
 
 def chart(fig, key: str, selectable: bool = False):
     """Render a figure; with selectable=True a click returns the selected points."""
-    config = {"displaylogo": False, "locale": "sv"}
+    config = {"displaylogo": False}
     if selectable:
         event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points",), config=config)
         return (

@@ -64,57 +64,44 @@ st.dataframe(
 )
 
 budget_only = lines[lines["kind"] == "budget"]
+names = ui.plan_short(ctx)
+
+
+def bars_with_table(labels: pd.Series, heading: str, key: str) -> None:
+    """The budget summed per label: a bar chart and, under it, the same figures as a table."""
+    sums = budget_only.assign(label=labels).groupby("label", as_index=False)["amount_sek"].sum()
+    if sums.empty:
+        ui.empty(t("no_budget", lang))
+        return
+    ui.chart(charts.budget_bars(sums, "label", lang), key=f"budget_{key}")
+    amounts = sums["amount_sek"].map(lambda v: fmt_tkr(v, lang))
+    table = pd.DataFrame({heading: sums["label"], t("budget", lang): amounts})
+    st.dataframe(table, hide_index=True, key=f"budget_{key}_table")
+
+
 left, right = st.columns(2)
 with left:
     st.subheader(t("by_funding", lang))
-    funding = budget_only.assign(label=budget_only["funding_source"].fillna(not_stated))
-    funding = funding.groupby("label", as_index=False)["amount_sek"].sum()
-    if funding.empty:
-        ui.empty(t("no_budget", lang))
-    else:
-        ui.chart(charts.budget_bars(funding, "label", lang), key="budget_funding")
-        st.dataframe(
-            funding.assign(amount=funding["amount_sek"].map(lambda v: fmt_tkr(v, lang)))[["label", "amount"]].rename(
-                columns={"label": t("funding", lang), "amount": t("budget", lang)}
-            ),
-            hide_index=True,
-            key="budget_funding_table",
-        )
+    bars_with_table(budget_only["funding_source"].fillna(not_stated), t("funding", lang), "funding")
 with right:
     st.subheader(t("by_plan", lang))
-    names = ui.plan_short(ctx)
-    plans = (
-        budget_only.assign(label=budget_only["plan_id"].map(names)).groupby("label", as_index=False)["amount_sek"].sum()
-    )
-    if plans.empty:
-        ui.empty(t("no_budget", lang))
-    else:
-        ui.chart(charts.budget_bars(plans, "label", lang), key="budget_plan")
-        st.dataframe(
-            plans.assign(amount=plans["amount_sek"].map(lambda v: fmt_tkr(v, lang)))[["label", "amount"]].rename(
-                columns={"label": t("plan", lang), "amount": t("budget", lang)}
-            ),
-            hide_index=True,
-            key="budget_plan_table",
-        )
+    bars_with_table(budget_only["plan_id"].map(names), t("plan", lang), "plan")
 
 st.subheader(t("by_goal", lang))
 st.caption(t("by_goal_note", lang))
 goals = ctx.options["goals"].set_index("key")
-exploded = budget_only.assign(goal=budget_only["goal_ids"].map(lambda g: ui.as_list(g) or [None]))
-exploded = exploded.explode("goal")
-exploded["label"] = [
-    f"{names.get(p, p)} · {g} {ui._short(goals.loc[f'{p}:{g}', 'title'], 50)}"
-    if g and f"{p}:{g}" in goals.index
-    else t("no_goal", lang)
-    for p, g in zip(exploded["plan_id"], exploded["goal"], strict=True)
-]
-by_goal = exploded.groupby("label", as_index=False)["amount_sek"].sum()
-ui.chart(charts.budget_bars(by_goal, "label", lang), key="budget_goal")
-st.dataframe(
-    by_goal.assign(amount=by_goal["amount_sek"].map(lambda v: fmt_tkr(v, lang)))[["label", "amount"]].rename(
-        columns={"label": t("goal", lang), "amount": t("budget", lang)}
+# One row per (line, goal): an activity serving several goals counts under each (the caption says so).
+budget_only = budget_only.assign(goal=budget_only["goal_ids"].map(lambda g: ui.as_list(g) or [None])).explode("goal")
+bars_with_table(
+    pd.Series(
+        [
+            f"{names.get(p, p)} · {g} {ui._short(goals.loc[f'{p}:{g}', 'title'], 50)}"
+            if g and f"{p}:{g}" in goals.index
+            else t("no_goal", lang)
+            for p, g in zip(budget_only["plan_id"], budget_only["goal"], strict=True)
+        ],
+        index=budget_only.index,
     ),
-    hide_index=True,
-    key="budget_goal_table",
+    t("goal", lang),
+    "goal",
 )
