@@ -35,7 +35,11 @@ PAGES = (
 )
 pages = [
     st.Page(
-        here / "app_pages" / f"{name}.py", title=t(title, lang), icon=f":material/{icon}:", url_path=path, default=i == 0
+        here / "app_pages" / f"{name}.py",
+        title=t(title, lang),
+        icon=f":material/{icon}:",
+        url_path=path,
+        default=i == 0,
     )
     for i, (name, title, icon, path) in enumerate(PAGES)
 ]
