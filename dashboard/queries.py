@@ -52,14 +52,14 @@ def _where(clauses: list[str]) -> str:
     return ("where " + " and ".join(f"({c})" for c in clauses)) if clauses else ""
 
 
-def _budget_from(f: Filters, years: bool = True) -> tuple[str, list]:
+def _budget_from(f: Filters, extra: tuple[str, ...] = ()) -> tuple[str, list]:
     """budget_lines b joined to their activity a, filtered. Plan-level lines have no activity:
     a filter on an activity attribute (responsible, goal, status) leaves them out."""
     clauses, params = [], []
     if f.plans:
         clauses.append("list_contains(?, b.plan_id)")
         params.append(list(f.plans))
-    if years and f.year_from is not None:
+    if f.year_from is not None:
         clauses.append("b.year is null or b.year between ? and ?")
         params += [f.year_from, f.year_to]
     if f.units:
@@ -69,7 +69,7 @@ def _budget_from(f: Filters, years: bool = True) -> tuple[str, list]:
         clauses.append(f"list_contains(?, coalesce(b.funding_source, '{NO_VALUE}'))")
         params.append(list(f.funding))
     act, act_params = _activity_clauses(f.with_(plans=(), units=(), funding=(), year_from=None, year_to=None))
-    clauses += act
+    clauses += act + list(extra)
     params += act_params
     sql = f"from budget_lines b left join activities a using (plan_id, activity_id) {_where(clauses)}"
     return sql, params
@@ -159,15 +159,43 @@ def status_counts(db: Database, f: Filters, by: str = "plan") -> pd.DataFrame:
 # ---------------------------------------------------------------------------- budget
 
 
-def budget_lines(db: Database, f: Filters) -> pd.DataFrame:
-    """Filtered budget lines with their activity's start year, for every budget chart."""
-    sql, params = _budget_from(f)
+def budget_by_year_unit(db: Database, f: Filters, attribute: bool = False) -> pd.DataFrame:
+    """Sums per (series, year, unit). series: budget, opening_balance (IB, never part of a year's
+    budget) or attributed (an amount without a year shown in its activity's start year, on request)."""
+    sql, params = _budget_from(f, ("b.amount_sek is not null",))
+    moved = "b.kind = 'budget' and b.year is null and ? and a.start_date is not null"
     return db.query(
         f"""
-        select b.plan_id, b.activity_id, a.title as activity_title, b.year, b.kind, b.amount_sek,
-               coalesce(b.unit, a.unit) as unit, b.unit is null and a.unit is not null as unit_from_activity,
-               b.funding_source, b.source_text, year(a.start_date) as start_year, a.goal_ids, b.line_no
-        {sql} order by b.plan_id, b.line_no
+        select case when b.kind = 'opening_balance' then 'opening_balance'
+                    when {moved} then 'attributed' else 'budget' end as series,
+               case when {moved} then year(a.start_date) else b.year end as year,
+               coalesce(b.unit, a.unit) as unit,
+               sum(b.amount_sek) as amount_sek
+        {sql}
+        group by all order by year nulls last, unit
+        """,
+        [attribute, attribute, *params],
+    )
+
+
+BUDGET_DIMENSIONS = {  # allow-list: the page picks a key, never a column
+    "funding": "b.funding_source",
+    "plan": "b.plan_id",
+    "goal": "unnest(case when len(coalesce(a.goal_ids, [])) = 0 then [null] else "
+    "list_transform(a.goal_ids, lambda g: a.plan_id || ':' || g) end)",
+}
+
+
+def budget_by(db: Database, f: Filters, dimension: str) -> pd.DataFrame:
+    """The budget (kind budget, any year) summed per funding source, plan or goal. An activity that
+    serves several goals counts under each of them."""
+    sql, params = _budget_from(f, ("b.kind = 'budget'", "b.amount_sek is not null"))
+    return db.query(
+        f"""
+        select key, sum(amount_sek) as amount_sek from (
+            select {BUDGET_DIMENSIONS[dimension]} as key, b.amount_sek
+            {sql}
+        ) group by all order by amount_sek desc
         """,
         params,
     )

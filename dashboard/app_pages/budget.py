@@ -10,35 +10,18 @@ ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_budget", lang))
 
-lines = ui.query(ctx, "budget_lines", f)
-if lines.empty:
+not_stated = t("not_stated", lang)
+no_year = t("no_year_bar", lang)
+attribute = st.toggle(t("attribute", lang), key="budget_attribute")
+by_year = ui.query(ctx, "budget_by_year_unit", f, attribute)
+if by_year.empty:
     ui.empty(t("no_budget", lang))
     st.stop()
 
-not_stated = t("not_stated", lang)
-no_year = t("no_year_bar", lang)
-# Lines naming a resource without an amount ("Resurssätts genom akt. 1") carry no money to chart.
-lines = lines[lines["amount_sek"].notna()].assign(unit=lambda d: d["unit"].fillna(not_stated))
-attribute = st.toggle(t("attribute", lang), key="budget_attribute")
-
-
-def year_rows(lines: pd.DataFrame) -> pd.DataFrame:
-    """One row per (year label, unit, series). Amounts without a year keep their own bar unless
-    the user asks to attribute them to the activity's start year, and then they are marked."""
-    df = lines.copy()
-    df["series"] = df["kind"].where(df["kind"] == "opening_balance", "budget")
-    undated = df["year"].isna() & (df["series"] == "budget")
-    movable = undated & df["start_year"].notna() & attribute
-    df.loc[movable, "series"] = "attributed"
-    df["year_label"] = df["year"].astype("Int64").astype(str)
-    df.loc[movable, "year_label"] = df.loc[movable, "start_year"].astype("Int64").astype(str)
-    df.loc[undated & ~movable, "year_label"] = no_year
-    out = df.groupby(["year_label", "unit", "series"], as_index=False)["amount_sek"].sum()
-    out["order"] = out["year_label"].map(lambda y: (1, 0) if y == no_year else (0, int(y)))
-    return out.sort_values(["order", "unit"]).drop(columns="order")
-
-
-by_year = year_rows(lines)
+by_year = by_year.assign(
+    unit=by_year["unit"].fillna(not_stated),
+    year_label=by_year["year"].map(lambda y: no_year if pd.isna(y) else str(int(y))),
+)
 st.subheader(t("by_year_unit", lang))
 st.caption(" ".join((t("ib_note", lang), t("unit_fallback", lang), t("click_filters", lang))))
 if attribute:
@@ -63,45 +46,40 @@ st.dataframe(
     key="budget_year_table",
 )
 
-budget_only = lines[lines["kind"] == "budget"]
 names = ui.plan_short(ctx)
+goals = ctx.options["goals"].set_index("key")
 
 
-def bars_with_table(labels: pd.Series, heading: str, key: str) -> None:
-    """The budget summed per label: a bar chart and, under it, the same figures as a table."""
-    sums = budget_only.assign(label=labels).groupby("label", as_index=False)["amount_sek"].sum()
+def goal_label(key) -> str:
+    if not isinstance(key, str) or key not in goals.index:
+        return t("no_goal", lang)
+    plan_id, goal_id = key.split(":", 1)
+    return f"{names.get(plan_id, plan_id)} · {goal_id} {ui._short(goals.loc[key, 'title'], 50)}"
+
+
+def bars_with_table(dimension: str, label, heading: str) -> None:
+    """The budget summed per funding source, plan or goal: a bar chart and the same figures as a table."""
+    sums = ui.query(ctx, "budget_by", f, dimension)
     if sums.empty:
         ui.empty(t("no_budget", lang))
         return
-    ui.chart(charts.budget_bars(sums, "label", lang), key=f"budget_{key}")
+    sums = sums.assign(label=sums["key"].map(label))
+    ui.chart(charts.budget_bars(sums, "label", lang), key=f"budget_{dimension}")
     amounts = sums["amount_sek"].map(lambda v: fmt_tkr(v, lang))
-    table = pd.DataFrame({heading: sums["label"], t("budget", lang): amounts})
-    st.dataframe(table, hide_index=True, key=f"budget_{key}_table")
+    st.dataframe(
+        pd.DataFrame({heading: sums["label"], t("budget", lang): amounts}),
+        hide_index=True,
+        key=f"budget_{dimension}_table",
+    )
 
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("by_funding", lang))
-    bars_with_table(budget_only["funding_source"].fillna(not_stated), t("funding", lang), "funding")
+    bars_with_table("funding", lambda k: k if isinstance(k, str) else not_stated, t("funding", lang))
 with right:
     st.subheader(t("by_plan", lang))
-    bars_with_table(budget_only["plan_id"].map(names), t("plan", lang), "plan")
-
+    bars_with_table("plan", lambda k: names.get(k, k), t("plan", lang))
 st.subheader(t("by_goal", lang))
 st.caption(t("by_goal_note", lang))
-goals = ctx.options["goals"].set_index("key")
-# One row per (line, goal): an activity serving several goals counts under each (the caption says so).
-budget_only = budget_only.assign(goal=budget_only["goal_ids"].map(lambda g: ui.as_list(g) or [None])).explode("goal")
-bars_with_table(
-    pd.Series(
-        [
-            f"{names.get(p, p)} · {g} {ui._short(goals.loc[f'{p}:{g}', 'title'], 50)}"
-            if g and f"{p}:{g}" in goals.index
-            else t("no_goal", lang)
-            for p, g in zip(budget_only["plan_id"], budget_only["goal"], strict=True)
-        ],
-        index=budget_only.index,
-    ),
-    t("goal", lang),
-    "goal",
-)
+bars_with_table("goal", goal_label, t("goal", lang))
