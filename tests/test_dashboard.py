@@ -73,6 +73,9 @@ def test_budget(app):
     assert len(at.get("plotly_chart")) == 4  # year × unit, funding, plan, goal
     year_table = at.dataframe[0].value
     assert "Inget år angivet" in list(year_table.index)
+    # The opening balance stands in its own column and is never part of the year's total.
+    assert year_table.loc["2012", "Budget"] == "7\u00a0261\u00a0tkr"
+    assert year_table.loc["2012", "Ingående balans (IB)"] == "1\u00a0506\u00a0tkr"
     set_filter(at, "f_units", ["RUN"])
     year_table = at.dataframe[0].value
     assert list(year_table.columns) == ["RUN", "Budget"]
