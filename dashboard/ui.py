@@ -14,7 +14,7 @@ import streamlit as st
 from loaders.database import ROOT, Database, default_db_path
 from loaders.problems import WorkbookInvalid
 
-from . import queries
+from . import charts, queries
 from .charts import unit_colors
 from .filters import NO_VALUE, Filters, from_query_params, to_query_params
 from .i18n import status_label, status_order, t
@@ -259,6 +259,18 @@ def show(df: pd.DataFrame) -> pd.DataFrame:
 
 def empty(message: str) -> None:
     st.info(message, icon=":material/info:")
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _built_figure(builder: str, *args):
+    # Building a plotly figure validates every trace (tens of ms a chart). The built figure is
+    # shared as it is, not copied: no figure is ever changed after it is built.
+    return getattr(charts, builder)(*args)
+
+
+def figure(builder: str, *args):
+    """A chart from charts.<builder>(*args), built once per distinct input."""
+    return _built_figure(builder, *args)
 
 
 def chart(fig, key: str, selectable: bool = False):

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import ui
 from dashboard.i18n import fmt_tkr, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -26,7 +26,9 @@ st.subheader(t("by_year_unit", lang))
 st.caption(" ".join((t("ib_note", lang), t("unit_fallback", lang), t("click_filters", lang))))
 if attribute:
     st.warning(t("attributed_note", lang), icon=":material/warning:")
-points = ui.chart(charts.budget_by_year_unit(by_year, lang, ctx.unit_colors), key="budget_year_unit", selectable=True)
+points = ui.chart(
+    ui.figure("budget_by_year_unit", by_year, lang, ctx.unit_colors), key="budget_year_unit", selectable=True
+)
 if points:
     point = points[0]
     unit = (point.get("customdata") or [None, None])[1]
@@ -71,7 +73,7 @@ def bars_with_table(dimension: str, label, heading: str) -> None:
         ui.empty(t("no_budget", lang))
         return
     sums = sums.assign(label=sums["key"].map(label))
-    ui.chart(charts.budget_bars(sums, "label", lang), key=f"budget_{dimension}")
+    ui.chart(ui.figure("budget_bars", sums, "label", lang), key=f"budget_{dimension}")
     amounts = sums["amount_sek"].map(lambda v: fmt_tkr(v, lang))
     st.dataframe(
         pd.DataFrame({heading: sums["label"], t("budget", lang): amounts}),

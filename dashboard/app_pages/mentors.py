@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import ui
 from dashboard.i18n import fmt_number, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -61,7 +61,7 @@ for plan_id, group in newest_first.groupby("plan_id", sort=False):
             with col.container(border=True):
                 st.markdown(f"**{heading(whole)}**")
                 st.caption(whole["measure"] or "")
-                ui.chart(charts.target_bullet(whole, parts, lang), key=f"mentors_{plan_id}_{whole['target_id']}")
+                ui.chart(ui.figure("target_bullet", whole, parts, lang), key=f"mentors_{plan_id}_{whole['target_id']}")
                 st.markdown(f"{span(whole)} · {outcome_text(whole)}")
     table = pd.DataFrame({
         t("col_id", lang): group["activity_id"],

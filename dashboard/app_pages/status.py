@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import ui
 from dashboard.i18n import fmt_date, status_label, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -26,11 +26,13 @@ def labelled(df: pd.DataFrame, fn) -> pd.DataFrame:
 left, right = st.columns(2)
 with left:
     st.subheader(t("status_by_plan", lang))
-    ui.chart(charts.status_bars(labelled(by_plan, lambda p: names.get(p, p)), lang), key="status_plan")
+    ui.chart(ui.figure("status_bars", labelled(by_plan, lambda p: names.get(p, p)), lang), key="status_plan")
 with right:
     st.subheader(t("status_by_unit", lang))
     by_unit = ui.query(ctx, "status_counts", f, "unit")
-    ui.chart(charts.status_bars(labelled(by_unit, lambda u: not_stated if u == "—" else u), lang), key="status_unit")
+    ui.chart(
+        ui.figure("status_bars", labelled(by_unit, lambda u: not_stated if u == "—" else u), lang), key="status_unit"
+    )
 
 st.subheader(t("status_by_goal", lang))
 by_goal = ui.query(ctx, "status_counts", f, "goal")
@@ -43,7 +45,7 @@ def goal_label(key) -> str:
     return f"{names.get(plan_id, plan_id)} · {goal_id} {ui._short(goals.loc[key, 'title'], 45)}"
 
 
-ui.chart(charts.status_bars(labelled(by_goal, goal_label), lang), key="status_goal")
+ui.chart(ui.figure("status_bars", labelled(by_goal, goal_label), lang), key="status_goal")
 
 st.subheader(t("timeline", lang))
 timeline = ui.query(ctx, "timeline", f)
@@ -52,7 +54,7 @@ if timeline.empty:
 else:
     timeline = timeline.assign(label=[f"{names.get(p, p)} · {a} {ui._short(ti, 40)}" for p, a, ti in zip(
         timeline["plan_id"], timeline["activity_id"], timeline["title"], strict=True)])  # fmt: skip
-    ui.chart(charts.timeline(timeline, lang, ctx.today), key="status_timeline")
+    ui.chart(ui.figure("timeline", timeline, lang, ctx.today), key="status_timeline")
 
 st.subheader(t("overdue", lang))
 late = ui.query(ctx, "overdue", f, ctx.today)
@@ -83,4 +85,4 @@ else:
     history = history.assign(
         label=[f"{names.get(p, p)} v{v}" for p, v in zip(history["plan_id"], history["version"], strict=True)]
     )
-    ui.chart(charts.status_over_time(history, lang), key="status_history")
+    ui.chart(ui.figure("status_over_time", history, lang), key="status_history")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import ui
 from dashboard.i18n import status_label, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -59,7 +59,7 @@ for a in plan_acts.itertuples(index=False):
             "id": f"{parent}/{a.activity_id}", "parent": parent, "label": f"{a.activity_id} {ui._short(a.title, 45)}",
             "status": a.status, "hover": f"{a.activity_id}: {a.title} — {status_label(a.status, lang)}",
         })  # fmt: skip
-ui.chart(charts.structure_treemap(pd.DataFrame(nodes), lang), key="structure_treemap")
+ui.chart(ui.figure("structure_treemap", pd.DataFrame(nodes), lang), key="structure_treemap")
 
 if plan_goals.empty:
     st.caption(t("no_goals_activities", lang))

@@ -43,7 +43,7 @@ for target in paths.itertuples(index=False):
                 t("baseline_missing", lang, year=int(row["baseline_year"]), target=fmt_number(goal, lang)),
                 icon=":material/warning:",
             )
-        ui.chart(charts.target_path(row, outcomes, lang), key=f"targets_{row['plan_id']}_{row['target_id']}")
+        ui.chart(ui.figure("target_path", row, outcomes, lang), key=f"targets_{row['plan_id']}_{row['target_id']}")
         if outcomes.empty:
             st.caption(t("no_outcome", lang))
         else:
