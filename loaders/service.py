@@ -43,9 +43,7 @@ def read_file(path: Path) -> bytes:
 def check_file(path: Path, progress: Progress = _quiet, prestart_next: bool = False) -> PlanData:
     progress(f"{path.name}: reading and validating …")
     # Parsed in a limited worker process: a hostile file can only take the worker down.
-    data = read_plan(
-        read_file(path), path.name, path=path, isolate=True, prestart_next=prestart_next, progress=progress
-    )
+    data = read_plan(read_file(path), path.name, isolate=True, prestart_next=prestart_next, progress=progress)
     counts = ", ".join(f"{k} {v.num_rows}" for k, v in data.tables.items())
     progress(f"{path.name}: valid ({counts})")
     return data

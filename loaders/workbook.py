@@ -67,7 +67,6 @@ def read_plan(
     data: bytes,
     file_name: str,
     *,
-    path: Path | None = None,
     isolate: bool = False,
     prestart_next: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -75,18 +74,18 @@ def read_plan(
     """Guard, read and validate one workbook; raise WorkbookInvalid with every problem found.
 
     isolate=True parses in a memory- and time-limited worker process while this process runs the
-    guard's scan of the same file; the worker is killed as soon as the guard rejects the file.
+    guard's scan of the same bytes; the worker is killed as soon as the guard rejects the file.
     """
     ctx = _Ctx(file_name)
     names = [s.name for s in SHEETS]
-    worker = out_dir = tmp_file = None
+    worker = out_dir = None
     if isolate:
-        if path is None:
-            tmp_file = sandbox.new_out_dir() / "upload.xlsx"
-            tmp_file.write_bytes(data)
+        # The worker parses a private copy of exactly the bytes the guard checks, never the
+        # original file, which could change in between.
         out_dir = sandbox.new_out_dir()
+        (out_dir / "workbook.xlsx").write_bytes(data)
         worker = sandbox.take_worker()
-        worker.start(path or tmp_file, names, out_dir)
+        worker.start(out_dir / "workbook.xlsx", names, out_dir)
     try:
         checked = guard.check(data, file_name, names)
         if checked.problems:
@@ -112,8 +111,6 @@ def read_plan(
         if worker is not None:
             worker.kill()
             sandbox.remove_out_dir(out_dir)  # mapped files stay readable until their tables are freed
-        if tmp_file is not None:
-            sandbox.remove_out_dir(tmp_file.parent)
 
     if len(raw) == len(SHEETS):
         plan = _check_plan(tables, raw, ctx)
