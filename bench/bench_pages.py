@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
 import io
 import os
 import pstats
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -509,6 +511,21 @@ def table(size: str, ours: dict, naive_ms: dict, target: int) -> list[str]:
     return lines
 
 
+def code_version() -> tuple[str, dict[str, str]]:
+    """The commit measured and a digest per file of the code under test, to tell what changed mid-run."""
+    files = sorted([*ROOT.glob("dashboard/**/*.py"), *ROOT.glob("loaders/**/*.py"), *ROOT.glob("loaders/*.sql")])
+    digests = {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    try:
+        git = ["git", "-C", str(ROOT)]
+        head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
+        dirty = subprocess.run(
+            [*git, "status", "--porcelain", "--", "dashboard", "loaders"], capture_output=True, text=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown commit", digests
+    return head.stdout.strip() + (" with uncommitted changes" if dirty.stdout.strip() else ""), digests
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", nargs="*", default=["bundled", "1000000"], help="'bundled' or a budget-line count")
@@ -520,6 +537,8 @@ def main() -> None:
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
+    # Others edit the dashboard while this runs: the section names the code it measured.
+    commit, digests = code_version()
     report: list[str] = []
     verdicts: list[str] = []
     notes: list[str] = []
@@ -548,11 +567,18 @@ def main() -> None:
             )
             os.environ.pop("PLANS_DB", None)
 
+    after = code_version()[1]
+    changed = sorted(f for f in digests.keys() | after.keys() if digests.get(f) != after.get(f))
+    if changed:
+        # Modules already imported keep running the code they were loaded with; a page script is read
+        # again on every run, and the parse worker of a build imports afresh.
+        notes.insert(0, f"**Code changed during this run** (started at {commit}): {', '.join(changed)}.")
+        print(notes[0], file=sys.stderr)
     sentence = "Targets (warm script run): " + "; ".join(verdicts) + "."
     head = [
         f"### Pages, {date.today().isoformat()}",
         "",
-        f"Machine: {machine()}. Ours: the page's script run under Streamlit's AppTest "
+        f"Machine: {machine()}. Code: {commit}. Ours: the page's script run under Streamlit's AppTest "
         f"(`at.switch_page(...).run()`, sidebar included) against the DuckDB database; warm = median of "
         f"{args.runs} reruns with results cached (the everyday case, which the targets are about), cold = the "
         "first run in a fresh session after `st.cache_data.clear()` (connection already open, imports done). "
@@ -562,8 +588,7 @@ def main() -> None:
         "database's key figures. Both measured in this same run.",
         "",
     ]
-    tail = [*notes, "" if notes else None, sentence]
-    text = "\n".join([*head, *report, *(x for x in tail if x is not None)]) + "\n"
+    text = "\n".join([*head, *report, *(f"{n}\n" for n in notes), sentence]) + "\n"
     print(text)
     if args.results:
         with args.results.open("a", encoding="utf-8") as fh:
