@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic workbooks, ingest and page speed (results in RESULTS.md)."""

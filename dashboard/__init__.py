@@ -1,0 +1,1 @@
+"""The Streamlit dashboard over the plans database (entry point: app.py)."""

@@ -1,0 +1,1 @@
+"""Tests: pytest, with test workbooks built in code."""
