@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 
 # URL parameter ↔ Filters field. Lists are repeated parameters (?plan=a&plan=b).
 _LIST_PARAMS = {
@@ -18,7 +18,8 @@ NO_VALUE = "—"  # stands for "not stated" in unit and funding filters
 
 @dataclass(frozen=True)
 class Filters:
-    """Empty tuples mean "all"; years are inclusive. Goals are "plan_id:goal_id" keys."""
+    """Empty tuples mean "all"; years are inclusive. Goals are "plan_id:goal_id" keys. Immutable and
+    hashable, so a Filters value is part of every cached query's key."""
 
     plans: tuple[str, ...] = ()
     year_from: int | None = None
@@ -28,17 +29,13 @@ class Filters:
     funding: tuple[str, ...] = ()
     goals: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-    def key(self) -> tuple:
-        """Hashable identity for caches."""
-        return tuple(getattr(self, f.name) for f in fields(self) if f.name != "extra")
 
     def with_(self, **changes) -> Filters:
         return replace(self, **changes)
 
     def is_default(self) -> bool:
-        return self.key() == Filters().key()
+        """No choice made except the years (which always have a range)."""
+        return replace(self, year_from=None, year_to=None) == Filters()
 
 
 def from_query_params(params: dict[str, list[str]], known: dict[str, set[str]], years: tuple[int, int]) -> Filters:

@@ -307,3 +307,12 @@ def test_outcome_is_judged_against_the_path(two_versions_db, monkeypatch):
     assert metric(at, "Efter") == "1"
     at.switch_page("app_pages/mentors.py").run()
     assert "Utfall 2016: 118" in texts(at)
+
+
+def test_empty_database_says_how_to_add_plans(tmp_path, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    build(empty, tmp_path / "empty.duckdb")
+    monkeypatch.setenv("PLANS_DB", str(tmp_path / "empty.duckdb"))
+    at = open_page(AppTest.from_file(APP, default_timeout=60), "overview")
+    assert "Det finns inga planer i databasen" in at.info[0].value
