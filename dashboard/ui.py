@@ -194,7 +194,10 @@ def sidebar(db: Database, lang: str) -> Context:
     params = to_query_params(f.with_(goals=tuple(st.session_state["f_goals"])), years)
     if lang == "en":
         params["lang"] = "en"
-    if dict(st.query_params.to_dict()) != {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items()}:
+    # Repeated parameters (?plan=a&plan=b) must be compared whole, not by their last value.
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    if current != wanted:
         st.query_params.from_dict(params)
     sb.caption(t("f_share", lang))
     colors = unit_colors(options["units"], t("not_stated", lang))

@@ -316,3 +316,11 @@ def test_empty_database_says_how_to_add_plans(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANS_DB", str(tmp_path / "empty.duckdb"))
     at = open_page(AppTest.from_file(APP, default_timeout=60), "overview")
     assert "Det finns inga planer i databasen" in at.info[0].value
+
+
+def test_url_follows_a_change_in_a_repeated_parameter(app):
+    app.query_params["plan"] = ["kommunikation-kvalitet", "mobilitet-2016-2018"]
+    at = open_page(app, "overview")
+    set_filter(at, "f_plans", ["skolsamverkan-2016-2017", "mobilitet-2016-2018"])
+    plans = at.query_params["plan"]
+    assert sorted([plans] if isinstance(plans, str) else plans) == ["mobilitet-2016-2018", "skolsamverkan-2016-2017"]
