@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from loaders.service import build
@@ -141,27 +141,28 @@ def test_structure(app):
     assert at.selectbox(key="structure_plan").options == ["Kommunikationsplan för kvalitetsarbetet"]
 
 
-def _downloads(at: AppTest, storages) -> dict[str, bytes]:
+def _downloads(at: AppTest, managers) -> dict[str, bytes]:
+    """Click every download button the way the browser does: run its deferred file and read it."""
     out = {}
     for button in at.get("download_button"):
-        file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
-        for storage in storages:
-            if file_id in storage._files_by_id:
-                out[button.key] = storage._files_by_id[file_id].content
+        file_id = button.proto.deferred_file_id
+        manager = next(m for m in managers if file_id in m._deferred_callables)
+        url = manager.execute_deferred(file_id)
+        out[button.key] = manager._storage.get_file(url.rsplit("/", 1)[-1]).content
     return out
 
 
 @pytest.fixture
 def storages(monkeypatch):
-    """AppTest keeps downloads in a media store it throws away after each run: keep a handle on it."""
+    """AppTest keeps download files in a media manager it throws away after each run: keep a handle on it."""
     made = []
 
-    class Keeping(MemoryMediaFileStorage):
+    class Keeping(MediaFileManager):
         def __init__(self, *a, **k):
             super().__init__(*a, **k)
             made.append(self)
 
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", Keeping)
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Keeping)
     return made
 
 

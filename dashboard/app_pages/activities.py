@@ -53,7 +53,7 @@ full = table.assign(**{
     t("col_period_text", lang): rows["period_text"],
     t("col_note", lang): rows["status_note"],
 })  # fmt: skip
-filters_text = [
+about = [
     (t("f_plans", lang), ", ".join(f.plans) or t("f_all", lang)),
     (t("f_years", lang), f"{f.year_from}–{f.year_to}"),
     (t("f_units", lang), ", ".join(f.units) or t("f_all", lang)),
@@ -63,16 +63,28 @@ filters_text = [
     (t("f_status", lang), ", ".join(status_label(s, lang) for s in f.statuses) or t("f_all", lang)),
     (t("search", lang), search or "–"),
     (t("sort", lang), t(f"sort_{sort}", lang)),
-    (t("exported_at", lang), fmt_datetime(datetime.now(), lang)),
     (t("data_version", lang), str(ctx.version)),
     (t("n_activities", lang, n=len(full)), ""),
 ]
+
+
+# The files are made when a button is clicked (not on every run of the page), and the filters
+# sheet states that moment.
+def excel() -> bytes:
+    stamped = [*about, (t("exported_at", lang), fmt_datetime(datetime.now(), lang))]
+    return export.to_excel(
+        full, t("export_sheet", lang), stamped, t("filters_sheet", lang), {t("col_budget", lang): "#,##0.0"}
+    )
+
+
+def csv() -> bytes:
+    return export.to_csv(full)
+
+
 e1, e2, _ = st.columns([1, 1, 3])
 e1.download_button(
     t("export_excel", lang),
-    data=export.to_excel(
-        full, t("export_sheet", lang), filters_text, t("filters_sheet", lang), {t("col_budget", lang): "#,##0.0"}
-    ),
+    data=excel,
     file_name=f"aktiviteter-{datetime.now():%Y%m%d-%H%M}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="activities_export_xlsx",
@@ -80,7 +92,7 @@ e1.download_button(
 )
 e2.download_button(
     t("export_csv", lang),
-    data=export.to_csv(full),
+    data=csv,
     file_name=f"aktiviteter-{datetime.now():%Y%m%d-%H%M}.csv",
     mime="text/csv",
     key="activities_export_csv",
