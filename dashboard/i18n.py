@@ -45,7 +45,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "f_responsible": ("Ansvarig", "Responsible"),
     "f_funding": ("Finansiering", "Funding source"),
     "f_goals": ("Mål", "Goal"),
-    "f_status": ("Status", "Status"),
+    "f_statuses": ("Status", "Status"),
     "f_all": ("Alla", "All"),
     "f_reset": ("Rensa filter", "Clear filters"),
     "f_share": ("Länken i adressfältet visar exakt denna vy.", "The link in the address bar shows exactly this view."),

@@ -149,35 +149,15 @@ def sidebar(db: Database, lang: str) -> Context:
     )
     if years[0] < years[1]:
         sb.slider(t("f_years", lang), years[0], years[1], key="f_years")
-    sb.multiselect(
-        t("f_units", lang),
-        options["units"],
-        key="f_units",
-        format_func=lambda u: _not_stated(u, lang),
-        placeholder=all_,
-    )
-    sb.multiselect(t("f_responsible", lang), options["responsible"], key="f_responsible", placeholder=all_)
-    sb.multiselect(
-        t("f_funding", lang),
-        options["funding"],
-        key="f_funding",
-        format_func=lambda u: _not_stated(u, lang),
-        placeholder=all_,
-    )
-    sb.multiselect(
-        t("f_goals", lang),
-        list(goal_labels),
-        key="f_goals",
-        format_func=lambda g: goal_labels.get(g, g),
-        placeholder=all_,
-    )
-    sb.multiselect(
-        t("f_status", lang),
-        status_order(),
-        key="f_statuses",
-        format_func=lambda s: status_label(s, lang),
-        placeholder=all_,
-    )
+    # (widget key and label, choices, how a choice reads)
+    for key, choices, label in (
+        ("f_units", options["units"], lambda u: _not_stated(u, lang)),
+        ("f_responsible", options["responsible"], str),
+        ("f_funding", options["funding"], lambda u: _not_stated(u, lang)),
+        ("f_goals", list(goal_labels), lambda g: goal_labels.get(g, g)),
+        ("f_statuses", status_order(), lambda s: status_label(s, lang)),
+    ):
+        sb.multiselect(t(key, lang), choices, key=key, format_func=label, placeholder=all_)
     sb.button(t("f_reset", lang), on_click=_reset, key="f_reset")
 
     y = st.session_state.get("f_years") or years

@@ -60,7 +60,7 @@ about = [
     (t("f_responsible", lang), ", ".join(f.responsible) or t("f_all", lang)),
     (t("f_funding", lang), ", ".join(f.funding) or t("f_all", lang)),
     (t("f_goals", lang), ", ".join(f.goals) or t("f_all", lang)),
-    (t("f_status", lang), ", ".join(status_label(s, lang) for s in f.statuses) or t("f_all", lang)),
+    (t("f_statuses", lang), ", ".join(status_label(s, lang) for s in f.statuses) or t("f_all", lang)),
     (t("search", lang), search or "–"),
     (t("sort", lang), t(f"sort_{sort}", lang)),
     (t("data_version", lang), str(ctx.version)),
