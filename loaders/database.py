@@ -17,6 +17,11 @@ SCHEMA = Path(__file__).with_name("schema.sql")
 PUBLIC_VIEWS = ("plans", "goals", "activities", "budget_lines", "targets", "target_values", "loads", "status_history")
 # Views that only serve the ones above.
 INTERNAL_VIEWS = ("current_versions", "activity_status_rev")
+# Smaller row groups than DuckDB's default (122 880 rows) let a load of tens of thousands of lines
+# write its row groups straight into the file during the insert, so commit and close have little
+# left to do (commit+close 120 ms → 10 ms at 100 000 lines). Durability is the same: the WAL records
+# the commit, and blocks of an uncommitted load are never referenced.
+ROW_GROUP_SIZE = 16_384
 
 
 def default_db_path() -> Path:
@@ -33,8 +38,14 @@ class Database:
         self.read_only = read_only
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.path), read_only=read_only)
-        if not read_only:
+        if read_only:
+            self._con = duckdb.connect(str(self.path), read_only=True)
+        else:
+            # The row-group size is an option of ATTACH, so the file is attached to a bare connection.
+            self._con = duckdb.connect()
+            quoted = str(self.path).replace("'", "''")
+            self._con.execute(f"attach '{quoted}' as plans (row_group_size {ROW_GROUP_SIZE})")
+            self._con.execute("use plans")
             self._con.execute(SCHEMA.read_text(encoding="utf-8"))
 
     def close(self) -> None:
@@ -47,7 +58,10 @@ class Database:
         self.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        return self._con.cursor()
+        cur = self._con.cursor()
+        if not self.read_only:
+            cur.execute("use plans")  # each cursor starts in the bare connection's own catalog
+        return cur
 
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         cur = self.cursor()
