@@ -156,10 +156,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Texten är för lång ({length} tecken, högst {limit}).",
         "en": "The text is too long ({length} characters, at most {limit}).",
     },
-    "too_many_rows": {
-        "sv": "Bladet har för många rader ({count}, högst {limit}).",
-        "en": "The sheet has too many rows ({count}, at most {limit}).",
-    },
     "plan_id_duplicate": {
         "sv": "Plan-ID {value} finns redan i {other}. Varje plan ska ha ett eget Plan-ID.",
         "en": "Plan-ID {value} is already used by {other}. Each plan needs its own Plan-ID.",
@@ -167,10 +163,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "more_problems": {
         "sv": "… och {count} problem till. Rätta dem ovan och kontrollera igen.",
         "en": "… and {count} more problems. Fix the ones above and check again.",
-    },
-    "plan_id_mismatch": {
-        "sv": "Filen gäller planen {value}, men {expected} förväntades.",
-        "en": "The file is for plan {value}, but {expected} was expected.",
     },
 }
 

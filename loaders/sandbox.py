@@ -41,6 +41,7 @@ class Worker:
         # stderr goes to a file: a chatty worker must never block on a full pipe.
         self.err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in kill(), after the worker ends
         self.timed_out = False
+        self.ready = False  # the worker got its imports done and could start work
         self._timer: threading.Timer | None = None
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "loaders.sandbox"],
@@ -71,6 +72,9 @@ class Worker:
 
         for line in self.proc.stdout:
             msg = json.loads(line)
+            if msg.get("ready"):
+                self.ready = True
+                continue
             if msg.get("done"):
                 return
             if msg.get("missing"):
@@ -82,7 +86,10 @@ class Worker:
         self.proc.wait()
         self.err.seek(0)
         text = self.err.read().decode(errors="replace")
-        if self.timed_out or self.proc.returncode < 0 or "MemoryError" in text or "memory allocation" in text:
+        # A worker that died before it was ready could not even start within its limits (its
+        # imports fail in many ways when memory is short): never blame the file for that.
+        limits = not self.ready or self.timed_out or self.proc.returncode < 0
+        if limits or "MemoryError" in text or "memory allocation" in text:
             raise SandboxFailed("limits", "time" if self.timed_out else text[-300:])
         last = text.strip().splitlines()[-1][:200] if text.strip() else f"exit {self.proc.returncode}"
         raise SandboxFailed("unreadable", last)
@@ -153,6 +160,7 @@ def _child_main() -> None:
         sys.stdout.write(json.dumps(msg) + "\n")
         sys.stdout.flush()
 
+    say(ready=True)
     job = json.loads(sys.stdin.readline())
     out = Path(job["out"])
     reader = fastexcel.read_excel(job["path"])

@@ -298,10 +298,6 @@ def _amount_total(text: str) -> int:
     return parse.parse_amount(text).total
 
 
-def _year_checked(text: str) -> int:
-    return parse.parse_year(text)
-
-
 def _id_list(text: pa.Array, raw: _Raw, col, ctx: _Ctx) -> pa.Array:
     return pa.array([parse.parse_id_list(v) if v is not None else [] for v in text.to_pylist()], pa.list_(pa.string()))
 
@@ -312,7 +308,7 @@ _CONVERTERS: dict[str, Callable] = {
     "ref": _text,
     "id_list": _id_list,
     "date": _parsed(r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$", _cast_date, parse.parse_date, pa.date32()),
-    "year": _parsed(None, None, _year_checked, pa.int32()),
+    "year": _parsed(None, None, parse.parse_year, pa.int32()),
     "amount": _parsed(r"^\d{1,15}(\.0+)?$", _cast_int, _amount_total, pa.int64()),
     "number": _parsed(
         r"^-?\d{1,15}(\.\d{1,15})?$", lambda t: pc.cast(t, pa.float64()), parse.parse_number, pa.float64()
