@@ -78,6 +78,17 @@ class Database:
             cur.close()
 
     @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        """Reads that all see one committed state: a publish meanwhile is either wholly seen or not at all."""
+        cur = self.cursor()
+        cur.execute("begin transaction")
+        try:
+            yield Snapshot(cur, self.path)
+        finally:
+            cur.execute("rollback")  # read-only work: nothing to keep
+            cur.close()
+
+    @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All or nothing: a failure (or a killed process) leaves the previous state intact."""
         cur = self.cursor()
@@ -90,3 +101,17 @@ class Database:
             raise
         cur.execute("commit")
         cur.close()
+
+
+class Snapshot:
+    """The read side of Database bound to one open transaction (see Database.snapshot)."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, path: Path):
+        self.cur = cur  # for loaders.publish.read_in, which reads a version's tables as Arrow
+        self.path = path
+
+    def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+        return self.cur.execute(sql, params or []).df()
+
+    def rows(self, sql: str, params: list | dict | None = None) -> list[tuple]:
+        return self.cur.execute(sql, params or []).fetchall()

@@ -160,6 +160,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Plan-ID {value} finns redan i {other}. Varje plan ska ha ett eget Plan-ID.",
         "en": "Plan-ID {value} is already used by {other}. Each plan needs its own Plan-ID.",
     },
+    "update_unknown_plan": {
+        "sv": "Planen {value} finns inte ännu. Ladda först upp hela planen; "
+        "en uppdatering kan bara ändra en befintlig plan.",
+        "en": "The plan {value} does not exist yet. Upload the whole plan first; "
+        "an update can only change an existing plan.",
+    },
+    "update_empty": {
+        "sv": "Uppdateringen innehåller inga rader på bladen Utfall eller Status.",
+        "en": "The update has no rows on the Utfall or Status sheets.",
+    },
     "more_problems": {
         "sv": "… och {count} problem till. Rätta dem ovan och kontrollera igen.",
         "en": "… and {count} more problems. Fix the ones above and check again.",

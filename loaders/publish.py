@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import threading
 import time
 from datetime import datetime
 
 import pyarrow as pa
 
-from .database import Database
+from .database import Database, Snapshot
+from .diff import diff_plans
+from .filestore import FileStore
 from .template import SHEETS
 from .workbook import PlanData
 
@@ -22,6 +26,9 @@ TABLES = {
     "status": "status_rev",
 }
 PLAN_FIELDS = [c.key for c in SHEETS[0].columns]
+_PLAN_INSERT = (
+    f"insert into plan_rev (version, {', '.join(PLAN_FIELDS)}) values (?, {', '.join('?' * len(PLAN_FIELDS))})"
+)
 
 
 def _columns(sheet_key: str) -> list[str]:
@@ -29,37 +36,101 @@ def _columns(sheet_key: str) -> list[str]:
     return [*cols, "amount_parts"] if sheet_key == "budget" else cols
 
 
-def publish(db: Database, plans: list[PlanData], loaded_by: str, action: str) -> list[tuple[str, int]]:
-    """Save each plan as its next version, all in one transaction; return (plan_id, version)."""
+class PlanChanged(Exception):
+    """The plan got a new version after the preview was made: publishing would silently undo it."""
+
+    def __init__(self, plan_id: str, expected: int | None, current: int | None, by: str | None, at):
+        super().__init__(f"{plan_id}: version {current} is current, the preview was made against {expected}")
+        self.plan_id, self.expected, self.current, self.by, self.at = plan_id, expected, current, by, at
+
+
+# Publishes in this process run one at a time: versions are numbered and checked against the
+# current one inside this lock, so two editors publishing at once are both recorded, in order.
+# DuckDB lets only one process write the file, so a process-wide lock serialises every writer.
+_LOCK = threading.Lock()
+
+
+def publish(
+    db: Database,
+    plans: list[PlanData],
+    loaded_by: str,
+    action: str,
+    *,
+    base_versions: dict[str, int | None] | None = None,
+    note: str | None = None,
+    files: list[bytes] = (),
+    store: FileStore | None = None,
+) -> list[tuple[str, int]]:
+    """Save each plan as its next version, all in one transaction; return (plan_id, version).
+
+    base_versions: the version each plan's preview was made against (None: the plan was new);
+    if another version was published since, PlanChanged is raised and nothing is saved.
+    files: the uploaded workbooks, kept in the content-addressed store before the commit, so every
+    committed version's file exists.
+    """
     published = []
-    with db.transaction() as cur:
-        for data in plans:
-            pid = data.plan_id
-            version = _scalar(cur, "select coalesce(max(version), 0) + 1 from load_log where plan_id = ?", [pid])
-            load_id = _scalar(cur, "select coalesce(max(load_id), 0) + 1 from load_log")
-            cur.execute(
-                "insert into load_log (load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by, action)"
-                " values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [load_id, pid, version, datetime.now(), data.file_name, data.sha256, loaded_by, action],
+    with _LOCK:
+        for pid, expected in (base_versions or {}).items():
+            rows = db.rows(
+                "select version, loaded_by, loaded_at from load_log where plan_id = ? order by version desc limit 1",
+                [pid],
             )
-            values = [data.plan.get(k) for k in PLAN_FIELDS]
-            cur.execute(
-                f"insert into plan_rev (version, {', '.join(PLAN_FIELDS)}) values (?, {', '.join('?' * len(values))})",
-                [version, *values],
-            )
-            for sheet_key, table in TABLES.items():
-                cols = _columns(sheet_key)
-                cur.register("incoming", data.tables[sheet_key].select(cols))
-                # Column names come from the template module, never from user input.
-                col_list = ", ".join(cols)
+            current = rows[0] if rows else (None, None, None)
+            if current[0] != expected:
+                raise PlanChanged(pid, expected, *current)
+        for data in files:
+            (store or FileStore()).put(data)
+        with db.transaction() as cur:
+            for data in plans:
+                pid = data.plan_id
+                version = _scalar(cur, "select coalesce(max(version), 0) + 1 from load_log where plan_id = ?", [pid])
+                load_id = _scalar(cur, "select coalesce(max(load_id), 0) + 1 from load_log")
+                previous = _read(cur, pid, version - 1) if version > 1 else None
+                changes = json.dumps(diff_plans(previous, data).counts() if previous else _new_plan_counts(data))
                 cur.execute(
-                    f"insert into {table} (plan_id, version, {col_list}) select ?, ?, {col_list} from incoming",
-                    [pid, version],
+                    "insert into load_log (load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by,"
+                    " action, note, changes) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        load_id,
+                        pid,
+                        version,
+                        datetime.now(),
+                        data.file_name,
+                        data.sha256,
+                        loaded_by,
+                        action,
+                        note,
+                        changes,
+                    ],
                 )
-                cur.unregister("incoming")
-            published.append((pid, version))
-        _pause_for_crash_test()
+                values = [data.plan.get(k) for k in PLAN_FIELDS]
+                cur.execute(_PLAN_INSERT, [version, *values])
+                for sheet_key, table in TABLES.items():
+                    cols = _columns(sheet_key)
+                    cur.register("incoming", data.tables[sheet_key].select(cols))
+                    # Column names come from the template module, never from user input.
+                    col_list = ", ".join(cols)
+                    cur.execute(
+                        f"insert into {table} (plan_id, version, {col_list}) select ?, ?, {col_list} from incoming",
+                        [pid, version],
+                    )
+                    cur.unregister("incoming")
+                published.append((pid, version))
+            _pause_for_crash_test()
     return published
+
+
+def _new_plan_counts(data: PlanData) -> dict[str, int]:
+    # A first version adds everything; counted without diffing (a bulk load can be a million lines).
+    t = data.tables
+    return {
+        "new_plan": 1,
+        "goals_added": t["goals"].num_rows,
+        "activities_added": t["activities"].num_rows,
+        "budget_lines": t["budget"].num_rows,
+        "targets_added": t["targets"].num_rows,
+        "outcomes": t["target_values"].num_rows,
+    }
 
 
 def _scalar(cur, sql: str, params: list | None = None):
@@ -84,30 +155,51 @@ def current_sha(db: Database, plan_id: str) -> str | None:
     return rows[0][0] if rows else None
 
 
+def current_version(db: Database, plan_id: str) -> int | None:
+    rows = db.rows("select max(version) from load_log where plan_id = ?", [plan_id])
+    return rows[0][0] if rows else None
+
+
 def read_version(db: Database, plan_id: str, version: int | None = None) -> PlanData:
-    """A stored version (default: the current one) as PlanData, e.g. for export."""
-    if version is None:
-        rows = db.rows("select max(version) from load_log where plan_id = ?", [plan_id])
-        version = rows[0][0] if rows else None
-    if version is None:
-        raise KeyError(plan_id)
+    """A stored version (default: the current one) as PlanData, e.g. for export or a diff."""
     cur = db.cursor()
     try:
-        plan_rows = cur.execute(
-            f"select {', '.join(PLAN_FIELDS)} from plan_rev where plan_id = ? and version = ?",
-            [plan_id, version],
-        ).fetchall()
-        if not plan_rows:
+        # One transaction: a publish in between cannot give a mix of two versions.
+        cur.execute("begin transaction")
+        if version is None:
+            version = _scalar(cur, "select max(version) from load_log where plan_id = ?", [plan_id])
+        if version is None:
             raise KeyError(plan_id)
-        plan = dict(zip(PLAN_FIELDS, plan_rows[0], strict=True))
-        tables: dict[str, pa.Table] = {}
-        for sheet_key, table in TABLES.items():
-            cols = ", ".join(_columns(sheet_key))
-            # DuckDB 2.0: Arrow output comes from a relation, not from an execute() result.
-            tables[sheet_key] = cur.sql(
-                f"select {cols} from {table} where plan_id = ? and version = ? order by row_no",
-                params=[plan_id, version],
-            ).to_arrow_table()
+        data = _read(cur, plan_id, version)
+        cur.execute("commit")
     finally:
         cur.close()
-    return PlanData(plan, tables)
+    return data
+
+
+def read_in(snap: Snapshot, plan_id: str, version: int) -> PlanData:
+    """A stored version, read inside an open snapshot (the dashboard's cached reads)."""
+    return _read(snap.cur, plan_id, version)
+
+
+def _read(cur, plan_id: str, version: int) -> PlanData:
+    plan_rows = cur.execute(
+        f"select {', '.join(PLAN_FIELDS)} from plan_rev where plan_id = ? and version = ?",
+        [plan_id, version],
+    ).fetchall()
+    if not plan_rows:
+        raise KeyError(plan_id)
+    plan = dict(zip(PLAN_FIELDS, plan_rows[0], strict=True))
+    tables: dict[str, pa.Table] = {}
+    for sheet_key, table in TABLES.items():
+        cols = ", ".join(_columns(sheet_key))
+        # DuckDB 2.0: Arrow output comes from a relation, not from an execute() result.
+        tables[sheet_key] = cur.sql(
+            f"select {cols} from {table} where plan_id = ? and version = ? order by row_no",
+            params=[plan_id, version],
+        ).to_arrow_table()
+    meta = cur.execute(
+        "select file_name, file_sha256 from load_log where plan_id = ? and version = ?", [plan_id, version]
+    ).fetchall()
+    file_name, sha = meta[0] if meta else ("", "")
+    return PlanData(plan, tables, file_name or "", sha or "")

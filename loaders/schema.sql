@@ -14,6 +14,10 @@ create table if not exists load_log (
     unique (plan_id, version)
 );
 
+-- What a version changed against the one before it (JSON counts from loaders/diff.py). Added after
+-- the first release, so databases built before it get the column here.
+alter table load_log add column if not exists changes varchar;
+
 create table if not exists plan_rev (
     plan_id varchar not null, version integer not null,
     title varchar, period_start date, period_end date, period_text varchar, owner varchar,
@@ -115,7 +119,7 @@ from target_value_rev v
 join current_versions c using (plan_id, version);
 
 create or replace view loads as
-select load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by, action, note
+select load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by, action, note, changes
 from load_log;
 
 -- Every version's status of every activity, for "status over time".

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .database import Database
+from .filestore import FileStore
 from .guard import DEFAULT_LIMITS
 from .problems import Problem, WorkbookInvalid
 from .publish import current_sha, publish, read_version
@@ -41,12 +42,18 @@ def read_file(path: Path) -> bytes:
 
 
 def check_file(path: Path, progress: Progress = _quiet, prestart_next: bool = False) -> PlanData:
+    return _check(path, progress, prestart_next)[0]
+
+
+def _check(path: Path, progress: Progress = _quiet, prestart_next: bool = False) -> tuple[PlanData, bytes]:
+    """The validated plan and the exact bytes that were checked (kept in the file store on publish)."""
     progress(f"{path.name}: reading and validating …")
+    raw = read_file(path)
     # Parsed in a limited worker process: a hostile file can only take the worker down.
-    data = read_plan(read_file(path), path.name, isolate=True, prestart_next=prestart_next, progress=progress)
+    data = read_plan(raw, path.name, isolate=True, prestart_next=prestart_next, progress=progress)
     counts = ", ".join(f"{k} {v.num_rows}" for k, v in data.tables.items())
     progress(f"{path.name}: valid ({counts})")
-    return data
+    return data, raw
 
 
 def load_file(path: Path, db_path: Path, loaded_by: str, progress: Progress = _quiet) -> tuple[str, int]:
@@ -55,14 +62,14 @@ def load_file(path: Path, db_path: Path, loaded_by: str, progress: Progress = _q
         # the file has passed every check.
         opening = pool.submit(Database, db_path)
         try:
-            data = check_file(path, progress)
+            data, raw = _check(path, progress)
         except BaseException:
             opening.result().close()
             raise
         db = opening.result()
     with db:
         progress(f"{path.name}: publishing …")
-        return publish(db, [data], loaded_by, "load")[0]
+        return publish(db, [data], loaded_by, "load", files=[raw], store=FileStore.beside(db_path))[0]
 
 
 def workbook_files(data_dir: Path) -> list[Path]:
@@ -74,11 +81,12 @@ def build(data_dir: Path, db_path: Path, progress: Progress = _quiet) -> str:
     """Validate every workbook in data_dir; if all are valid, publish the changed ones in one transaction."""
     problems: list[Problem] = []
     plans: list[PlanData] = []
+    raw: dict[str, bytes] = {}
     seen: dict[str, str] = {}
     files = workbook_files(data_dir)
     for i, path in enumerate(files):
         try:
-            data = check_file(path, progress, prestart_next=i + 1 < len(files))
+            data, raw[path.name] = _check(path, progress, prestart_next=i + 1 < len(files))
         except WorkbookInvalid as exc:
             problems.extend(exc.problems)
             continue
@@ -93,7 +101,14 @@ def build(data_dir: Path, db_path: Path, progress: Progress = _quiet) -> str:
     with Database(db_path) as db:
         changed = [p for p in plans if current_sha(db, p.plan_id) != p.sha256]
         progress(f"publishing {len(changed)} changed plan(s) of {len(plans)} …")
-        publish(db, changed, loaded_by="build", action="build")
+        publish(
+            db,
+            changed,
+            loaded_by="build",
+            action="build",
+            files=[raw[p.file_name] for p in changed],
+            store=FileStore.beside(db_path),
+        )
         return summary(db)
 
 

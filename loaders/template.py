@@ -223,6 +223,11 @@ STATUS = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (PLAN, GOALS, ACTIVITIES, BUDGET, TARGETS, TARGET_VALUES, STATUS)
 SHEET_BY_KEY = {s.key: s for s in SHEETS}
+
+# An update workbook: new outcome figures and status rows for a plan that is already loaded,
+# without re-sending the whole plan. The Plan sheet names the plan and nothing else.
+PLAN_REF = Sheet("plan", "Plan", (PLAN.columns[0],), "En rad: Plan-ID för planen som uppdateras.", single_row=True)
+UPDATE_SHEETS: tuple[Sheet, ...] = (PLAN_REF, TARGET_VALUES, STATUS)
 INSTRUCTIONS_SHEET = "Instruktioner"
 
 STATUS_CODES = ("not_started", "ongoing", "done", "postponed", "cancelled", "unknown")
@@ -276,4 +281,17 @@ Status
 Kontroll
 - Filen kontrolleras i sin helhet innan något sparas. Alla fel visas på en gång med cell och värde.
   En fil med fel ändrar ingenting.
+"""
+
+UPDATE_INSTRUCTIONS = """\
+Uppdatering av utfall och status – instruktioner
+
+Den här arbetsboken uppdaterar en plan som redan finns, utan att hela planen skickas igen.
+1. Plan: Plan-ID för planen (ändra det inte).
+2. Utfall: en rad per uppmätt värde (Målsättning-ID, År, Region, Värde). Ett värde för samma
+   målsättning, år och region som redan finns ersätter det gamla. Hitta aldrig på siffror.
+3. Status: en rad per statusändring (Aktivitet-ID, Datum, Status, Kommentar). Utan datum gäller
+   uppladdningsdagen. Senaste raden per aktivitet gäller.
+4. Flikarna Målsättningar (lista) och Aktiviteter (lista) visar planens ID:n; de läses inte in.
+Filen kontrolleras i sin helhet innan något sparas, och du ser ändringarna innan de publiceras.
 """

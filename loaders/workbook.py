@@ -16,8 +16,6 @@ from . import guard, parse, sandbox
 from .problems import Problem, WorkbookInvalid, column_letter
 from .template import SHEETS, Sheet
 
-SHEET_BY_NAME = {s.name: s for s in SHEETS}
-
 MAX_PROBLEMS = 500  # enough to fix a file by; a broken million-row sheet must not flood the user
 MAX_TEXT = 20_000
 
@@ -43,6 +41,8 @@ class PlanData:
     tables: dict[str, pa.Table]
     file_name: str = ""
     sha256: str = ""
+    # sheet key → field → column letter in the uploaded file, so later checks can name the cell.
+    letters: dict = field(default_factory=dict)
 
     @property
     def plan_id(self) -> str:
@@ -70,14 +70,17 @@ def read_plan(
     isolate: bool = False,
     prestart_next: bool = False,
     progress: Callable[[str], None] | None = None,
+    sheets: tuple[Sheet, ...] = SHEETS,
 ) -> PlanData:
     """Guard, read and validate one workbook; raise WorkbookInvalid with every problem found.
 
     isolate=True parses in a memory- and time-limited worker process while this process runs the
     guard's scan of the same bytes; the worker is killed as soon as the guard rejects the file.
+    sheets=UPDATE_SHEETS reads an outcome/status update instead of a whole plan.
     """
     ctx = _Ctx(file_name)
-    names = [s.name for s in SHEETS]
+    names = [s.name for s in sheets]
+    by_name = {s.name: s for s in sheets}
     worker = out_dir = None
     if isolate:
         # The worker parses a private copy of exactly the bytes the guard checks, never the
@@ -90,12 +93,14 @@ def read_plan(
         checked = guard.check(data, file_name, names)
         if checked.problems:
             raise WorkbookInvalid(checked.problems)
-        sheets = _sheets_isolated(worker, out_dir, file_name) if isolate else _sheets_here(data, file_name, names)
+        parsed_sheets = (
+            _sheets_isolated(worker, out_dir, file_name) if isolate else _sheets_here(data, file_name, names)
+        )
         # Each sheet is checked as it arrives, so the small ones are done while the big one parses.
         raw: dict[str, _Raw] = {}
         tables: dict[str, dict] = {}
-        for name, parsed in sheets:
-            sheet = SHEET_BY_NAME[name]
+        for name, parsed in parsed_sheets:
+            sheet = by_name[name]
             if parsed is None:
                 ctx.add(sheet.name, "", "", "sheet_missing", name=sheet.name)
                 continue
@@ -112,16 +117,20 @@ def read_plan(
             worker.kill()
             sandbox.remove_out_dir(out_dir)  # mapped files stay readable until their tables are freed
 
-    if len(raw) == len(SHEETS):
+    plan: dict = {}
+    if len(raw) == len(sheets) and sheets is SHEETS:
         plan = _check_plan(tables, raw, ctx)
         _check_references(tables, raw, ctx)
         _derive_dates(tables, raw, ctx)
+    elif len(raw) == len(sheets):
+        plan = _check_plan_rows(tables, raw, ctx)
     if ctx.problems:
         if ctx.dropped:
             ctx.problems.append(Problem(file_name, "", "", "", "more_problems", {"count": ctx.dropped}))
         raise WorkbookInvalid(ctx.problems)
     out = {k: _finish(v, raw[k]) for k, v in tables.items() if k != "plan"}
-    return PlanData(plan, out, file_name, hashlib.sha256(data).hexdigest())
+    letters = {k: r.letters for k, r in raw.items()}
+    return PlanData(plan, out, file_name, hashlib.sha256(data).hexdigest(), letters)
 
 
 def _sheets_here(data: bytes, file_name: str, names: list[str]) -> Iterator[tuple[str, sandbox.ParsedSheet | None]]:
@@ -322,13 +331,18 @@ _CONVERTERS: dict[str, Callable] = {
 
 
 def _check_plan(tables: dict, raw: dict, ctx: _Ctx) -> dict:
+    plan = _check_plan_rows(tables, raw, ctx)
+    if plan:
+        _check_order(tables["plan"], raw["plan"], "period_start", "period_end", ctx)
+    return plan
+
+
+def _check_plan_rows(tables: dict, raw: dict, ctx: _Ctx) -> dict:
     plan_rows = len(raw["plan"].rows)
     if plan_rows != 1:
         ctx.add("Plan", "Plan!A2", "", "plan_rows", count=plan_rows)
         return {}
-    plan = {k: v[0].as_py() for k, v in tables["plan"].items()}
-    _check_order(tables["plan"], raw["plan"], "period_start", "period_end", ctx)
-    return plan
+    return {k: v[0].as_py() for k, v in tables["plan"].items()}
 
 
 def _check_order(cols: dict, raw: _Raw, start_key: str, end_key: str, ctx: _Ctx) -> None:

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import xlsxwriter
 
-from .template import INSTRUCTIONS, INSTRUCTIONS_SHEET, LINE_KIND_LABELS, SHEETS, STATUS_LABELS, Sheet
+from .template import (
+    INSTRUCTIONS,
+    INSTRUCTIONS_SHEET,
+    LINE_KIND_LABELS,
+    SHEETS,
+    STATUS_LABELS,
+    UPDATE_INSTRUCTIONS,
+    UPDATE_SHEETS,
+    Sheet,
+)
 
 
-def write_workbook(path: str | Path, plan: dict | None = None, rows: dict[str, list[dict]] | None = None) -> None:
-    """Write the instructions sheet and one sheet per template sheet; rows are keyed by field name."""
-    rows = rows or {}
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+def _open(target: str | Path | BinaryIO) -> tuple[xlsxwriter.Workbook, dict]:
+    # A file-like target (BytesIO) is written in memory: downloads never touch the disk.
+    name = str(target) if isinstance(target, str | Path) else target
+    wb = xlsxwriter.Workbook(name, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
     fmt = {
         "header": wb.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True}),
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
@@ -22,6 +32,15 @@ def write_workbook(path: str | Path, plan: dict | None = None, rows: dict[str, l
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
     }
+    return wb, fmt
+
+
+def write_workbook(
+    path: str | Path | BinaryIO, plan: dict | None = None, rows: dict[str, list[dict]] | None = None
+) -> None:
+    """Write the instructions sheet and one sheet per template sheet; rows are keyed by field name."""
+    rows = rows or {}
+    wb, fmt = _open(path)
     ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
     ws.set_column(0, 0, 110)
     for i, line in enumerate(INSTRUCTIONS.splitlines()):
@@ -40,6 +59,65 @@ def write_workbook(path: str | Path, plan: dict | None = None, rows: dict[str, l
     for sheet in SHEETS:
         sheet_rows = [plan] if sheet.key == "plan" and plan else rows.get(sheet.key, [])
         _write_sheet(wb, sheet, sheet_rows, fmt)
+    wb.close()
+
+
+def write_update_workbook(target: str | Path | BinaryIO, plan_id: str, targets: list[dict], activities: list[dict]):
+    """An outcome/status update for one plan: empty Utfall and Status sheets, and the plan's ids to pick from."""
+    wb, fmt = _open(target)
+    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
+    ws.set_column(0, 0, 110)
+    for i, line in enumerate(UPDATE_INSTRUCTIONS.splitlines()):
+        ws.write_string(i, 0, line, fmt["title"] if i == 0 else fmt["wrap"])
+    for sheet in UPDATE_SHEETS:
+        _write_sheet(wb, sheet, [{"plan_id": plan_id}] if sheet.key == "plan" else [], fmt)
+    for name, rows, columns in (
+        (
+            "Målsättningar (lista)",
+            targets,
+            (("target_id", "Målsättning-ID", 14), ("name", "Namn", 50), ("region", "Region", 14)),
+        ),
+        (
+            "Aktiviteter (lista)",
+            activities,
+            (("activity_id", "Aktivitet-ID", 12), ("title", "Titel", 60), ("status", "Nuvarande status", 16)),
+        ),
+    ):
+        ws = wb.add_worksheet(name)
+        for j, (key, header, width) in enumerate(columns):
+            ws.set_column(j, j, width)
+            ws.write_string(0, j, header, fmt["header"])
+            for i, row in enumerate(rows, start=1):
+                value = row.get(key)
+                if key == "status":
+                    value = STATUS_LABELS["sv"].get(value, value)
+                if value is not None:
+                    ws.write_string(i, j, str(value))
+        ws.freeze_panes(1, 0)
+    wb.close()
+
+
+def neutralise(value: str) -> str:
+    """Text a spreadsheet would run as a formula gets an apostrophe (the rule of dashboard/export.py)."""
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
+def write_problem_list(target: str | Path | BinaryIO, problems: list, lang: str = "sv") -> None:
+    """Validation problems as a workbook of their own (file, sheet, cell, value, message)."""
+    wb, fmt = _open(target)
+    ws = wb.add_worksheet("Problem" if lang == "sv" else "Problems")
+    headers = (
+        ("Fil", "Blad", "Cell", "Värde", "Problem") if lang == "sv" else ("File", "Sheet", "Cell", "Value", "Problem")
+    )
+    for j, (header, width) in enumerate(zip(headers, (24, 14, 14, 24, 90), strict=True)):
+        ws.set_column(j, j, width)
+        ws.write_string(0, j, header, fmt["header"])
+    for i, p in enumerate(problems, start=1):
+        row = p.as_row(lang)
+        for j, key in enumerate(("file", "sheet", "cell", "value", "message")):
+            # A value such as "=HYPERLINK(…)" from the upload stays inert text.
+            ws.write_string(i, j, neutralise(str(row[key] or "")))
+    ws.freeze_panes(1, 0)
     wb.close()
 
 
