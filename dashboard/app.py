@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import auth, ui
 from dashboard.i18n import t
 
 st.set_page_config(page_title="Handlingsplaner", page_icon=":material/insights:", layout="wide")
@@ -21,6 +21,8 @@ lang = "en" if english else "sv"
 ui.ensure_database(lang)
 db = ui.database(lang)
 st.session_state["ctx"] = ui.sidebar(db, lang)
+auth.sign_in_box(lang)
+editor = auth.current_editor()
 
 here = Path(__file__).resolve().parent
 # (file in app_pages/, title key, icon, URL path); the first page is the home page.
@@ -32,7 +34,10 @@ PAGES = (
     ("status", "page_status", "task_alt", "status"),
     ("structure", "page_structure", "account_tree", "struktur"),
     ("activities", "page_activities", "table_view", "aktiviteter"),
+    ("history", "page_history", "history", "versioner"),
 )
+# Viewers never see the editors' pages; each editor action also checks the right on the server.
+EDITOR_PAGES = (("upload", "page_upload", "upload_file", "ladda-upp"),)
 pages = [
     st.Page(
         here / "app_pages" / f"{name}.py",
@@ -41,6 +46,6 @@ pages = [
         url_path=path,
         default=i == 0,
     )
-    for i, (name, title, icon, path) in enumerate(PAGES)
+    for i, (name, title, icon, path) in enumerate(PAGES + (EDITOR_PAGES if editor else ()))
 ]
 st.navigation(pages).run()

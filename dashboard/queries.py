@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.database import Database
+from loaders.database import Database, Snapshot
+from loaders.diff import PlanDiff, diff_plans
+from loaders.publish import read_in
 
 from .filters import NO_VALUE, Filters
 
@@ -374,4 +376,51 @@ def target_values(db: Database, plan_id: str, target_id: str) -> pd.DataFrame:
     return db.query(
         "select year, region, value, source_text from target_values where plan_id = ? and target_id = ? order by year",
         [plan_id, target_id],
+    )
+
+
+# ---------------------------------------------------------------------------- history
+
+
+def plan_versions(db: Database, plan_id: str) -> pd.DataFrame:
+    """Every version of a plan, newest first: who, when, which file, what it changed."""
+    return db.query(
+        """
+        select version, loaded_at, loaded_by, action, file_name, file_sha256, note, changes
+        from loads where plan_id = ? order by version desc
+        """,
+        [plan_id],
+    )
+
+
+def version_diff(db: Snapshot, plan_id: str, version: int) -> PlanDiff:
+    """What a version changed against the one before it (the first version: everything is new)."""
+    new = read_in(db, plan_id, version)
+    old = read_in(db, plan_id, version - 1) if version > 1 else None
+    return diff_plans(old, new)
+
+
+def version_activities(db: Database, plan_id: str, version: int) -> pd.DataFrame:
+    return db.query(
+        """
+        select a.activity_id, a.title, a.responsible, a.unit, a.start_date, a.end_date,
+               coalesce(s.status, 'unknown') as status
+        from activity_rev a
+        left join activity_status_rev s using (plan_id, version, activity_id)
+        where a.plan_id = ? and a.version = ?
+        order by a.row_no
+        """,
+        [plan_id, version],
+    )
+
+
+def version_budget(db: Database, plan_id: str, version: int) -> pd.DataFrame:
+    """Budget per year and kind in one version (amounts without a year as year null)."""
+    return db.query(
+        """
+        select year, kind, sum(amount_sek) as amount_sek, count(*) as lines
+        from budget_line_rev where plan_id = ? and version = ?
+        group by year, kind order by year nulls last, kind
+        """,
+        [plan_id, version],
     )

@@ -59,8 +59,10 @@ def ensure_database(lang: str) -> None:
 
 @st.cache_resource(show_spinner=False)
 def _database(path: str) -> Database:
-    # One read-only connection for all sessions; every query opens its own cursor.
-    return Database(path, read_only=True)
+    # One connection for all sessions, and the only one this process opens: DuckDB lets one
+    # process write a file, so readers and the editors' publishes share it. Every query opens its
+    # own cursor; publishes are serialised in loaders.publish.
+    return Database(path)
 
 
 def database(lang: str) -> Database:
@@ -76,14 +78,27 @@ def database(lang: str) -> Database:
 # new load is seen at once. Filters are immutable values and part of the key too.
 
 
+class _Stale(Exception):
+    """The data changed after this run read its version; its results would mix two versions."""
+
+
 @st.cache_data(show_spinner=False, max_entries=500)
 def cached(name: str, db_path: str, version: int, *args):
-    # name is always a literal from a page, never user input.
-    return getattr(queries, name)(_database(db_path), *args)
+    # name is always a literal from a page, never user input. The query runs in one snapshot that
+    # must still be `version`: a result is never cached under a version it does not belong to.
+    with _database(db_path).snapshot() as snap:
+        if queries.data_version(snap) != version:
+            raise _Stale
+        return getattr(queries, name)(snap, *args)
 
 
 def query(ctx: Context, name: str, *args):
-    return cached(name, str(ctx.db.path), ctx.version, *args)
+    try:
+        return cached(name, str(ctx.db.path), ctx.version, *args)
+    except _Stale:
+        # A publish landed during this run: start over, so the page shows the new version whole
+        # rather than half of each.
+        st.rerun()
 
 
 # ---------------------------------------------------------------------------- filters
@@ -106,7 +121,10 @@ def _reset() -> None:
 
 def sidebar(db: Database, lang: str) -> Context:
     version = queries.data_version(db)
-    options = cached("filter_options", str(db.path), version)
+    try:
+        options = cached("filter_options", str(db.path), version)
+    except _Stale:
+        st.rerun()
     years = options["years"]
     goals = options["goals"]
     known = {

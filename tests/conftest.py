@@ -8,6 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
 
 from loaders.problems import WorkbookInvalid
 from loaders.workbook import read_plan
@@ -86,3 +88,28 @@ def problems_of(path: Path) -> list:
 
 def codes(problems) -> list[str]:
     return [p.code for p in problems]
+
+
+def downloads(at: AppTest, managers) -> dict[str, bytes]:
+    """Click every download button the way the browser does: run its deferred file and read it."""
+    out = {}
+    for button in at.get("download_button"):
+        file_id = button.proto.deferred_file_id
+        manager = next(m for m in managers if file_id in m._deferred_callables)
+        url = manager.execute_deferred(file_id)
+        out[button.key] = manager._storage.get_file(url.rsplit("/", 1)[-1]).content
+    return out
+
+
+@pytest.fixture
+def storages(monkeypatch):
+    """AppTest keeps download files in a media manager it throws away after each run: keep a handle on it."""
+    made = []
+
+    class Keeping(MediaFileManager):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            made.append(self)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Keeping)
+    return made

@@ -14,7 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from loaders.service import build
+from dashboard import auth
+from loaders.database import Database
+from loaders.service import build, export_plan
 from tests.conftest import DATA, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,6 +39,7 @@ PAGES = {  # url path → what a chart on it looks like in the DOM
     "aktiviteter": "[data-testid='stDataFrame']",
 }
 SHOTS = ROOT / "dashboard" / "screenshots"
+EDITOR, EDITOR_PASSWORD = "anna", "rätt häst batteri"
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -56,13 +59,24 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("browser") / "plans.duckdb"
+    yield from _serve(tmp_path_factory.mktemp("browser") / "plans.duckdb", {})
+
+
+@pytest.fixture(scope="module")
+def editor_server(tmp_path_factory):
+    """A server of its own for the upload tests (they publish), with one local editor account."""
+    env = {"PLANS_EDITORS": f"{EDITOR}:{auth.hash_password(EDITOR_PASSWORD)}"}
+    yield from _serve(tmp_path_factory.mktemp("browser-editor") / "plans.duckdb", env)
+
+
+def _serve(db: Path, env: dict):
     build(DATA, db)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, "PLANS_DB": str(db)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env={**os.environ, "PLANS_DB": str(db), **env},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -150,4 +164,89 @@ def test_export_downloads_exactly_the_rows_shown(server, browser):
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     assert len(rows) == 1 + 12
     assert {r[1] for r in rows[1:]} == {str(i) for i in range(1, 13)}
+    page.close()
+
+
+# ---------------------------------------------------------------------------- editors
+
+
+def _year_total(page, year: str) -> float:
+    """The budget chart's bar height for a year: the sum over its stacked traces (tkr)."""
+    return page.evaluate(
+        """(year) => {
+            const plot = document.querySelector('.js-plotly-plot');
+            let sum = 0;
+            // _fullData: the traces as drawn, with typed arrays decoded (data holds them base64-packed).
+            for (const trace of plot._fullData) {
+                (trace.x || []).forEach((x, i) => { if (String(x) === year) sum += Number(trace.y[i]); });
+            }
+            return sum;
+        }""",
+        year,
+    )
+
+
+def _sign_in(page) -> None:
+    page.get_by_text("Logga in som redaktör").click()
+    page.get_by_label("Användarnamn").fill(EDITOR)
+    page.get_by_label("Lösenord").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_text(f"Inloggad som {EDITOR}")).to_be_visible(timeout=30_000)
+
+
+def _nav(page, name: str) -> None:
+    page.locator("[data-testid='stSidebarNav']").get_by_text(name, exact=True).click()
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def test_an_editor_signs_in_uploads_previews_publishes_and_sees_the_chart_change(editor_server, browser, tmp_path):
+    page = browser.new_page()
+    _open(page, f"{editor_server}/budget?plan=skolsamverkan-2016-2017")
+    expect(page.locator(PAGES["budget"]).first).to_be_visible(timeout=60_000)
+    assert _year_total(page, "2016") == pytest.approx(2400)
+    assert page.locator("[data-testid='stSidebarNav']").get_by_text("Ladda upp").count() == 0
+
+    _sign_in(page)
+    _nav(page, "Ladda upp")
+    # The owner's round trip: the plan as published, one amount changed in Excel.
+    build(DATA, tmp_path / "export.duckdb")  # the same bundled data, built aside for the file
+    with Database(tmp_path / "export.duckdb") as db:
+        export_plan(db, "skolsamverkan-2016-2017", tmp_path / "skolsamverkan.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "skolsamverkan.xlsx")
+    ws = wb["Budget"]
+    amount = [c.value for c in ws[1]].index("Belopp (kr)")
+    row = next(r for r in ws.iter_rows(min_row=2) if r[amount].value == 1700000)
+    row[amount].value = 1900000
+    wb.save(tmp_path / "skolsamverkan.xlsx")
+
+    page.locator("input[type='file']").set_input_files(str(tmp_path / "skolsamverkan.xlsx"))
+    expect(page.get_by_text("Budget per år")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Ändrade budgetposter: 1")).to_be_visible()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(_shot_dir(tmp_path) / "ladda-upp.png"), full_page=True)
+
+    page.get_by_role("button", name="Publicera").click()
+    expect(page.get_by_text("publicerad som version 2")).to_be_visible(timeout=60_000)
+
+    _nav(page, "Budget")
+    expect(page.locator(PAGES["budget"]).first).to_be_visible(timeout=60_000)
+    page.wait_for_function(
+        "() => { const p = document.querySelector('.js-plotly-plot'); return p && p.data; }", timeout=30_000
+    )
+    assert _year_total(page, "2016") == pytest.approx(2600)
+
+    _nav(page, "Versioner")
+    expect(page.get_by_text("Ändringar mot versionen före")).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(_shot_dir(tmp_path) / "versioner.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
+def test_a_viewer_opening_the_upload_address_gets_no_upload(editor_server, browser):
+    page = browser.new_page()
+    _open(page, f"{editor_server}/ladda-upp")
+    page.wait_for_timeout(1000)
+    assert page.locator("input[type='file']").count() == 0
+    assert page.locator("[data-testid='stSidebarNav']").get_by_text("Ladda upp").count() == 0
     page.close()

@@ -1,19 +1,21 @@
 """Every dashboard page under Streamlit's AppTest: it runs, a filter changes it, and exports hold exactly the rows."""
 
 import io
+import re
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from dashboard import auth
 from loaders.service import build
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, downloads
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES_DIR = ROOT / "dashboard" / "app_pages"
+EDITOR_PAGES = ("upload",)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,19 @@ def app(plans_db, monkeypatch):
     return at
 
 
+EDITOR_HASH = auth.hash_password("test")
+
+
+@pytest.fixture(autouse=True)
+def editor_account(monkeypatch):
+    """One local editor account; pages for editors are opened signed in as it."""
+    monkeypatch.setenv("PLANS_EDITORS", f"tester:{EDITOR_HASH}")
+    monkeypatch.setattr(auth, "_secrets", lambda: {})
+
+
 def open_page(at: AppTest, page: str) -> AppTest:
+    if page in EDITOR_PAGES:
+        at.session_state["auth_editor"] = "tester"
     at.run()
     at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, [e.message for e in at.exception]
@@ -141,31 +155,6 @@ def test_structure(app):
     assert at.selectbox(key="structure_plan").options == ["Kommunikationsplan för kvalitetsarbetet"]
 
 
-def _downloads(at: AppTest, managers) -> dict[str, bytes]:
-    """Click every download button the way the browser does: run its deferred file and read it."""
-    out = {}
-    for button in at.get("download_button"):
-        file_id = button.proto.deferred_file_id
-        manager = next(m for m in managers if file_id in m._deferred_callables)
-        url = manager.execute_deferred(file_id)
-        out[button.key] = manager._storage.get_file(url.rsplit("/", 1)[-1]).content
-    return out
-
-
-@pytest.fixture
-def storages(monkeypatch):
-    """AppTest keeps download files in a media manager it throws away after each run: keep a handle on it."""
-    made = []
-
-    class Keeping(MediaFileManager):
-        def __init__(self, *a, **k):
-            super().__init__(*a, **k)
-            made.append(self)
-
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Keeping)
-    return made
-
-
 def test_activities_export_holds_exactly_the_filtered_rows(app, storages):
     at = open_page(app, "activities")
     set_filter(at, "f_plans", ["mobilitet-2016-2018"])
@@ -173,7 +162,7 @@ def test_activities_export_holds_exactly_the_filtered_rows(app, storages):
     at.text_input(key="activities_search").set_value("checklist").run()
     shown = at.dataframe[0].value
     assert 0 < len(shown) < 27
-    files = _downloads(at, storages)
+    files = downloads(at, storages)
     wb = openpyxl.load_workbook(io.BytesIO(files["activities_export_xlsx"]))
     sheet = wb.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
@@ -200,7 +189,9 @@ def test_activities_detail(app):
 
 def test_every_page_has_a_test():
     pages = {p.stem for p in PAGES_DIR.glob("*.py") if not p.name.startswith("_")}
-    tested = {name[len("test_") :].split("_")[0] for name in globals() if name.startswith("test_")}
+    # Page tests live here and in test_upload.py (the editors' pages): test_<page>_… anywhere in tests/.
+    names = re.findall(r"^def test_(\w+?)_", "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py")), re.M)
+    tested = set(names) | {name[len("test_") :].split("_")[0] for name in globals() if name.startswith("test_")}
     assert pages <= tested, f"pages without a test: {sorted(pages - tested)}"
 
 
@@ -242,7 +233,8 @@ def test_every_page_explains_an_empty_database(tmp_path, monkeypatch, page):
     assert at.info or at.warning, "an empty page must say why it is empty"
 
 
-@pytest.mark.parametrize("page", sorted(p.stem for p in PAGES_DIR.glob("*.py")))
+# Uploading and the version history are per plan, not views of the filtered data.
+@pytest.mark.parametrize("page", sorted(p.stem for p in PAGES_DIR.glob("*.py") if p.stem not in ("upload", "history")))
 def test_every_page_explains_filters_that_match_nothing(app, page):
     at = open_page(app, page)
     set_filter(at, "f_plans", ["kommunikation-kvalitet"])

@@ -1,0 +1,197 @@
+"""Editor actions on the server (check, publish, roll back, templates): each checks the editor right itself."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from loaders.annotate import annotate_isolated
+from loaders.database import Database
+from loaders.diff import PlanDiff, diff_plans
+from loaders.filestore import FileStore
+from loaders.guard import DEFAULT_LIMITS
+from loaders.problems import Problem, WorkbookInvalid
+from loaders.publish import PlanChanged, current_version, publish, read_version
+from loaders.update import apply_update, is_update, read_update
+from loaders.workbook import PlanData, read_plan
+from loaders.writer import write_problem_list, write_update_workbook, write_workbook
+
+from .auth import NotAuthorized, require_editor
+
+__all__ = ["Checked", "NotAuthorized", "NothingToPublish", "PlanChanged"]
+
+# At most two workbooks are parsed at once (this machine has two cores, and each worker may use
+# gigabytes within its limits); further uploads wait their turn instead of starving the server.
+_PARSE_SLOTS = threading.BoundedSemaphore(2)
+
+
+class NothingToPublish(Exception):
+    """The upload is identical to what is published: a version without changes would only be noise."""
+
+
+@dataclass
+class Checked:
+    """One uploaded file after validation: either problems, or the version it would publish and its diff."""
+
+    file_name: str
+    sha256: str
+    kind: str  # "plan" (a whole plan) or "update" (outcomes/status only)
+    raw: bytes = field(repr=False)
+    problems: list[Problem] = field(default_factory=list)
+    data: PlanData | None = None
+    base_version: int | None = None  # the version the diff was made against (None: a new plan)
+    diff: PlanDiff | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems and self.data is not None
+
+    @property
+    def cell_problems(self) -> bool:
+        """Problems that point into the file, so a marked-up copy helps (not a bomb or a wrong type)."""
+        return any(p.cell for p in self.problems)
+
+
+def check_upload(
+    db: Database,
+    file_name: str,
+    raw: bytes,
+    *,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Checked:
+    """Validate an upload exactly as the loader does (in a limited worker) and diff it against the current version."""
+    require_editor()
+    checked = Checked(file_name, hashlib.sha256(raw).hexdigest(), "update" if is_update(raw) else "plan", raw)
+    if len(raw) > DEFAULT_LIMITS.max_file_bytes:
+        mb = 1024 * 1024
+        limit = DEFAULT_LIMITS.max_file_bytes // mb
+        checked.problems = [Problem(file_name, "", "", "", "file_too_large", {"size": len(raw) // mb, "limit": limit})]
+        return checked
+    try:
+        with _PARSE_SLOTS:
+            if checked.kind == "update":
+                data = read_update(raw, file_name, isolate=True, progress=progress)
+            else:
+                data = read_plan(raw, file_name, isolate=True, progress=progress)
+        base = current_version(db, data.plan_id)
+        current = read_version(db, data.plan_id, base) if base else None
+        if checked.kind == "update":
+            data = apply_update(current, data, today or date.today())
+    except WorkbookInvalid as exc:
+        checked.problems = exc.problems
+        return checked
+    checked.data, checked.base_version = data, base
+    checked.diff = diff_plans(current, data)
+    return checked
+
+
+def publish_checked(db: Database, checked: Checked) -> int:
+    """Publish a checked upload as the plan's next version; PlanChanged if another version came first."""
+    editor = require_editor()
+    if not checked.valid:
+        raise ValueError("only a valid upload can be published")
+    if checked.diff is not None and checked.diff.is_empty() and checked.base_version is not None:
+        raise NothingToPublish(checked.data.plan_id)
+    action = "update" if checked.kind == "update" else "upload"
+    published = publish(
+        db,
+        [checked.data],
+        editor,
+        action,
+        base_versions={checked.data.plan_id: checked.base_version},
+        files=[checked.raw],
+        store=FileStore.beside(db.path),
+    )
+    return published[0][1]
+
+
+def rollback(db: Database, plan_id: str, version: int, expected_current: int) -> int:
+    """Publish an older version again as the newest one; nothing is deleted."""
+    editor = require_editor()
+    if version == expected_current:
+        raise NothingToPublish(plan_id)
+    data = read_version(db, plan_id, version)
+    published = publish(
+        db,
+        [data],
+        editor,
+        "rollback",
+        base_versions={plan_id: expected_current},
+        note=f"rollback to version {version}",
+    )
+    return published[0][1]
+
+
+# Downloads are made when clicked (Streamlit's deferred download), outside the script run. The
+# editor right is checked when the button is made, which is the only way to get its file.
+Download = Callable[[], bytes]
+
+
+def annotated_workbook(checked: Checked, lang: str) -> Download:
+    """The uploaded workbook with its problem cells marked and commented (made in a limited worker)."""
+    require_editor()
+
+    def make() -> bytes:
+        marked = annotate_isolated(checked.raw, checked.problems, lang) if checked.cell_problems else None
+        if marked is not None:
+            return marked
+        # The file could not be opened safely for marking up: the list of problems on its own.
+        buf = io.BytesIO()
+        write_problem_list(buf, checked.problems, lang)
+        return buf.getvalue()
+
+    return make
+
+
+def plan_template(db: Database, plan_id: str) -> Download:
+    """The current plan in the template layout: download, edit in Excel, upload."""
+    require_editor()
+
+    def make() -> bytes:
+        data = read_version(db, plan_id)
+        buf = io.BytesIO()
+        write_workbook(buf, data.plan, {k: t.to_pylist() for k, t in data.tables.items()})
+        return buf.getvalue()
+
+    return make
+
+
+def empty_template() -> Download:
+    require_editor()
+
+    def make() -> bytes:
+        buf = io.BytesIO()
+        write_workbook(buf)
+        return buf.getvalue()
+
+    return make
+
+
+def update_template(db: Database, plan_id: str) -> Download:
+    """An outcome/status update workbook for one plan, listing its targets and activities."""
+    require_editor()
+
+    def make() -> bytes:
+        data = read_version(db, plan_id)
+        targets = data.tables["targets"].select(["target_id", "name", "region"]).to_pylist()
+        diff = diff_plans(None, data)  # a new-plan diff lists every activity with its current status
+        activities = [{k: a.get(k) for k in ("activity_id", "title", "status")} for a in diff.activities_added]
+        buf = io.BytesIO()
+        write_update_workbook(buf, plan_id, targets, activities)
+        return buf.getvalue()
+
+    return make
+
+
+def original_file(db: Database, sha256: str) -> Download | None:
+    """A version's file from the content-addressed store (None if this installation never kept it)."""
+    require_editor()
+    store = FileStore.beside(db.path)
+    if not store.has(sha256):
+        return None
+    return lambda: store.get(sha256)

@@ -1,0 +1,123 @@
+"""History: every version of a plan, what it changed, its content and file; editors can roll back."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import actions, auth, diffview, ui
+from dashboard.i18n import fmt_datetime, fmt_tkr, status_label, t
+
+ctx: ui.Context = st.session_state["ctx"]
+lang, f = ctx.lang, ctx.filters
+st.title(t("page_history", lang))
+
+plans = ctx.options["plans"]
+if plans.empty:
+    ui.empty(t("no_plans", lang))
+    st.stop()
+titles = dict(zip(plans["plan_id"], plans["title"], strict=True))
+choices = list(titles)
+# A plan chosen in the sidebar filter is the natural one to look at.
+default = choices.index(f.plans[0]) if len(f.plans) == 1 and f.plans[0] in choices else 0
+plan_id = st.selectbox(t("f_plans", lang), choices, index=default, format_func=lambda p: titles[p], key="history_plan")
+
+versions = ui.query(ctx, "plan_versions", plan_id)
+current = int(versions["version"].max())
+table = pd.DataFrame(
+    {
+        t("h_version", lang): versions["version"],
+        t("h_when", lang): [fmt_datetime(v, lang) for v in versions["loaded_at"]],
+        t("h_who", lang): versions["loaded_by"].fillna("–"),
+        t("h_action", lang): [t(f"action_{a}", lang) for a in versions["action"]],
+        t("h_file", lang): versions["file_name"].fillna("–"),
+        "sha256": [s[:12] + "…" if isinstance(s, str) else "–" for s in versions["file_sha256"]],
+        t("h_changes", lang): [diffview.summary_text(c, lang) for c in versions["changes"]],
+        t("h_note", lang): versions["note"].fillna(""),
+    }
+)
+st.dataframe(table, hide_index=True, key="history_versions", width="stretch")
+
+version = st.selectbox(
+    t("h_pick", lang),
+    list(versions["version"]),
+    format_func=lambda v: (
+        t("h_version_label", lang, version=v) + (f" ({t('h_current', lang)})" if v == current else "")
+    ),
+    key="history_version",
+)
+row = versions[versions["version"] == version].iloc[0]
+st.caption(
+    t(
+        "h_version_meta",
+        lang,
+        when=fmt_datetime(row["loaded_at"], lang),
+        who=row["loaded_by"] or "–",
+        file=row["file_name"] or "–",
+        sha=row["file_sha256"] or "–",
+    )
+)
+
+tab_changes, tab_content = st.tabs([t("h_tab_changes", lang), t("h_tab_content", lang)])
+with tab_changes:
+    diffview.render(ui.query(ctx, "version_diff", plan_id, int(version)), lang, key="history_diff")
+with tab_content:
+    acts = ui.query(ctx, "version_activities", plan_id, int(version))
+    acts = acts.assign(status=[status_label(s, lang) for s in acts["status"]]).rename(
+        columns={
+            "activity_id": t("col_id", lang),
+            "title": t("col_title", lang),
+            "responsible": t("col_responsible", lang),
+            "unit": t("col_unit", lang),
+            "start_date": t("col_start", lang),
+            "end_date": t("col_end", lang),
+            "status": t("col_status", lang),
+        }
+    )
+    st.dataframe(ui.show(acts), hide_index=True, key="history_activities", width="stretch")
+    budget = ui.query(ctx, "version_budget", plan_id, int(version))
+    if not budget.empty:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("col_year", lang): [t("no_year", lang) if pd.isna(y) else str(int(y)) for y in budget["year"]],
+                    t("diff_kind", lang): [diffview.kind_label(k, lang) for k in budget["kind"]],
+                    t("budget", lang): [fmt_tkr(v, lang) for v in budget["amount_sek"]],
+                }
+            ),
+            hide_index=True,
+            key="history_budget",
+        )
+
+if auth.current_editor() is not None:
+    st.divider()
+    st.subheader(t("h_editor_tools", lang))
+    original = actions.original_file(ctx.db, row["file_sha256"]) if isinstance(row["file_sha256"], str) else None
+    if original is not None:
+        st.download_button(
+            t("h_download_file", lang),
+            data=original,
+            file_name=row["file_name"] or f"{plan_id}-v{version}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="history_file",
+            icon=":material/download:",
+        )
+    else:
+        st.caption(t("h_no_file", lang))
+    if version != current:
+        confirm = st.checkbox(t("h_rollback_confirm", lang, version=version, current=current), key="history_confirm")
+        if st.button(
+            t("h_rollback", lang, version=version),
+            key="history_rollback",
+            disabled=not confirm,
+            icon=":material/history:",
+        ):
+            try:
+                new = actions.rollback(ctx.db, plan_id, int(version), current)
+            except actions.NotAuthorized:
+                st.error(t("editors_only", lang))
+                st.stop()
+            except actions.PlanChanged as exc:
+                st.warning(t("plan_changed_rollback", lang, version=exc.current, by=exc.by or "–"))
+                st.stop()
+            st.session_state.pop("history_confirm", None)
+            st.toast(t("h_rolled_back", lang, version=version, new=new), icon=":material/check_circle:")
+            st.rerun()

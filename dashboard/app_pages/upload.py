@@ -1,0 +1,163 @@
+"""Upload (editors): check workbooks in a limited worker, preview their changes, publish or cancel; templates."""
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import actions, auth, diffview, ui
+from dashboard.i18n import fmt_datetime, t
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ctx: ui.Context = st.session_state["ctx"]
+lang = ctx.lang
+st.title(t("page_upload", lang))
+
+editor = auth.current_editor()
+if editor is None:
+    # The page is only in the navigation for editors; this covers a stale link or a sign-out.
+    st.warning(t("editors_only", lang), icon=":material/lock:")
+    st.stop()
+
+# Per-session state (never module globals: those are shared by every user).
+state = st.session_state.setdefault("upload_state", {"checked": {}, "done": {}, "nonce": 0})
+
+tab_upload, tab_templates = st.tabs([t("upload_tab", lang), t("templates_tab", lang)])
+
+with tab_templates:
+    st.caption(t("templates_help", lang))
+    st.download_button(
+        t("template_empty", lang),
+        data=actions.empty_template(),
+        file_name="mall-handlingsplan.xlsx",
+        mime=XLSX,
+        key="upload_template_empty",
+        icon=":material/download:",
+    )
+    plans = ctx.options["plans"]
+    if not plans.empty:
+        titles = dict(zip(plans["plan_id"], plans["title"], strict=True))
+        plan_id = st.selectbox(
+            t("template_plan", lang), list(titles), format_func=lambda p: titles[p], key="upload_template_plan"
+        )
+        c1, c2 = st.columns(2)
+        c1.download_button(
+            t("template_prefilled", lang),
+            data=actions.plan_template(ctx.db, plan_id),
+            file_name=f"{plan_id}.xlsx",
+            mime=XLSX,
+            key="upload_template_prefilled",
+            icon=":material/download:",
+            help=t("template_prefilled_help", lang),
+        )
+        c2.download_button(
+            t("template_update", lang),
+            data=actions.update_template(ctx.db, plan_id),
+            file_name=f"{plan_id}-uppdatering.xlsx",
+            mime=XLSX,
+            key="upload_template_update",
+            icon=":material/download:",
+            help=t("template_update_help", lang),
+        )
+
+with tab_upload:
+    st.caption(t("upload_help", lang))
+    if ctx.options["plans"].empty:
+        ui.empty(t("upload_first", lang))
+    files = st.file_uploader(
+        t("upload_files", lang),
+        type=["xlsx"],
+        accept_multiple_files=True,
+        key=f"upload_files_{state['nonce']}",
+    )
+    files = files or []
+    notice = st.session_state.pop("upload_notice", None)
+    if notice:
+        st.warning(notice, icon=":material/sync_problem:")
+    present = {f.file_id for f in files}
+    for store in (state["checked"], state["done"]):
+        for gone in set(store) - present:
+            del store[gone]
+
+    for n, f in enumerate(files):
+        st.divider()
+        st.subheader(f.name)
+        if f.file_id in state["done"]:
+            done = state["done"][f.file_id]
+            st.success(t(done["message"], lang, **done["params"]), icon=":material/check_circle:")
+            continue
+        checked = state["checked"].get(f.file_id)
+        if checked is None:
+            with st.status(t("checking", lang, name=f.name), expanded=True) as status:
+                checked = actions.check_upload(ctx.db, f.name, f.getvalue(), progress=status.write)
+                status.update(label=t("checked", lang, name=f.name), state="complete", expanded=False)
+            state["checked"][f.file_id] = checked
+        key = f"upload_{n}"
+        if not checked.valid:
+            st.error(t("upload_invalid", lang, n=len(checked.problems)), icon=":material/error:")
+            st.dataframe(
+                pd.DataFrame([p.as_row(lang) for p in checked.problems]).rename(
+                    columns={
+                        "file": t("p_file", lang),
+                        "sheet": t("p_sheet", lang),
+                        "cell": t("p_cell", lang),
+                        "value": t("p_value", lang),
+                        "message": t("p_message", lang),
+                    }
+                ),
+                hide_index=True,
+                key=f"{key}_problems",
+                width="stretch",
+            )
+            st.download_button(
+                t("download_marked", lang) if checked.cell_problems else t("download_problems", lang),
+                data=actions.annotated_workbook(checked, lang),
+                file_name=f.name.removesuffix(".xlsx") + ("-markerad.xlsx" if lang == "sv" else "-marked.xlsx"),
+                mime=XLSX,
+                key=f"{key}_marked",
+                icon=":material/download:",
+            )
+            continue
+
+        pid = checked.data.plan_id
+        title = checked.data.plan.get("title") or ctx.options["plans"].set_index("plan_id")["title"].get(pid, pid)
+        if checked.base_version is None:
+            st.info(t("upload_new_plan", lang, plan=title), icon=":material/add_circle:")
+        else:
+            what = t("kind_update", lang) if checked.kind == "update" else t("kind_plan", lang)
+            st.markdown(t("upload_against", lang, what=what, plan=title, version=checked.base_version))
+        diffview.render(checked.diff, lang, key=f"{key}_diff")
+        if checked.base_version is not None and checked.diff.is_empty():
+            continue
+        b1, b2, _ = st.columns([1, 1, 4])
+        if b1.button(t("publish", lang), key=f"{key}_publish", type="primary", icon=":material/publish:"):
+            try:
+                version = actions.publish_checked(ctx.db, checked)
+            except (actions.NotAuthorized, actions.NothingToPublish) as exc:
+                st.error(t("editors_only" if isinstance(exc, actions.NotAuthorized) else "diff_none", lang))
+                st.stop()
+            except actions.PlanChanged as exc:
+                # Someone else published first: check again against their version, so nothing of
+                # theirs is silently undone.
+                del state["checked"][f.file_id]
+                when = fmt_datetime(exc.at, lang)
+                st.session_state["upload_notice"] = t(
+                    "plan_changed", lang, plan=title, version=exc.current, by=exc.by or "–", at=when
+                )
+                st.rerun()
+            state["done"][f.file_id] = {"message": "published", "params": {"plan": title, "version": version}}
+            del state["checked"][f.file_id]
+            st.toast(t("published", lang, plan=title, version=version), icon=":material/check_circle:")
+            st.rerun()
+        if b2.button(t("cancel", lang), key=f"{key}_cancel", icon=":material/close:"):
+            state["done"][f.file_id] = {"message": "cancelled", "params": {"plan": title}}
+            del state["checked"][f.file_id]
+            st.rerun()
+    finished = bool(files) and len(state["done"]) == len(files)
+    if finished and st.button(t("upload_more", lang), key="upload_more"):
+        state["nonce"] += 1  # a new uploader widget: the finished files leave the list
+        state["checked"].clear()
+        state["done"].clear()
+        st.rerun()
+    st.caption(t("upload_signed_in", lang, editor=editor, now=f"{datetime.now():%Y-%m-%d %H:%M}"))

@@ -1,0 +1,359 @@
+"""The upload and history pages under AppTest: check, preview, publish, cancel, roll back; editors only; hostile files."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import auth, ui
+from loaders import guard
+from loaders.database import Database
+from loaders.filestore import FileStore
+from loaders.service import build, export_plan
+from tests.conftest import DATA, ROOT, downloads, write_plan
+
+APP = str(ROOT / "dashboard" / "app.py")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PLAN = "skolsamverkan-2016-2017"
+PASSWORD = "rätt häst batteri häftklammer"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    path = tmp_path_factory.mktemp("upload") / "plans.duckdb"
+    build(DATA, path)
+    with Database(path) as db:
+        export_plan(db, PLAN, path.parent / f"{PLAN}.xlsx")
+    return path
+
+
+@pytest.fixture(scope="module")
+def account_hash():
+    return auth.hash_password(PASSWORD)
+
+
+@pytest.fixture
+def db_path(built, tmp_path, monkeypatch, account_hash):
+    """A private copy of the built database per test: these tests publish."""
+    path = tmp_path / "plans.duckdb"
+    shutil.copy(built, path)
+    monkeypatch.setenv("PLANS_DB", str(path))
+    monkeypatch.setenv("PLANS_EDITORS", f"anna:{account_hash}")
+    monkeypatch.setattr(auth, "_secrets", lambda: {})  # a developer's own secrets.toml must not leak in
+    return path
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=120)
+
+
+def _as_editor(at: AppTest, page: str = "upload") -> AppTest:
+    at.session_state["auth_editor"] = "anna"
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    at.file_uploader(key="upload_files_0").set_value([(name, data, XLSX) for name, data in files]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _edited(built, cell: str, value, sheet: str = "Budget") -> bytes:
+    """The current plan as an owner downloads it, with one cell changed in Excel."""
+    wb = openpyxl.load_workbook(built.parent / f"{PLAN}.xlsx")
+    wb[sheet][cell] = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _budget_cell(built, activity: str, amount: int) -> str:
+    ws = openpyxl.load_workbook(built.parent / f"{PLAN}.xlsx")["Budget"]
+    headers = [c.value for c in ws[1]]
+    a, b = headers.index("Aktivitet-ID"), headers.index("Belopp (kr)")
+    row = next(r for r in ws.iter_rows(min_row=2) if r[a].value == activity and r[b].value == amount)
+    return row[b].coordinate
+
+
+def _db(path) -> Database:
+    # The app's own connection: in one process DuckDB lets a file be opened once.
+    return ui._database(str(path))
+
+
+def _versions(path) -> list[tuple]:
+    return _db(path).rows("select plan_id, version, loaded_by, action from loads order by load_id")
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [s.value for s in at.success]
+    return "\n".join(parts + [w.value for w in at.warning] + [i.value for i in at.info])
+
+
+# ---------------------------------------------------------------------------- upload
+
+
+def test_upload_previews_the_change_and_publishes_it(built, db_path):
+    before = _versions(db_path)
+    at = _as_editor(_app())
+    cell = _budget_cell(built, "1", 1700000)
+    edited = _edited(built, cell, 1900000)
+    at = _upload(at, ("skolsamverkan.xlsx", edited))
+    # The preview: the year's total and the line, before → after; nothing saved yet.
+    tables = {tuple(df.value.columns): df.value for df in at.dataframe}
+    totals = next(v for k, v in tables.items() if "Skillnad" in k)
+    assert totals.iloc[0].to_dict() == {
+        "År": 2016,
+        "Typ": "budget",
+        "Före": "2\u00a0400\u00a0tkr",
+        "Efter": "2\u00a0600\u00a0tkr",
+        "Skillnad": "200\u00a0tkr",
+    }
+    assert "Ändrade budgetposter: 1" in _texts(at)
+    at.get("status")  # the check showed its progress
+    assert _versions(db_path) == before
+
+    at.button(key="upload_0_publish").click().run()
+    assert not at.exception
+    assert _versions(db_path)[-1] == (PLAN, 2, "anna", "upload")
+    assert "publicerad som version 2" in _texts(at)
+    # Every version can be traced to its exact file.
+    sha = _db(db_path).rows("select file_sha256 from loads where plan_id = ? and version = 2", [PLAN])[0][0]
+    assert FileStore.beside(db_path).get(sha) == edited
+
+    # The dashboard shows the new figure at once.
+    at.switch_page("app_pages/budget.py").run()
+    assert at.dataframe[0].value.loc["2016", "Budget"] == "2\u00a0600\u00a0tkr"
+
+
+def test_cancel_leaves_everything_as_it_was(built, db_path):
+    before = _versions(db_path)
+    at = _upload(_as_editor(_app()), ("skolsamverkan.xlsx", _edited(built, "B2", "Ny titel", sheet="Aktiviteter")))
+    assert "Ändrade aktiviteter: 1" in _texts(at)
+    at.button(key="upload_0_cancel").click().run()
+    assert "avbruten, ingenting sparades" in _texts(at)
+    assert _versions(db_path) == before
+
+
+def test_an_unchanged_file_has_nothing_to_publish(built, db_path):
+    at = _upload(_as_editor(_app()), ("same.xlsx", (built.parent / f"{PLAN}.xlsx").read_bytes()))
+    assert "Inga ändringar" in _texts(at)
+    assert not [b for b in at.button if b.key == "upload_0_publish"]
+
+
+def test_problems_are_listed_and_the_marked_workbook_can_be_downloaded(built, db_path):
+    before = _versions(db_path)
+    at = _upload(_as_editor(_app()), ("fel.xlsx", _edited(built, _budget_cell(built, "1", 1700000), "mycket")))
+    problems = at.dataframe[0].value
+    assert list(problems.columns) == ["Fil", "Blad", "Cell", "Värde", "Problem"]
+    assert problems.iloc[0]["Värde"] == "mycket"
+    assert "Beloppet går inte att tolka" in problems.iloc[0]["Problem"]
+    assert any(b.key == "upload_0_marked" for b in at.get("download_button"))
+    assert _versions(db_path) == before
+
+
+def test_an_outcome_and_status_update_is_published_on_its_own(db_path, storages):
+    at = _as_editor(_app())
+    at.selectbox(key="upload_template_plan").set_value(PLAN).run()
+    template = downloads(at, storages)["upload_template_update"]
+    wb = openpyxl.load_workbook(io.BytesIO(template))
+    assert wb["Plan"]["A2"].value == PLAN
+    assert wb["Aktiviteter (lista)"]["A2"].value == "1"
+    wb["Status"].append(["1", "2017-01-15", "Genomförd", "Avtal klara"])
+    out = io.BytesIO()
+    wb.save(out)
+    at = _upload(at, ("uppdatering.xlsx", out.getvalue()))
+    assert "Uppdatering av utfall och status" in _texts(at)
+    status = next(df.value for df in at.dataframe if "Kommentar" in df.value.columns)
+    assert status.iloc[0][["ID", "Efter", "Kommentar"]].tolist() == ["1", "Genomförd", "Avtal klara"]
+    at.button(key="upload_0_publish").click().run()
+    assert _versions(db_path)[-1] == (PLAN, 2, "anna", "update")
+
+
+def test_templates_round_trip(built, db_path, storages):
+    at = _as_editor(_app())
+    at.selectbox(key="upload_template_plan").set_value(PLAN).run()
+    files = downloads(at, storages)
+    # The pre-filled plan uploads back with no changes; the empty template is the loader's own.
+    at = _upload(at, ("tillbaka.xlsx", files["upload_template_prefilled"]))
+    assert "Inga ändringar" in _texts(at)
+    empty = openpyxl.load_workbook(io.BytesIO(files["upload_template_empty"]))
+    assert empty.sheetnames[:3] == ["Instruktioner", "Plan", "Mål"]
+    assert empty["Plan"].max_row == 1
+
+
+def test_the_same_plan_published_twice_from_one_preview_is_caught(built, db_path):
+    at = _as_editor(_app())
+    at = _upload(
+        at,
+        ("a.xlsx", _edited(built, _budget_cell(built, "1", 1700000), 1800000)),
+        ("b.xlsx", _edited(built, _budget_cell(built, "1", 1700000), 1900000)),
+    )
+    at.button(key="upload_0_publish").click().run()
+    at.button(key="upload_1_publish").click().run()
+    # The second preview was made against version 1: it is checked again, not published blind.
+    assert "efter din kontroll" in _texts(at)
+    assert [v[1] for v in _versions(db_path) if v[0] == PLAN] == [1, 2]
+    at.button(key="upload_1_publish").click().run()
+    assert [v[1] for v in _versions(db_path) if v[0] == PLAN] == [1, 2, 3]
+
+
+# ---------------------------------------------------------------------------- who may do it
+
+
+def test_viewers_do_not_see_the_upload_page(db_path):
+    at = _app()
+    at.run()
+    assert not at.exception
+    # The page is not in a viewer's navigation at all, so there is nothing to switch to.
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/upload.py")
+    assert not at.get("file_uploader")
+
+
+def test_a_viewer_calling_the_upload_actions_is_refused(built, db_path):
+    """The server checks the editor right in every action, not only by hiding buttons."""
+    before = _versions(db_path)
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import streamlit as st
+from dashboard import actions
+from dashboard.ui import _database
+db = _database({str(db_path)!r})
+refused = []
+for name, call in (
+    ("check", lambda: actions.check_upload(db, "x.xlsx", b"PK")),
+    ("rollback", lambda: actions.rollback(db, {PLAN!r}, 1, 1)),
+    ("template", lambda: actions.plan_template(db, {PLAN!r})),
+    ("empty", lambda: actions.empty_template()),
+    ("update", lambda: actions.update_template(db, {PLAN!r})),
+):
+    try:
+        call()
+    except actions.NotAuthorized:
+        refused.append(name)
+st.write(",".join(refused))
+"""
+    at = AppTest.from_string(script, default_timeout=60)
+    at.session_state["auth_editor"] = "mallory"  # not an account: a forged session value
+    at.run()
+    assert not at.exception
+    assert at.markdown[0].value == "check,rollback,template,empty,update"
+    assert _versions(db_path) == before
+
+
+def test_signing_in_shows_the_upload_page(db_path):
+    at = _app()
+    at.run()
+    at.sidebar.text_input(key="auth_name").input("anna")
+    at.sidebar.text_input(key="auth_password").input(PASSWORD)
+    _submit(at)
+    at.switch_page("app_pages/upload.py").run()
+    assert at.get("file_uploader")
+
+
+def _submit(at: AppTest) -> None:
+    submit = next(b for b in at.sidebar.get("button") if "auth_form" in (b.proto.form_id or ""))
+    submit.click().run()
+    assert not at.exception
+
+
+# ---------------------------------------------------------------------------- hostile files
+
+
+def _hostile(tmp_path) -> dict[str, bytes]:
+    """The loader's list of hostile and wrong files, each renamed .xlsx."""
+    good = write_plan(tmp_path).read_bytes()
+    docx, bomb, entity, dims = io.BytesIO(), io.BytesIO(), io.BytesIO(), io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\x20" * (50 * 1024 * 1024))
+    src = zipfile.ZipFile(io.BytesIO(good))
+    budget = guard._sheet_paths(src)["Budget"]
+    lol = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+    for out, part, change in (
+        (entity, "xl/sharedStrings.xml", lambda old: lol + old.split(b"?>", 1)[-1]),
+        (dims, budget, lambda old: old.replace(b'<dimension ref="A1:H4"/>', b'<dimension ref="A1:XFD1048576"/>')),
+    ):
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                dst.writestr(info.filename, change(data) if info.filename == part else data)
+    return {
+        "file_xls": guard.OLE_MAGIC + bytes(2000),
+        "file_encrypted": guard.OLE_MAGIC + b"\x00" * 600 + "EncryptedPackage".encode("utf-16-le") + bytes(500),
+        "file_text": b"Aktivitet;Belopp\nA1;100 000 kr\n",
+        "file_docx": docx.getvalue(),
+        "file_empty": b"",
+        "file_corrupt": good[: len(good) // 2],
+        "zip_ratio": bomb.getvalue(),
+        "xml_entities": entity.getvalue(),
+        "sheet_too_large": dims.getvalue(),
+    }
+
+
+def test_every_hostile_file_ends_in_a_clear_message_and_changes_nothing(tmp_path, db_path):
+    before = _versions(db_path)
+    hostile = _hostile(tmp_path)
+    at = _upload(_as_editor(_app()), *[(f"{code}.xlsx", data) for code, data in hostile.items()])
+    errors = [e.value for e in at.error]
+    assert len(errors) == len(hostile)
+    checked = at.session_state["upload_state"]["checked"]
+    assert sorted(p.code for c in checked.values() for p in c.problems) == sorted(hostile)
+    assert _versions(db_path) == before
+    # The server is still there for everyone: the next page runs.
+    at.switch_page("app_pages/budget.py").run()
+    assert not at.exception and at.dataframe
+
+
+# ---------------------------------------------------------------------------- history and rollback
+
+
+def test_history_lists_versions_and_rolls_back_as_a_new_version(built, db_path):
+    at = _as_editor(_app())
+    at = _upload(at, ("v2.xlsx", _edited(built, _budget_cell(built, "1", 1700000), 1900000)))
+    at.button(key="upload_0_publish").click().run()
+    at.switch_page("app_pages/history.py").run()
+    at.selectbox(key="history_plan").set_value(PLAN).run()
+    versions = at.dataframe[0].value
+    assert list(versions["Version"]) == [2, 1]
+    assert list(versions["Vem"]) == ["anna", "build"]
+    assert versions.iloc[0]["Ändringar"] == "Ändrade budgetposter: 1"
+    # An older version is viewable, with what it changed.
+    at.selectbox(key="history_version").set_value(1).run()
+    assert not at.exception
+    at.checkbox(key="history_confirm").check().run()
+    at.button(key="history_rollback").click().run()
+    assert not at.exception
+    log = [v for v in _versions(db_path) if v[0] == PLAN]
+    assert log == [(PLAN, 1, "build", "build"), (PLAN, 2, "anna", "upload"), (PLAN, 3, "anna", "rollback")]
+    at.switch_page("app_pages/budget.py").run()
+    assert at.dataframe[0].value.loc["2016", "Budget"] == "2\u00a0400\u00a0tkr"
+
+
+def test_history_for_viewers_has_no_rollback(db_path):
+    at = _app()
+    at.run()
+    at.switch_page("app_pages/history.py").run()
+    assert not at.exception
+    assert at.dataframe
+    assert not [b for b in at.button if b.key == "history_rollback"]
+
+
+def test_the_annotated_download_marks_the_cells(built, db_path, storages):
+    at = _upload(_as_editor(_app()), ("fel.xlsx", _edited(built, _budget_cell(built, "1", 1700000), "mycket")))
+    marked = openpyxl.load_workbook(io.BytesIO(downloads(at, storages)["upload_0_marked"]))
+    assert marked.sheetnames[0] == "Problem"
+    cell = _budget_cell(built, "1", 1700000)
+    assert "Beloppet går inte att tolka" in marked["Budget"][cell].comment.text
