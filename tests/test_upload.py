@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, ui
+from dashboard import auth, queries, ui
 from loaders import guard
 from loaders.database import Database
 from loaders.filestore import FileStore
@@ -357,3 +357,12 @@ def test_the_annotated_download_marks_the_cells(built, db_path, storages):
     assert marked.sheetnames[0] == "Problem"
     cell = _budget_cell(built, "1", 1700000)
     assert "Beloppet går inte att tolka" in marked["Budget"][cell].comment.text
+
+
+def test_a_cached_read_is_never_filed_under_another_version(db_path):
+    """A page reads the data version once; a query that meets a newer one makes the page run again."""
+    path = str(db_path)
+    version = queries.data_version(ui._database(path))
+    assert list(ui.cached("plan_versions", path, version, PLAN)["version"]) == [1]
+    with pytest.raises(ui._Stale):
+        ui.cached("plan_versions", path, version + 1, PLAN)
