@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from loaders import meetings
 from loaders.annotate import annotate_isolated
 from loaders.database import Database
 from loaders.diff import PlanDiff, diff_plans
 from loaders.filestore import FileStore
 from loaders.guard import DEFAULT_LIMITS
+from loaders.meetings import MeetingInvalid
 from loaders.problems import Problem, WorkbookInvalid
 from loaders.publish import PlanChanged, current_version, publish, read_version
 from loaders.update import apply_update, is_update, read_update
@@ -22,7 +24,7 @@ from loaders.writer import write_problem_list, write_update_workbook, write_work
 
 from .auth import NotAuthorized, require_editor
 
-__all__ = ["Checked", "NotAuthorized", "NothingToPublish", "PlanChanged"]
+__all__ = ["Checked", "MeetingInvalid", "NotAuthorized", "NothingToPublish", "PlanChanged"]
 
 # At most two workbooks are parsed at once (this machine has two cores, and each worker may use
 # gigabytes within its limits); further uploads wait their turn instead of starving the server.
@@ -195,3 +197,22 @@ def original_file(db: Database, sha256: str) -> Download | None:
     if not store.has(sha256):
         return None
     return lambda: store.get(sha256)
+
+
+# ---------------------------------------------------------------------------- follow-up meetings
+
+
+def record_meeting(db: Database, held_on: date, title: str, participants: str, scope: dict) -> int:
+    editor = require_editor()
+    return meetings.record_meeting(db, held_on, title, participants, scope, editor)
+
+
+def add_meeting_item(db: Database, meeting_id: int, plan_id: str, kind: str, text: str, **about) -> int:
+    """A note, decision or action item (about: activity_id or target_id, owner, due)."""
+    editor = require_editor()
+    return meetings.add_item(db, meeting_id, plan_id, kind, text, editor, **about)
+
+
+def close_action_items(db: Database, item_ids: list[int]) -> int:
+    editor = require_editor()
+    return meetings.close_items(db, item_ids, date.today(), editor)

@@ -34,6 +34,7 @@ PAGES = (
     ("status", "page_status", "task_alt", "status"),
     ("structure", "page_structure", "account_tree", "struktur"),
     ("activities", "page_activities", "table_view", "aktiviteter"),
+    ("meetings", "page_meetings", "groups", "uppfoljningsmote"),
     ("history", "page_history", "history", "versioner"),
 )
 # Viewers never see the editors' pages; each editor action also checks the right on the server.

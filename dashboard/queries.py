@@ -424,3 +424,156 @@ def version_budget(db: Database, plan_id: str, version: int) -> pd.DataFrame:
         """,
         [plan_id, version],
     )
+
+
+# ---------------------------------------------------------------------------- follow-up meetings
+
+
+def _scope_plans(db: Database, f: Filters) -> list[str]:
+    rows = db.rows("select plan_id from plans order by plan_id")
+    return [r[0] for r in rows if not f.plans or r[0] in f.plans]
+
+
+def _activities_in_scope(db: Database, f: Filters) -> set[tuple[str, str]]:
+    # Units and responsible narrow the meeting to activities; years and statuses do not (a change
+    # since the last meeting matters whatever the activity's status is now).
+    clauses, params = _activity_clauses(f.with_(year_from=None, year_to=None, statuses=(), funding=()), funding=False)
+    rows = db.rows(f"select a.plan_id, a.activity_id from activities a {_where(clauses)}", params)
+    return {(r[0], r[1]) for r in rows}
+
+
+def changes_since(db: Snapshot, since, f: Filters) -> pd.DataFrame:
+    """What the version history changed after `since`: status, outcomes, budget per year, activities."""
+    out = []
+    in_scope = _activities_in_scope(db, f)
+    narrowed = bool(f.units or f.responsible)
+    for plan_id in _scope_plans(db, f):
+        current = db.rows("select max(version) from load_log where plan_id = ?", [plan_id])[0][0]
+        before = db.rows("select max(version) from load_log where plan_id = ? and loaded_at <= ?", [plan_id, since])[0][
+            0
+        ]
+        if before == current:
+            continue
+        if before is None:
+            out.append(
+                {"plan_id": plan_id, "kind": "plan_added", "item": "", "title": "", "before": None, "after": None}
+            )
+            continue
+        d = diff_plans(read_in(db, plan_id, before), read_in(db, plan_id, current))
+
+        def keep(activity_id, plan_id=plan_id) -> bool:
+            return not narrowed or (plan_id, activity_id) in in_scope
+
+        for s in d.status_changes:
+            if keep(s["activity_id"]):
+                out.append(_change(plan_id, "status", s["activity_id"], s["title"], s["before"], s["after"]))
+        for o in d.outcomes:
+            label = o["target_id"] + (f" ({o['region']})" if o["region"] else "") + f" {o['year']}"
+            out.append(_change(plan_id, "outcome", label, "", o["before"], o["after"]))
+        if not narrowed:
+            for b in d.budget_totals:
+                out.append(_change(plan_id, "budget_" + b["kind"], b["year"], "", b["before"], b["after"]))
+        for a in d.activities_added:
+            if keep(a["activity_id"]):
+                out.append(_change(plan_id, "activity_added", a["activity_id"], a["title"], None, None))
+        for a in d.activities_removed:
+            out.append(_change(plan_id, "activity_removed", a["activity_id"], a["title"], None, None))
+        changed: dict[str, list[str]] = {}
+        for c in d.activities_changed:
+            if keep(c.key):
+                changed.setdefault(c.key, []).append(c.field)
+        for activity_id, fields in changed.items():
+            out.append(_change(plan_id, "activity_changed", activity_id, "", None, ", ".join(fields)))
+    return pd.DataFrame(out, columns=["plan_id", "kind", "item", "title", "before", "after"])
+
+
+def _change(plan_id, kind, item, title, before, after) -> dict:
+    return {"plan_id": plan_id, "kind": kind, "item": item, "title": title, "before": before, "after": after}
+
+
+def versions_since(db: Database, since, f: Filters) -> pd.DataFrame:
+    plans = _scope_plans(db, f)
+    return db.query(
+        """
+        select plan_id, version, loaded_at, loaded_by, action, file_name
+        from loads where loaded_at > ? and list_contains(?, plan_id) order by loaded_at
+        """,
+        [since, plans],
+    )
+
+
+def stale_activities(db: Database, f: Filters, cutoff) -> pd.DataFrame:
+    """Activities not done whose content and status have not changed since before `cutoff`."""
+    clauses, params = _activity_clauses(f)
+    clauses.append("a.status not in ('done', 'cancelled')")
+    return db.query(
+        f"""
+        with rev as (
+            select r.plan_id, r.version, r.activity_id, l.loaded_at,
+                   md5(concat_ws('|', r.title, r.description, r.responsible, r.unit, r.start_date::varchar,
+                       r.end_date::varchar, r.period_text, r.note, coalesce(s.status, 'unknown'),
+                       s.status_note, s.as_of::varchar)) as h
+            from activity_rev r join load_log l using (plan_id, version)
+            left join activity_status_rev s using (plan_id, version, activity_id)
+        ), marked as (
+            select *, lag(h) over (partition by plan_id, activity_id order by version) as prev from rev
+        ), last_change as (
+            select plan_id, activity_id, max(loaded_at) filter (where prev is null or prev <> h) as changed_at
+            from marked group by plan_id, activity_id
+        )
+        select a.plan_id, p.title as plan_title, a.activity_id, a.title, a.responsible, a.status,
+               c.changed_at::date as last_update
+        from activities a join plans p using (plan_id)
+        join last_change c using (plan_id, activity_id)
+        {_where(clauses)} and c.changed_at::date < ?
+        order by c.changed_at, a.plan_id, a.sort_order
+        """,
+        [*params, cutoff],
+    )
+
+
+def meeting_list(db: Database) -> pd.DataFrame:
+    return db.query(
+        "select meeting_id, held_on, title, participants, scope, created_by from meetings"
+        " order by held_on desc, meeting_id desc"
+    )
+
+
+_ITEMS = """
+    select i.item_id, i.meeting_id, i.held_on, m.title as meeting_title, i.plan_id, i.activity_id, i.target_id,
+           coalesce(a.title, t.name) as about, i.kind, i.text, i.owner, i.due, i.status, i.closed_on,
+           i.created_by
+    from meeting_items i join meetings m using (meeting_id)
+    left join activities a on a.plan_id = i.plan_id and a.activity_id = i.activity_id
+    left join targets t on t.plan_id = i.plan_id and t.target_id = i.target_id
+"""
+
+
+def open_actions(db: Database, f: Filters) -> pd.DataFrame:
+    """Open action items from every meeting so far, in scope: they carry over until closed."""
+    plans = _scope_plans(db, f)
+    return db.query(
+        _ITEMS + " where i.kind = 'action' and i.status = 'open' and list_contains(?, i.plan_id)"
+        " order by i.due nulls last, i.held_on, i.item_id",
+        [plans],
+    )
+
+
+def meeting_items(db: Database, meeting_id: int) -> pd.DataFrame:
+    return db.query(_ITEMS + " where i.meeting_id = ? order by i.item_id", [meeting_id])
+
+
+def items_since(db: Database, since, f: Filters) -> pd.DataFrame:
+    """Notes, decisions and actions recorded in meetings held after `since` (this meeting's record)."""
+    plans = _scope_plans(db, f)
+    return db.query(
+        _ITEMS + " where i.held_on > ?::date and list_contains(?, i.plan_id) order by i.held_on, i.item_id",
+        [since, plans],
+    )
+
+
+def activity_items(db: Database, plan_id: str, activity_id: str) -> pd.DataFrame:
+    return db.query(
+        _ITEMS + " where i.plan_id = ? and i.activity_id = ? order by i.held_on desc, i.item_id",
+        [plan_id, activity_id],
+    )

@@ -92,6 +92,12 @@ def cached(name: str, db_path: str, version: int, *args):
         return getattr(queries, name)(snap, *args)
 
 
+def fresh(ctx: Context, name: str, *args):
+    """Uncached: meeting records change without a new data version, and their tables are small."""
+    with ctx.db.snapshot() as snap:
+        return getattr(queries, name)(snap, *args)
+
+
 def query(ctx: Context, name: str, *args):
     try:
         return cached(name, str(ctx.db.path), ctx.version, *args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).with_name("schema.sql")
 
 # The data contract: views other code may rely on, documented column by column in README.md.
-PUBLIC_VIEWS = ("plans", "goals", "activities", "budget_lines", "targets", "target_values", "loads", "status_history")
+PUBLIC_VIEWS = (
+    "plans",
+    "goals",
+    "activities",
+    "budget_lines",
+    "targets",
+    "target_values",
+    "loads",
+    "status_history",
+    "meetings",
+    "meeting_items",
+)
 # Views that only serve the ones above.
 INTERNAL_VIEWS = ("current_versions", "activity_status_rev")
 # Smaller row groups than DuckDB's default (122 880 rows) let a load of tens of thousands of lines
@@ -22,6 +34,9 @@ INTERNAL_VIEWS = ("current_versions", "activity_status_rev")
 # left to do (commit+close 120 ms → 10 ms at 100 000 lines). Durability is the same: the WAL records
 # the commit, and blocks of an uncommitted load are never referenced.
 ROW_GROUP_SIZE = 16_384
+# Writers in this process take turns (publishes, meeting records): ids and version numbers are
+# computed inside it. DuckDB lets one process write the file, so this serialises every writer.
+WRITE_LOCK = threading.Lock()
 
 
 def default_db_path() -> Path:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 from datetime import datetime
 
 import pyarrow as pa
 
-from .database import Database, Snapshot
+from .database import WRITE_LOCK, Database, Snapshot
 from .diff import diff_plans
 from .filestore import FileStore
 from .template import SHEETS
@@ -44,12 +43,6 @@ class PlanChanged(Exception):
         self.plan_id, self.expected, self.current, self.by, self.at = plan_id, expected, current, by, at
 
 
-# Publishes in this process run one at a time: versions are numbered and checked against the
-# current one inside this lock, so two editors publishing at once are both recorded, in order.
-# DuckDB lets only one process write the file, so a process-wide lock serialises every writer.
-_LOCK = threading.Lock()
-
-
 def publish(
     db: Database,
     plans: list[PlanData],
@@ -69,7 +62,9 @@ def publish(
     committed version's file exists.
     """
     published = []
-    with _LOCK:
+    # Versions are numbered and checked inside the lock: two editors publishing at once are both
+    # recorded, in order.
+    with WRITE_LOCK:
         for pid, expected in (base_versions or {}).items():
             rows = db.rows(
                 "select version, loaded_by, loaded_at from load_log where plan_id = ? order by version desc limit 1",

@@ -128,3 +128,42 @@ select a.plan_id, a.version, l.loaded_at, a.activity_id, coalesce(s.status, 'unk
 from activity_rev a
 join load_log l using (plan_id, version)
 left join activity_status_rev s using (plan_id, version, activity_id);
+
+-- Follow-up meetings: what was noted, decided and assigned, per activity or target. Action items
+-- stay open until closed (in a later meeting), so they carry over from meeting to meeting.
+create table if not exists meeting (
+    meeting_id   bigint primary key,
+    held_on      date not null,
+    title        varchar,
+    participants varchar,
+    scope        varchar,     -- JSON: the filters the meeting looked at (plans, units, responsible, …)
+    data_version bigint,      -- the data version (max load_id) when it was recorded
+    created_by   varchar not null,
+    created_at   timestamp not null
+);
+
+create table if not exists meeting_item (
+    item_id     bigint primary key,
+    meeting_id  bigint not null,
+    plan_id     varchar not null,
+    activity_id varchar,
+    target_id   varchar,
+    kind        varchar not null,  -- note, decision, action
+    text        varchar not null,
+    owner       varchar,           -- action: who
+    due         date,              -- action: by when
+    status      varchar,           -- action: open or done
+    closed_on   date,
+    closed_by   varchar,
+    created_by  varchar not null,
+    created_at  timestamp not null
+);
+
+create or replace view meetings as
+select meeting_id, held_on, title, participants, scope, data_version, created_by, created_at
+from meeting;
+
+create or replace view meeting_items as
+select i.item_id, i.meeting_id, m.held_on, i.plan_id, i.activity_id, i.target_id, i.kind, i.text,
+       i.owner, i.due, i.status, i.closed_on, i.closed_by, i.created_by, i.created_at
+from meeting_item i join meeting m using (meeting_id);

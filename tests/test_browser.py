@@ -250,3 +250,42 @@ def test_a_viewer_opening_the_upload_address_gets_no_upload(editor_server, brows
     assert page.locator("input[type='file']").count() == 0
     assert page.locator("[data-testid='stSidebarNav']").get_by_text("Ladda upp").count() == 0
     page.close()
+
+
+def test_a_decision_is_recorded_and_the_meeting_pack_downloads(editor_server, browser, tmp_path):
+    page = browser.new_page()
+    _open(page, editor_server)
+    _sign_in(page)
+    _nav(page, "Uppföljningsmöte")
+    expect(page.get_by_text("Ändringar sedan dess")).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(_shot_dir(tmp_path) / "uppfoljningsmote.png"), full_page=False)
+
+    page.get_by_role("tab", name="Protokollför").click()
+    page.get_by_label("Rubrik").fill("Prorektorns uppföljning")
+    page.get_by_role("button", name="Skapa möte").click()
+    expect(page.get_by_text("Anteckning, beslut eller åtgärd")).to_be_visible(timeout=60_000)
+    page.get_by_role("tab", name="Protokollför").click()
+    page.get_by_text("Beslut", exact=True).click()
+    page.get_by_label("Text").fill("Alumnverksamheten redovisas i mars")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_text("Sparat i mötets protokoll.")).to_be_visible(timeout=60_000)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(1000)  # the rerun after saving replaces the download buttons
+
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Mötespaket (PDF)").click()
+    pdf = Path(info.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    flat = " ".join(text.split())
+    for heading in ("Uppföljningsmöte", "Försenade aktiviteter", "Öppna åtgärder", "Sida 1 av"):
+        assert heading in flat, heading
+    assert "Alumnverksamheten redovisas i mars" in flat
+    shots = _shot_dir(tmp_path)
+    (tmp_path / "pack.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(tmp_path / "pack.pdf"), str(shots / "motespaket")],
+        check=True,
+    )
+    page.close()

@@ -147,3 +147,27 @@ else:
     st.dataframe(ui.show(detail["targets"]), hide_index=True, key="activities_detail_targets")
 st.markdown(f"**{t('history', lang)}**")
 st.dataframe(ui.show(detail["history"]), hide_index=True, key="activities_detail_history")
+st.markdown(f"**{t('m_from_meetings', lang)}**")
+items = ui.fresh(ctx, "activity_items", *choice)
+if items.empty:
+    st.caption(t("nothing", lang))
+else:
+    st.dataframe(
+        ui.show(
+            items.assign(
+                kind=[t(f"m_item_{k}", lang) for k in items["kind"]],
+                status=[t(f"m_action_{s}", lang) if isinstance(s, str) else "" for s in items["status"]],
+            )[["held_on", "kind", "text", "owner", "due", "status"]].rename(
+                columns={
+                    "held_on": t("m_meeting", lang),
+                    "kind": t("m_kind", lang),
+                    "text": t("m_text", lang),
+                    "owner": t("m_owner", lang),
+                    "due": t("m_due", lang),
+                    "status": t("col_status", lang),
+                }
+            )
+        ),
+        hide_index=True,
+        key="activities_detail_meetings",
+    )

@@ -1,0 +1,260 @@
+"""Follow-up meeting: changes since the last meeting, late and at risk, stale, actions; record it; the meeting pack."""
+
+import dataclasses
+from datetime import datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import actions, auth, followup, pack, ui
+from dashboard.i18n import fmt_date, fmt_tkr, t
+
+ctx: ui.Context = st.session_state["ctx"]
+lang, f = ctx.lang, ctx.filters
+st.title(t("page_meetings", lang))
+
+plans = ctx.options["plans"]
+if plans.empty:
+    ui.empty(t("no_plans", lang))
+    st.stop()
+titles = ui.plan_short(ctx)
+editor = auth.current_editor()
+
+meetings = ui.fresh(ctx, "meeting_list")
+c1, c2, c3 = st.columns([2, 1, 1])
+choices = ["date", *meetings["meeting_id"].tolist()]
+labels = {
+    r.meeting_id: f"{fmt_date(r.held_on, lang)} · {r.title or t('m_untitled', lang)}" for r in meetings.itertuples()
+}
+# The natural previous meeting is the latest one held before today (today's is being recorded).
+earlier = [r.meeting_id for r in meetings.itertuples() if pd.Timestamp(r.held_on).date() < ctx.today]
+previous = c1.selectbox(
+    t("m_previous", lang),
+    choices,
+    index=choices.index(earlier[0]) if earlier else 0,
+    format_func=lambda c: t("m_pick_date", lang) if c == "date" else labels[c],
+    key="meetings_previous",
+)
+if previous == "date":
+    since_day = c2.date_input(t("m_since", lang), value=ctx.today - timedelta(days=182), key="meetings_since")
+else:
+    since_day = meetings.set_index("meeting_id").loc[previous, "held_on"]
+    since_day = since_day.date() if hasattr(since_day, "date") else since_day
+    c2.metric(t("m_since", lang), fmt_date(since_day, lang))
+months = c3.number_input(t("m_months", lang), min_value=1, max_value=36, value=6, step=1, key="meetings_months")
+# Everything published after the end of that day counts as news.
+since = datetime.combine(since_day, time.max)
+cutoff = ctx.today - timedelta(days=int(months * 30.44))
+
+data = followup.content(
+    lang,
+    titles,
+    ui.query(ctx, "changes_since", since, f),
+    ui.query(ctx, "versions_since", since, f),
+    ui.query(ctx, "overdue", f, ctx.today),
+    ui.query(ctx, "targets", f),
+    ui.query(ctx, "stale_activities", f, cutoff),
+    ui.fresh(ctx, "items_since", since_day, f),
+    ui.fresh(ctx, "open_actions", f),
+)
+
+k1, k2, k3, k4, k5 = st.columns(5)
+k1.metric(t("m_n_changes", lang), data.counts["changes"])
+k2.metric(t("m_n_late", lang), data.counts["late"])
+k3.metric(t("m_n_at_risk", lang), data.counts["at_risk"])
+k4.metric(t("m_n_stale", lang, months=months), data.counts["stale"])
+overdue_help = t("m_n_overdue_actions", lang, n=data.counts["overdue_actions"])
+k5.metric(t("m_n_actions", lang), data.counts["actions"], help=overdue_help)
+
+title = t("m_pack_title", lang, day=fmt_date(ctx.today, lang))
+cards = ui.query(ctx, "plan_cards", f)
+all_ = t("f_all", lang)
+scope = [
+    (t("f_plans", lang), ", ".join(titles.get(p, p) for p in f.plans) or all_),
+    (t("f_years", lang), f"{f.year_from}–{f.year_to}"),
+    (t("f_units", lang), ", ".join(f.units) or all_),
+    (t("f_responsible", lang), ", ".join(f.responsible) or all_),
+    (t("m_previous", lang), labels.get(previous, fmt_date(since_day, lang))),
+    (t("m_months", lang), str(months)),
+]
+key_figures = [
+    (f"{t('budget', lang)} {f.year_from}–{f.year_to}", fmt_tkr(cards["budget"].sum(), lang)),
+    (t("kf_activities", lang), str(int(cards["activities"].sum()))),
+    (t("m_n_changes", lang), str(data.counts["changes"])),
+    (t("m_n_late", lang), str(data.counts["late"])),
+    (t("m_n_at_risk", lang), str(data.counts["at_risk"])),
+    (t("m_n_actions", lang), str(data.counts["actions"])),
+]
+# Gathered now (cached queries); the PDF and workbook themselves are only made when clicked.
+pack_input = followup.to_pack(
+    lang,
+    title,
+    ctx.version,
+    scope,
+    key_figures,
+    ui.query(ctx, "budget_by_year_unit", f),
+    ui.query(ctx, "status_counts", f, "plan"),
+    ui.query(ctx, "targets", f),
+    titles,
+    data,
+)
+
+
+d1, d2, _ = st.columns([1, 1, 3])
+d1.download_button(
+    t("m_pack_pdf", lang),
+    data=lambda: pack.build_pdf(pack_input),
+    file_name=f"uppfoljning-{ctx.today:%Y%m%d}.pdf",
+    mime="application/pdf",
+    key="meetings_pack_pdf",
+    icon=":material/picture_as_pdf:",
+    type="primary",
+)
+d2.download_button(
+    t("m_pack_excel", lang),
+    data=lambda: pack.build_excel(pack_input),
+    file_name=f"uppfoljning-{ctx.today:%Y%m%d}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="meetings_pack_xlsx",
+    icon=":material/download:",
+)
+
+tabs = st.tabs(
+    [
+        t("m_tab_changes", lang),
+        t("m_tab_late", lang),
+        t("m_tab_stale", lang),
+        t("m_tab_actions", lang),
+        t("m_tab_record", lang),
+    ]
+)
+
+
+def table(df, key: str, empty_key: str) -> None:
+    if df.empty:
+        st.caption(t(empty_key, lang))
+    else:
+        st.dataframe(df, hide_index=True, key=key, width="stretch")
+
+
+with tabs[0]:
+    st.caption(t("m_changes_help", lang, day=fmt_date(since_day, lang)))
+    table(data.changes, "meetings_changes", "m_no_changes")
+    if not data.versions.empty:
+        with st.expander(t("m_versions", lang, n=len(data.versions))):
+            st.dataframe(data.versions, hide_index=True, key="meetings_versions", width="stretch")
+with tabs[1]:
+    st.markdown(f"**{t('m_late', lang)}**")
+    table(data.late, "meetings_late", "m_none")
+    st.markdown(f"**{t('m_at_risk', lang)}**")
+    st.caption(t("m_at_risk_help", lang))
+    table(data.at_risk, "meetings_at_risk", "m_none_at_risk")
+with tabs[2]:
+    st.caption(t("m_stale_help", lang, months=months, day=fmt_date(cutoff, lang)))
+    table(data.stale, "meetings_stale", "m_none")
+with tabs[3]:
+    st.markdown(f"**{t('m_open_actions', lang)}**")
+    table(data.actions, "meetings_actions", "m_no_actions")
+    st.markdown(f"**{t('m_recorded', lang)}**")
+    table(data.decisions, "meetings_decisions", "m_no_decisions")
+    open_items = ui.fresh(ctx, "open_actions", f)
+    if editor and not open_items.empty:
+        done = st.multiselect(
+            t("m_close", lang),
+            open_items["item_id"].tolist(),
+            format_func=lambda i: open_items.set_index("item_id").loc[i, "text"][:80],
+            key="meetings_close_items",
+        )
+        if st.button(t("m_close_button", lang), key="meetings_close", disabled=not done):
+            try:
+                n = actions.close_action_items(ctx.db, [int(i) for i in done])
+            except actions.NotAuthorized:
+                st.error(t("editors_only", lang))
+                st.stop()
+            st.session_state.pop("meetings_close_items", None)
+            st.toast(t("m_closed", lang, n=n), icon=":material/check_circle:")
+            st.rerun()
+
+with tabs[4]:
+    if not editor:
+        st.info(t("m_editors_record", lang), icon=":material/lock:")
+    else:
+        with st.form("meetings_new", clear_on_submit=True):
+            st.markdown(f"**{t('m_new_meeting', lang)}**")
+            held_on = st.date_input(t("m_held_on", lang), value=ctx.today, key="meetings_new_date")
+            m_title = st.text_input(t("m_title", lang), key="meetings_new_title")
+            participants = st.text_area(t("m_participants", lang), key="meetings_new_participants", height=68)
+            st.caption(t("m_scope_saved", lang))
+            if st.form_submit_button(t("m_create", lang)):
+                try:
+                    mid = actions.record_meeting(ctx.db, held_on, m_title, participants, dataclasses.asdict(f))
+                except actions.NotAuthorized:
+                    st.error(t("editors_only", lang))
+                    st.stop()
+                st.toast(t("m_created", lang), icon=":material/check_circle:")
+                st.session_state["meetings_record_to"] = mid
+                st.rerun()
+
+        if meetings.empty:
+            st.caption(t("m_create_first", lang))
+        else:
+            acts = ui.query(ctx, "activities", f, "", "plan")
+            tgts = ui.query(ctx, "targets", f)
+            # Options are "kind|plan|id" strings (plain values keep the widget's state simple).
+            about = {
+                f"plan|{pid}|": f"{titles.get(pid, pid)} · {t('m_whole_plan', lang)}"
+                for pid in f.plans or plans["plan_id"]
+            }
+            about |= {
+                f"activity|{r.plan_id}|{r.activity_id}": f"{titles.get(r.plan_id)} · {r.activity_id} {r.title}"
+                for r in acts.itertuples()
+            }
+            about |= {
+                f"target|{r.plan_id}|{r.target_id}": f"{titles.get(r.plan_id)} · {r.target_id} {r.name}"
+                for r in tgts.itertuples()
+            }
+            meeting_ids = meetings["meeting_id"].tolist()
+            default_meeting = st.session_state.get("meetings_record_to", meeting_ids[0])
+            with st.form("meetings_item", clear_on_submit=True):
+                st.markdown(f"**{t('m_new_item', lang)}**")
+                meeting_id = st.selectbox(
+                    t("m_meeting", lang),
+                    meeting_ids,
+                    index=meeting_ids.index(default_meeting) if default_meeting in meeting_ids else 0,
+                    format_func=lambda m: labels[m],
+                    key="meetings_item_meeting",
+                )
+                choice = st.selectbox(t("m_about", lang), list(about), format_func=about.get, key="meetings_item_about")
+                kind = st.radio(
+                    t("m_kind", lang),
+                    ["note", "decision", "action"],
+                    format_func=lambda k: t(f"m_item_{k}", lang),
+                    horizontal=True,
+                    key="meetings_item_kind",
+                )
+                text = st.text_area(t("m_text", lang), key="meetings_item_text")
+                o1, o2 = st.columns(2)
+                owner = o1.text_input(t("m_owner_help", lang), key="meetings_item_owner")
+                due = o2.date_input(t("m_due", lang), value=None, key="meetings_item_due")
+                if st.form_submit_button(t("m_add", lang)):
+                    try:
+                        what, plan_id, item = choice.split("|", 2)
+                        actions.add_meeting_item(
+                            ctx.db,
+                            int(meeting_id),
+                            plan_id,
+                            kind,
+                            text,
+                            activity_id=item if what == "activity" else None,
+                            target_id=item if what == "target" else None,
+                            owner=owner,
+                            due=due,
+                        )
+                    except actions.NotAuthorized:
+                        st.error(t("editors_only", lang))
+                        st.stop()
+                    except actions.MeetingInvalid as exc:
+                        st.error(t(exc.key, lang))
+                    else:
+                        st.toast(t("m_added", lang), icon=":material/check_circle:")
+                        st.rerun()

@@ -1,0 +1,250 @@
+"""A follow-up meeting's content as display tables (pure): changes, late, at risk, stale, decisions, actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from .charts import STATUS_COLORS, on_path
+from .i18n import fmt_date, fmt_number, fmt_tkr, status_label, t
+from .pack import Pack
+
+
+@dataclass
+class MeetingContent:
+    """Everything the meeting view and the meeting pack show, already formatted for the UI language."""
+
+    changes: pd.DataFrame
+    versions: pd.DataFrame
+    late: pd.DataFrame
+    at_risk: pd.DataFrame
+    stale: pd.DataFrame
+    decisions: pd.DataFrame
+    actions: pd.DataFrame
+    counts: dict = field(default_factory=dict)
+
+
+def at_risk(targets: pd.DataFrame) -> pd.DataFrame:
+    """Targets whose latest outcome is below the straight path from baseline to target."""
+    rows = []
+    for _, r in targets.iterrows():
+        if pd.isna(r.get("outcome")) or pd.isna(r.get("outcome_year")):
+            continue
+        if on_path(r, int(r["outcome_year"]), float(r["outcome"])) is False:
+            rows.append(r)
+    return pd.DataFrame(rows, columns=targets.columns)
+
+
+def _change_text(kind: str, before, after, lang: str) -> tuple[str, str]:
+    if kind == "status":
+        return status_label(before, lang), status_label(after, lang)
+    if kind.startswith("budget_"):
+        return fmt_tkr(before, lang), fmt_tkr(after, lang)
+    if kind == "outcome":
+        return (
+            fmt_number(before, lang) if before is not None else "–",
+            fmt_number(after, lang) if after is not None else "–",
+        )
+    if kind == "activity_changed":
+        return "", t("m_fields", lang, fields=after)
+    return "", ""
+
+
+def content(
+    lang: str,
+    plan_titles: dict[str, str],
+    changes: pd.DataFrame,
+    versions: pd.DataFrame,
+    late: pd.DataFrame,
+    targets: pd.DataFrame,
+    stale: pd.DataFrame,
+    items: pd.DataFrame,
+    actions: pd.DataFrame,
+) -> MeetingContent:
+    plan = t("col_plan", lang)
+
+    def plan_name(pid: str) -> str:
+        return plan_titles.get(pid, pid)
+
+    change_rows = []
+    for r in changes.itertuples(index=False):
+        before, after = _change_text(r.kind, r.before, r.after, lang)
+        item = r.item
+        if r.kind.startswith("budget_"):
+            item = t("no_year", lang) if pd.isna(r.item) or r.item is None else str(int(r.item))
+        change_rows.append(
+            {
+                plan: plan_name(r.plan_id),
+                t("m_what", lang): t(f"m_kind_{r.kind}", lang),
+                "ID": str(item),
+                t("diff_name", lang): r.title or "",
+                t("diff_before", lang): before,
+                t("diff_after", lang): after,
+            }
+        )
+    late_rows = [
+        {
+            plan: plan_name(r.plan_id),
+            "ID": r.activity_id,
+            t("col_title", lang): r.title,
+            t("col_responsible", lang): r.responsible or "–",
+            t("col_end", lang): fmt_date(r.end_date, lang),
+            t("m_days_late", lang): str(int(r.days_late)),
+            t("col_status", lang): status_label(r.status, lang),
+        }
+        for r in late.itertuples(index=False)
+    ]
+    risk = at_risk(targets)
+    risk_rows = [
+        {
+            plan: plan_name(r.plan_id),
+            "ID": r.target_id,
+            t("diff_name", lang): r.name,
+            t("m_baseline", lang): _value_year(r.baseline_value, r.baseline_year, lang),
+            t("m_target", lang): _value_year(r.target_value, r.target_year, lang),
+            t("m_latest", lang): _value_year(r.outcome, r.outcome_year, lang),
+        }
+        for r in risk.itertuples(index=False)
+    ]
+    stale_rows = [
+        {
+            plan: plan_name(r.plan_id),
+            "ID": r.activity_id,
+            t("col_title", lang): r.title,
+            t("col_responsible", lang): r.responsible or "–",
+            t("col_status", lang): status_label(r.status, lang),
+            t("m_last_update", lang): fmt_date(r.last_update, lang),
+        }
+        for r in stale.itertuples(index=False)
+    ]
+    decision_rows = [_item_row(r, plan_name, lang) for r in items.itertuples(index=False) if r.kind != "action"]
+    action_rows = [_item_row(r, plan_name, lang) for r in actions.itertuples(index=False)]
+    version_rows = [
+        {
+            plan: plan_name(r.plan_id),
+            t("h_version", lang): str(r.version),
+            t("h_when", lang): pd.Timestamp(r.loaded_at).strftime("%Y-%m-%d %H:%M"),
+            t("h_who", lang): r.loaded_by or "–",
+            t("h_action", lang): t(f"action_{r.action}", lang),
+        }
+        for r in versions.itertuples(index=False)
+    ]
+    out = MeetingContent(
+        changes=pd.DataFrame(change_rows),
+        versions=pd.DataFrame(version_rows),
+        late=pd.DataFrame(late_rows),
+        at_risk=pd.DataFrame(risk_rows),
+        stale=pd.DataFrame(stale_rows),
+        decisions=pd.DataFrame(decision_rows),
+        actions=pd.DataFrame(action_rows),
+    )
+    out.counts = {
+        "changes": len(change_rows),
+        "late": len(late_rows),
+        "at_risk": len(risk_rows),
+        "stale": len(stale_rows),
+        "actions": len(action_rows),
+        "overdue_actions": int(sum(1 for r in actions.itertuples(index=False) if _overdue(r.due))),
+    }
+    return out
+
+
+def _overdue(due) -> bool:
+    return due is not None and not pd.isna(due) and pd.Timestamp(due).date() < date.today()
+
+
+def _value_year(value, year, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return fmt_number(value, lang) + (f" ({int(year)})" if year is not None and not pd.isna(year) else "")
+
+
+def _item_row(r, plan_name, lang: str) -> dict:
+    about = r.activity_id or r.target_id or ""
+    row = {
+        t("m_meeting", lang): fmt_date(r.held_on, lang),
+        t("col_plan", lang): plan_name(r.plan_id),
+        t("m_about", lang): f"{about} {r.about or ''}".strip() or t("m_whole_plan", lang),
+        t("m_kind", lang): t(f"m_item_{r.kind}", lang),
+        t("m_text", lang): r.text,
+    }
+    if r.kind == "action":
+        row[t("m_owner", lang)] = r.owner or "–"
+        row[t("m_due", lang)] = fmt_date(r.due, lang)
+        row[t("col_status", lang)] = t(f"m_action_{r.status}", lang)
+    return row
+
+
+def to_pack(
+    lang: str,
+    title: str,
+    version: int,
+    scope: list[tuple[str, str]],
+    key_figures: list[tuple[str, str]],
+    budget: pd.DataFrame,
+    status: pd.DataFrame,
+    targets: pd.DataFrame,
+    plan_titles: dict[str, str],
+    data: MeetingContent,
+) -> Pack:
+    """The meeting pack's content: the same tables the meeting view shows, and its charts' data."""
+    by_year = (
+        budget.assign(
+            year_label=[t("no_year", lang) if pd.isna(y) else str(int(y)) for y in budget["year"]],
+            kind=["opening_balance" if s == "opening_balance" else "budget" for s in budget["series"]],
+            tkr=budget["amount_sek"].astype(float) / 1000,
+        )
+        .groupby(["year_label", "kind"], as_index=False, sort=False)["tkr"]
+        .sum()
+        if not budget.empty
+        else pd.DataFrame(columns=["year_label", "kind", "tkr"])
+    )
+    status_rows = pd.DataFrame(
+        {
+            "plan": [plan_titles.get(g, g) for g in status["grp"]],
+            "status": [status_label(s, lang) for s in status["status"]],
+            "n": status["n"].astype(int),
+        }
+    )
+    target_rows = []
+    for _, r in targets.iterrows():
+        target = r["target_value"]
+        if pd.isna(target) and pd.notna(r.get("target_change_pct")) and pd.notna(r.get("baseline_value")):
+            target = float(r["baseline_value"]) * (1 + float(r["target_change_pct"]) / 100)
+        if pd.isna(r.get("baseline_value")) and pd.isna(target):
+            continue
+        latest = r.get("outcome")
+        target_rows.append(
+            {
+                "name": f"{r['target_id']} {r['name']}",
+                "baseline": None if pd.isna(r.get("baseline_value")) else float(r["baseline_value"]),
+                "target": None if pd.isna(target) else float(target),
+                "latest": None if pd.isna(latest) else float(latest),
+                "on_path": None
+                if pd.isna(latest) or pd.isna(r.get("outcome_year"))
+                else on_path(r, int(r["outcome_year"]), float(latest)),
+            }
+        )
+    sections = [
+        (t("m_late", lang), data.late),
+        (t("m_at_risk", lang), data.at_risk),
+        (t("m_tab_changes", lang), data.changes),
+        (t("m_tab_stale", lang), data.stale),
+        (t("m_recorded", lang), data.decisions),
+        (t("m_open_actions", lang), data.actions),
+    ]
+    return Pack(
+        lang=lang,
+        title=title,
+        generated_at=datetime.now(),
+        data_version=version,
+        scope=scope,
+        key_figures=key_figures,
+        budget=by_year,
+        status=status_rows,
+        status_colors={status_label(s, lang): c for s, c in STATUS_COLORS.items()},
+        targets=pd.DataFrame(target_rows, columns=["name", "baseline", "target", "latest", "on_path"]),
+        sections=sections,
+    )

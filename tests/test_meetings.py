@@ -1,0 +1,211 @@
+"""Follow-up meetings: changes since a meeting from the version history, late/at risk/stale, recording, carry-over."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date, datetime, timedelta
+
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import auth, followup, queries, ui
+from dashboard.filters import Filters
+from loaders import meetings
+from loaders.database import Database
+from loaders.meetings import MeetingInvalid
+from loaders.publish import publish
+from loaders.service import build
+from loaders.workbook import read_plan
+from tests.conftest import DATA, ROOT, base_rows, downloads, write_plan
+
+APP = str(ROOT / "dashboard" / "app.py")
+LONG_AGO = datetime(2024, 1, 10, 9, 0)
+
+
+def _plan(tmp_path, rows=None, name="plan.xlsx"):
+    path = write_plan(tmp_path, rows, name=name)
+    return read_plan(path.read_bytes(), path.name)
+
+
+@pytest.fixture
+def two_versions(tmp_path):
+    """testplan v1 published long ago, v2 today: a status change, an outcome, more budget, a new activity."""
+    db = Database(tmp_path / "plans.duckdb")
+    publish(db, [_plan(tmp_path)], "build", "build")
+    db.rows("update load_log set loaded_at = ? where version = 1", [LONG_AGO])
+    rows = base_rows()
+    rows["status"].append({"activity_id": "1", "as_of": date(2024, 5, 1), "status": "done"})
+    rows["target_values"] = [{"target_id": "T1", "year": 2016, "value": 30}]
+    rows["budget"][0]["amount_sek"] = 150000
+    rows["activities"].append({"activity_id": "3", "title": "Aktivitet tre", "unit": "KOM"})
+    publish(db, [_plan(tmp_path, rows, "v2.xlsx")], "anna", "upload")
+    yield db
+    db.close()
+
+
+ALL = Filters()
+
+
+def _changes(db, since, f=ALL) -> set[tuple]:
+    with db.snapshot() as snap:
+        df = queries.changes_since(snap, since, f)
+    return {(r.kind, str(r.item), r.before, r.after) for r in df.itertuples()}
+
+
+def test_changes_since_a_meeting_come_from_the_version_history(two_versions):
+    changes = _changes(two_versions, LONG_AGO + timedelta(days=30))
+    assert changes == {
+        ("status", "1", "ongoing", "done"),
+        ("outcome", "T1 2016", None, 30.0),
+        ("budget_budget", "2016", 100000, 150000),
+        ("activity_added", "3", None, None),
+    }
+    # Nothing was published after today's version.
+    assert _changes(two_versions, datetime.now() + timedelta(minutes=1)) == set()
+    # Before the plan existed: the plan itself is the news.
+    assert {c[0] for c in _changes(two_versions, LONG_AGO - timedelta(days=1))} == {"plan_added"}
+
+
+def test_changes_are_narrowed_to_the_units_in_scope(two_versions):
+    # Activity 1 is SAM, the new activity 3 is KOM.
+    kom = _changes(two_versions, LONG_AGO + timedelta(days=30), Filters(units=("KOM",)))
+    assert {c[0] for c in kom} == {"activity_added", "outcome"}
+
+
+def test_activities_without_an_update_for_months(two_versions):
+    cutoff = date.today() - timedelta(days=180)
+    with two_versions.snapshot() as snap:
+        stale = queries.stale_activities(snap, Filters(), cutoff)
+    # Activity 2 has not changed since version 1 (long ago); 1 changed status today, 3 is new.
+    assert list(stale["activity_id"]) == ["2"]
+    assert pd.Timestamp(stale["last_update"].iloc[0]).date() == LONG_AGO.date()
+
+
+def test_action_items_carry_over_until_closed(two_versions):
+    db = two_versions
+    first = meetings.record_meeting(db, date(2024, 6, 1), "Vårens möte", "Prorektor, SAM", {"plans": []}, "anna")
+    action = meetings.add_item(
+        db, first, "testplan", "action", "Ta fram avtal", "anna", activity_id="2", owner="SAM", due=date(2024, 9, 1)
+    )
+    meetings.add_item(db, first, "testplan", "decision", "Aktivitet 2 skjuts upp", "anna", activity_id="2")
+    second = meetings.record_meeting(db, date(2024, 11, 1), "Höstens möte", "", {}, "bertil")
+    meetings.add_item(db, second, "testplan", "note", "Avtal på väg", "bertil", activity_id="2")
+    with db.snapshot() as snap:
+        carried = queries.open_actions(snap, Filters())
+        recorded = queries.items_since(snap, date(2024, 6, 1), Filters())
+        on_activity = queries.activity_items(snap, "testplan", "2")
+    assert list(carried["item_id"]) == [action]
+    assert carried.iloc[0]["about"] == "Aktivitet två"
+    assert list(recorded["text"]) == ["Avtal på väg"]  # the second meeting's own record
+    assert len(on_activity) == 3
+    assert meetings.close_items(db, [action], date(2024, 11, 1), "bertil") == 1
+    with db.snapshot() as snap:
+        assert queries.open_actions(snap, Filters()).empty
+    assert meetings.close_items(db, [action], date(2024, 11, 2), "bertil") == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "owner", "key"),
+    [
+        ("wish", "x", None, "item_kind_unknown"),
+        ("note", "  ", None, "item_text_missing"),
+        ("action", "x", "", "item_owner_missing"),
+    ],
+)
+def test_meeting_items_are_checked(two_versions, kind, text, owner, key):
+    mid = meetings.record_meeting(two_versions, date(2024, 6, 1), "", "", {}, "anna")
+    with pytest.raises(MeetingInvalid) as info:
+        meetings.add_item(two_versions, mid, "testplan", kind, text, "anna", owner=owner)
+    assert info.value.key == key
+
+
+def test_targets_below_the_straight_path_are_at_risk():
+    targets = pd.DataFrame(
+        [
+            {"target_id": "A", "baseline_year": 2015, "baseline_value": 100, "target_year": 2019, "target_value": 140,
+             "target_change_pct": None, "outcome_year": 2017, "outcome": 110},  # path says 120 in 2017
+            {"target_id": "B", "baseline_year": 2015, "baseline_value": 100, "target_year": 2019, "target_value": 140,
+             "target_change_pct": None, "outcome_year": 2017, "outcome": 125},
+            {"target_id": "C", "baseline_year": 2015, "baseline_value": 100, "target_year": 2019, "target_value": None,
+             "target_change_pct": 20, "outcome_year": 2019, "outcome": 119},  # +20 % means 120
+            {"target_id": "D", "baseline_year": None, "baseline_value": None, "target_year": 2019, "target_value": 130,
+             "target_change_pct": None, "outcome_year": 2017, "outcome": 1},  # no baseline: cannot tell
+        ]
+    )  # fmt: skip
+    assert list(followup.at_risk(targets)["target_id"]) == ["A", "C"]
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    path = tmp_path_factory.mktemp("meetings") / "plans.duckdb"
+    build(DATA, path)
+    return path
+
+
+@pytest.fixture
+def app_db(built, tmp_path, monkeypatch):
+    path = tmp_path / "plans.duckdb"
+    shutil.copy(built, path)
+    monkeypatch.setenv("PLANS_DB", str(path))
+    monkeypatch.setenv("PLANS_EDITORS", f"anna:{auth.hash_password('x')}")
+    monkeypatch.setattr(auth, "_secrets", lambda: {})
+    return path
+
+
+def _open(editor: bool) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if editor:
+        at.session_state["auth_editor"] = "anna"
+    at.run()
+    at.switch_page("app_pages/meetings.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_meetings_page_for_viewers_reads_and_does_not_record(app_db):
+    at = _open(editor=False)
+    labels = [m.label for m in at.metric]
+    assert "Försenade" in labels and "Öppna åtgärder" in labels
+    assert not at.main.get("form")  # only the sidebar's sign-in form
+    assert any("Redaktörer protokollför" in i.value for i in at.info)
+
+
+def test_meetings_page_records_a_decision_shown_on_the_activity_and_in_the_pack(app_db, storages):
+    at = _open(editor=True)
+    at.date_input(key="meetings_new_date").set_value(date(2026, 11, 20))
+    at.text_input(key="meetings_new_title").input("Prorektorns uppföljning")
+    at.text_area(key="meetings_new_participants").input("Prorektor, SAM, KOM")
+    next(b for b in at.get("button") if "meetings_new" in (b.proto.form_id or "")).click().run()
+    assert not at.exception
+    db = ui._database(str(app_db))
+    assert db.rows("select title, created_by from meetings") == [("Prorektorns uppföljning", "anna")]
+
+    at.selectbox(key="meetings_item_about").set_value("activity|arbetslivsanknytning-2011-2013|3.1.1")
+    at.radio(key="meetings_item_kind").set_value("decision")
+    at.text_area(key="meetings_item_text").input("Samordnaren rapporterar i mars")
+    next(b for b in at.get("button") if "meetings_item" in (b.proto.form_id or "")).click().run()
+    assert not at.exception
+    assert db.rows("select kind, activity_id, text from meeting_items") == [
+        ("decision", "3.1.1", "Samordnaren rapporterar i mars")
+    ]
+    # The decision shows in the meeting view, in the pack …
+    decisions = next(df.value for df in at.dataframe if "Text" in df.value.columns)
+    assert list(decisions["Typ"]) == ["Beslut"]
+    files = downloads(at, storages)
+    assert files["meetings_pack_pdf"].startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=files["meetings_pack_pdf"], capture_output=True, check=True)
+    assert "Samordnaren rapporterar i mars" in " ".join(text.stdout.decode().split())
+    wb = openpyxl.load_workbook(io.BytesIO(files["meetings_pack_xlsx"]))
+    assert any("Samordnaren rapporterar i mars" in str(c.value) for ws in wb for row in ws.iter_rows() for c in row)
+    # … and on the activity's detail.
+    at.switch_page("app_pages/activities.py").run()
+    at.selectbox(key="activities_detail").set_value(("arbetslivsanknytning-2011-2013", "3.1.1")).run()
+    items = next(df.value for df in at.dataframe if "Text" in df.value.columns)
+    assert items.iloc[0]["Text"] == "Samordnaren rapporterar i mars"
