@@ -20,6 +20,8 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard import i18n
+
 log = logging.getLogger(__name__)
 
 ENV_VAR = "PLANS_EDITORS"
@@ -39,35 +41,10 @@ MAX_R = 32
 MAX_P = 16
 MAX_WORK = 2**28
 
-TEXT: dict[str, dict[str, str]] = {
-    "auth_signed_in_as": {"sv": "Inloggad som {name} (redaktör)", "en": "Signed in as {name} (editor)"},
-    "auth_signed_in_viewer": {
-        "sv": "Inloggad som {name}. Kontot har inte redaktörsbehörighet: du kan läsa men inte ändra.",
-        "en": "Signed in as {name}. This account has no editor rights: you can read but not change anything.",
-    },
-    "auth_sign_out": {"sv": "Logga ut", "en": "Sign out"},
-    "auth_sign_in": {"sv": "Logga in", "en": "Sign in"},
-    "auth_sign_in_with": {"sv": "Logga in med {provider}", "en": "Sign in with {provider}"},
-    "auth_sign_in_editor": {"sv": "Logga in som redaktör", "en": "Sign in as editor"},
-    "auth_name": {"sv": "Användarnamn", "en": "User name"},
-    "auth_password": {"sv": "Lösenord", "en": "Password"},
-    "auth_bad_credentials": {"sv": "Fel användarnamn eller lösenord", "en": "Wrong user name or password"},
-    "auth_too_many": {"sv": "För många försök, vänta en minut", "en": "Too many attempts, wait a minute"},
-    "auth_no_authlib": {
-        "sv": "Inloggning är konfigurerad men paketet Authlib saknas på servern.",
-        "en": "Sign-in is configured but the Authlib package is missing on the server.",
-    },
-    "auth_not_authorized": {
-        "sv": "Du måste vara inloggad som redaktör för att göra detta.",
-        "en": "You must be signed in as an editor to do this.",
-    },
-}
-
 
 def t(key: str, lang: str, **params: str) -> str:
-    """One sentence of this module's UI text, like i18n.t: Swedish unless lang is "en"."""
-    sentence = TEXT[key]["en" if lang == "en" else "sv"]
-    return sentence.format(**params) if params else sentence
+    """One sentence of this module's UI text (its keys start auth_ in the catalogue, dashboard/i18n.py)."""
+    return i18n.t(key, lang, **params)
 
 
 # ---------------------------------------------------------------------------------------------- password hashes

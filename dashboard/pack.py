@@ -2,7 +2,7 @@
 
 Built on the server and offline: charts with matplotlib (Agg, no pyplot, so no global figure state between
 Streamlit's threads), layout with reportlab platypus, the workbook with xlsxwriter. The app fills a Pack;
-this module only renders it. Every fixed text comes from TEXT in the pack's language.
+this module only renders it. Every fixed text comes from the catalogue (dashboard/i18n.py) in the pack's language.
 """
 
 from __future__ import annotations
@@ -54,77 +54,14 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import HRFlowable
 
+from . import i18n
 from .export import neutralise
 from .i18n import fmt_number
 
-TEXT = {
-    "kind": {"sv": "Mötesunderlag", "en": "Meeting pack"},
-    "page": {"sv": "Sida {n} av {m}", "en": "Page {n} of {m}"},
-    "nothing": {"sv": "Inget att visa", "en": "Nothing to show"},
-    "generated": {"sv": "Skapad", "en": "Generated"},
-    "data_version": {"sv": "Dataversion", "en": "Data version"},
-    "scope": {"sv": "Omfattning", "en": "Scope"},
-    "key_figures": {"sv": "Nyckeltal", "en": "Key figures"},
-    "overview": {"sv": "Översikt", "en": "Overview"},
-    "rows": {"sv": "{n} rader", "en": "{n} rows"},
-    "one_row": {"sv": "1 rad", "en": "1 row"},
-    # Budget
-    "budget_title": {"sv": "Budget per år", "en": "Budget per year"},
-    "year": {"sv": "År", "en": "Year"},
-    "tkr": {"sv": "tkr", "en": "kSEK"},
-    "budget": {"sv": "Budget", "en": "Budget"},
-    "ib": {"sv": "Ingående balans (IB)", "en": "Opening balance"},
-    "ib_column": {"sv": "Ingående balans", "en": "Opening balance"},
-    "no_budget": {"sv": "Budget per år: ingen budget att visa.", "en": "Budget per year: no budget to show."},
-    # Status
-    "status_title": {"sv": "Status per plan", "en": "Status per plan"},
-    "status_more": {"sv": "Status per plan (forts.)", "en": "Status per plan (cont.)"},
-    "n_activities": {"sv": "Antal aktiviteter", "en": "Number of activities"},
-    "no_status": {"sv": "Status per plan: inga aktiviteter att visa.", "en": "Status per plan: no activities to show."},
-    "plan": {"sv": "Plan", "en": "Plan"},
-    "status": {"sv": "Status", "en": "Status"},
-    "total": {"sv": "Totalt", "en": "Total"},
-    # Targets
-    "targets_title": {"sv": "Målsättningar: från utgångsvärde till mål", "en": "Targets: from baseline to target"},
-    "targets_more": {"sv": "Målsättningar (forts.)", "en": "Targets (cont.)"},
-    "progress_axis": {
-        "sv": "Andel av vägen från utgångsvärde (0 %) till mål (100 %)",
-        "en": "Share of the way from baseline (0%) to target (100%)",
-    },
-    "no_targets": {"sv": "Målsättningar: inga målsättningar att visa.", "en": "Targets: no targets to show."},
-    "no_target_values": {
-        "sv": "Målsättningar: ingen målsättning har både utgångsvärde och målvärde, så diagrammet visas inte.",
-        "en": "Targets: no target has both a baseline and a target value, so there is no chart.",
-    },
-    "left_out": {
-        "sv": "Utan utgångsvärde eller målvärde, och därför inte i diagrammet: {names}.",
-        "en": "Without a baseline or a target value, and so not in the chart: {names}.",
-    },
-    "outcome": {"sv": "utfall", "en": "outcome"},
-    "no_outcome": {"sv": "inget utfall", "en": "no outcome"},
-    "no_outcome_legend": {"sv": "Inget utfall", "en": "No outcome"},
-    "on_path": {"sv": "I fas", "en": "On track"},
-    "off_path": {"sv": "Efter plan", "en": "Behind"},
-    "unknown_path": {"sv": "Utfall, fas okänd", "en": "Outcome, track unknown"},
-    "name": {"sv": "Namn", "en": "Name"},
-    "baseline": {"sv": "Utgångsvärde", "en": "Baseline"},
-    "target": {"sv": "Mål", "en": "Target"},
-    "latest": {"sv": "Senaste utfall", "en": "Latest outcome"},
-    "progress": {"sv": "Andel av vägen (%)", "en": "Share of the way (%)"},
-    "yes": {"sv": "Ja", "en": "Yes"},
-    "no": {"sv": "Nej", "en": "No"},
-    # Sheets
-    "meeting_sheet": {"sv": "Möte", "en": "Meeting"},
-    "budget_sheet": {"sv": "Budget", "en": "Budget"},
-    "status_sheet": {"sv": "Status", "en": "Status"},
-    "targets_sheet": {"sv": "Målsättningar", "en": "Targets"},
-    "section_sheet": {"sv": "Avsnitt {n}", "en": "Section {n}"},
-}
-
 
 def _t(key: str, lang: str, **params) -> str:
-    text = TEXT[key]["en" if lang == "en" else "sv"]
-    return text.format(**params) if params else text
+    # The pack's fixed texts are in the one catalogue (dashboard/i18n.py), keys prefixed pack_.
+    return i18n.t("pack_" + key, lang, **params)
 
 
 @dataclass
