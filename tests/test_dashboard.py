@@ -223,6 +223,20 @@ def test_english_toggle(app):
     assert "No year given" in list(at.dataframe[0].value.index)
 
 
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [("upload", "Upload"), ("history", "Versions"), ("meetings", "Follow-up meeting")],
+)
+def test_the_editors_and_meeting_pages_speak_english(app, page, title):
+    at = open_page(app, page)
+    at.sidebar.toggle(key="f_lang_en").set_value(True).run()
+    assert not at.exception
+    assert at.title[0].value == title
+    swedish = {"Ladda upp arbetsböcker", "Ändringar sedan förra mötet", "Visa version", "Föregående möte"}
+    labels = [w.label for w in at.main.get("selectbox")] + [tab.label for tab in at.main.get("tab")]
+    assert not swedish & set(labels), labels
+
+
 @pytest.mark.parametrize("page", sorted(p.stem for p in PAGES_DIR.glob("*.py")))
 def test_every_page_explains_an_empty_database(tmp_path, monkeypatch, page):
     empty = tmp_path / "empty"
