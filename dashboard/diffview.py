@@ -96,7 +96,7 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
         out["budget_totals"] = pd.DataFrame(
             [
                 {
-                    t("col_year", lang): r["year"] if r["year"] is not None else t("no_year", lang),
+                    t("col_year", lang): str(r["year"]) if r["year"] is not None else t("no_year", lang),
                     t("diff_kind", lang): kind_label(r["kind"], lang),
                     before: fmt_tkr(r["before"], lang),
                     after: fmt_tkr(r["after"], lang),
@@ -110,7 +110,7 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
             [
                 {
                     t("col_activity", lang): r["activity_id"] or "–",
-                    t("col_year", lang): r["year"] if r["year"] is not None else t("no_year", lang),
+                    t("col_year", lang): str(r["year"]) if r["year"] is not None else t("no_year", lang),
                     t("col_unit", lang): r["unit"] or "–",
                     t("col_funding", lang): r["funding_source"] or "–",
                     t("diff_kind", lang): kind_label(r["kind"], lang),

@@ -110,7 +110,7 @@ def test_upload_previews_the_change_and_publishes_it(built, db_path):
     tables = {tuple(df.value.columns): df.value for df in at.dataframe}
     totals = next(v for k, v in tables.items() if "Skillnad" in k)
     assert totals.iloc[0].to_dict() == {
-        "År": 2016,
+        "År": "2016",
         "Typ": "budget",
         "Före": "2\u00a0400\u00a0tkr",
         "Efter": "2\u00a0600\u00a0tkr",
