@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -11,12 +12,15 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from dashboard import auth
 from loaders.problems import WorkbookInvalid
+from loaders.service import build
 from loaders.workbook import read_plan
 from loaders.writer import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+EDITOR, EDITOR_PASSWORD = "anna", "rätt häst batteri häftklammer"
 
 BASE_PLAN = {
     "plan_id": "testplan",
@@ -113,3 +117,27 @@ def storages(monkeypatch):
 
     monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Keeping)
     return made
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory) -> Path:
+    """The bundled plans built once per session; tests that write take their own copy (editor_db)."""
+    path = tmp_path_factory.mktemp("bundled") / "plans.duckdb"
+    build(DATA, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def editor_hash() -> str:
+    return auth.hash_password(EDITOR_PASSWORD)
+
+
+@pytest.fixture
+def editor_db(bundled_db, tmp_path, monkeypatch, editor_hash) -> Path:
+    """A private copy of the bundled database for the app, with one local editor account (EDITOR)."""
+    path = tmp_path / "plans.duckdb"
+    shutil.copy(bundled_db, path)
+    monkeypatch.setenv("PLANS_DB", str(path))
+    monkeypatch.setenv("PLANS_EDITORS", f"{EDITOR}:{editor_hash}")
+    monkeypatch.setattr(auth, "_secrets", lambda: {})  # a developer's own secrets.toml must not leak in
+    return path

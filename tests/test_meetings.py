@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from datetime import date, datetime, timedelta
 
@@ -12,15 +11,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, followup, queries, ui
+from dashboard import followup, queries, ui
 from dashboard.filters import Filters
 from loaders import meetings
 from loaders.database import Database
 from loaders.meetings import MeetingInvalid
 from loaders.publish import publish
-from loaders.service import build
 from loaders.workbook import read_plan
-from tests.conftest import DATA, ROOT, base_rows, downloads, write_plan
+from tests.conftest import ROOT, base_rows, downloads, write_plan
 
 APP = str(ROOT / "dashboard" / "app.py")
 LONG_AGO = datetime(2024, 1, 10, 9, 0)
@@ -142,21 +140,9 @@ def test_targets_below_the_straight_path_are_at_risk():
 # ---------------------------------------------------------------------------- the page
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    path = tmp_path_factory.mktemp("meetings") / "plans.duckdb"
-    build(DATA, path)
-    return path
-
-
 @pytest.fixture
-def app_db(built, tmp_path, monkeypatch):
-    path = tmp_path / "plans.duckdb"
-    shutil.copy(built, path)
-    monkeypatch.setenv("PLANS_DB", str(path))
-    monkeypatch.setenv("PLANS_EDITORS", f"anna:{auth.hash_password('x')}")
-    monkeypatch.setattr(auth, "_secrets", lambda: {})
-    return path
+def app_db(editor_db):
+    return editor_db
 
 
 def _open(editor: bool) -> AppTest:

@@ -3,49 +3,36 @@
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, queries, ui
+from dashboard import queries, ui
 from loaders import guard
 from loaders.database import Database
 from loaders.filestore import FileStore
-from loaders.service import build, export_plan
-from tests.conftest import DATA, ROOT, downloads, write_plan
+from loaders.service import export_plan
+from tests.conftest import EDITOR_PASSWORD, ROOT, downloads, write_plan
 
 APP = str(ROOT / "dashboard" / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAN = "skolsamverkan-2016-2017"
-PASSWORD = "rätt häst batteri häftklammer"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    path = tmp_path_factory.mktemp("upload") / "plans.duckdb"
-    build(DATA, path)
-    with Database(path) as db:
-        export_plan(db, PLAN, path.parent / f"{PLAN}.xlsx")
-    return path
-
-
-@pytest.fixture(scope="module")
-def account_hash():
-    return auth.hash_password(PASSWORD)
+def built(bundled_db, tmp_path_factory):
+    """The bundled database, with the plan exported beside it as its owner downloads it."""
+    folder = tmp_path_factory.mktemp("owner")
+    with Database(bundled_db) as db:
+        export_plan(db, PLAN, folder / f"{PLAN}.xlsx")
+    return folder
 
 
 @pytest.fixture
-def db_path(built, tmp_path, monkeypatch, account_hash):
-    """A private copy of the built database per test: these tests publish."""
-    path = tmp_path / "plans.duckdb"
-    shutil.copy(built, path)
-    monkeypatch.setenv("PLANS_DB", str(path))
-    monkeypatch.setenv("PLANS_EDITORS", f"anna:{account_hash}")
-    monkeypatch.setattr(auth, "_secrets", lambda: {})  # a developer's own secrets.toml must not leak in
-    return path
+def db_path(editor_db):
+    return editor_db
 
 
 def _app() -> AppTest:
@@ -68,7 +55,7 @@ def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
 
 def _edited(built, cell: str, value, sheet: str = "Budget") -> bytes:
     """The current plan as an owner downloads it, with one cell changed in Excel."""
-    wb = openpyxl.load_workbook(built.parent / f"{PLAN}.xlsx")
+    wb = openpyxl.load_workbook(built / f"{PLAN}.xlsx")
     wb[sheet][cell] = value
     out = io.BytesIO()
     wb.save(out)
@@ -76,7 +63,7 @@ def _edited(built, cell: str, value, sheet: str = "Budget") -> bytes:
 
 
 def _budget_cell(built, activity: str, amount: int) -> str:
-    ws = openpyxl.load_workbook(built.parent / f"{PLAN}.xlsx")["Budget"]
+    ws = openpyxl.load_workbook(built / f"{PLAN}.xlsx")["Budget"]
     headers = [c.value for c in ws[1]]
     a, b = headers.index("Aktivitet-ID"), headers.index("Belopp (kr)")
     row = next(r for r in ws.iter_rows(min_row=2) if r[a].value == activity and r[b].value == amount)
@@ -143,7 +130,7 @@ def test_cancel_leaves_everything_as_it_was(built, db_path):
 
 
 def test_an_unchanged_file_has_nothing_to_publish(built, db_path):
-    at = _upload(_as_editor(_app()), ("same.xlsx", (built.parent / f"{PLAN}.xlsx").read_bytes()))
+    at = _upload(_as_editor(_app()), ("same.xlsx", (built / f"{PLAN}.xlsx").read_bytes()))
     assert "Inga ändringar" in _texts(at)
     assert not [b for b in at.button if b.key == "upload_0_publish"]
 
@@ -254,7 +241,7 @@ def test_signing_in_shows_the_upload_page(db_path):
     at = _app()
     at.run()
     at.sidebar.text_input(key="auth_name").input("anna")
-    at.sidebar.text_input(key="auth_password").input(PASSWORD)
+    at.sidebar.text_input(key="auth_password").input(EDITOR_PASSWORD)
     _submit(at)
     at.switch_page("app_pages/upload.py").run()
     assert at.get("file_uploader")
