@@ -79,7 +79,7 @@ def content(
                 plan: plan_name(r.plan_id),
                 t("m_what", lang): t(f"m_kind_{r.kind}", lang),
                 "ID": str(item),
-                t("diff_name", lang): r.title or "",
+                t("diff_name", lang): text(r.title),
                 t("diff_before", lang): before,
                 t("diff_after", lang): after,
             }
@@ -89,7 +89,7 @@ def content(
             plan: plan_name(r.plan_id),
             "ID": r.activity_id,
             t("col_title", lang): r.title,
-            t("col_responsible", lang): r.responsible or "–",
+            t("col_responsible", lang): text(r.responsible) or "–",
             t("col_end", lang): fmt_date(r.end_date, lang),
             t("m_days_late", lang): str(int(r.days_late)),
             t("col_status", lang): status_label(r.status, lang),
@@ -113,7 +113,7 @@ def content(
             plan: plan_name(r.plan_id),
             "ID": r.activity_id,
             t("col_title", lang): r.title,
-            t("col_responsible", lang): r.responsible or "–",
+            t("col_responsible", lang): text(r.responsible) or "–",
             t("col_status", lang): status_label(r.status, lang),
             t("m_last_update", lang): fmt_date(r.last_update, lang),
         }
@@ -126,7 +126,7 @@ def content(
             plan: plan_name(r.plan_id),
             t("h_version", lang): str(r.version),
             t("h_when", lang): pd.Timestamp(r.loaded_at).strftime("%Y-%m-%d %H:%M"),
-            t("h_who", lang): r.loaded_by or "–",
+            t("h_who", lang): text(r.loaded_by) or "–",
             t("h_action", lang): t(f"action_{r.action}", lang),
         }
         for r in versions.itertuples(index=False)
@@ -151,6 +151,11 @@ def content(
     return out
 
 
+def minutes(items: pd.DataFrame, plan_titles: dict[str, str], lang: str) -> pd.DataFrame:
+    """One meeting's record: every note, decision and action item, as a table."""
+    return pd.DataFrame([_item_row(r, lambda p: plan_titles.get(p, p), lang) for r in items.itertuples(index=False)])
+
+
 def _overdue(due) -> bool:
     return due is not None and not pd.isna(due) and pd.Timestamp(due).date() < date.today()
 
@@ -161,17 +166,22 @@ def _value_year(value, year, lang: str) -> str:
     return fmt_number(value, lang) + (f" ({int(year)})" if year is not None and not pd.isna(year) else "")
 
 
+def text(value) -> str:
+    """A cell from a query as text: NULL (None, NaN or NA, depending on the column) becomes ""."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def _item_row(r, plan_name, lang: str) -> dict:
-    about = r.activity_id or r.target_id or ""
+    about = text(r.activity_id) or text(r.target_id)
     row = {
         t("m_meeting", lang): fmt_date(r.held_on, lang),
         t("col_plan", lang): plan_name(r.plan_id),
-        t("m_about", lang): f"{about} {r.about or ''}".strip() or t("m_whole_plan", lang),
+        t("m_about", lang): f"{about} {text(r.about)}".strip() or t("m_whole_plan", lang),
         t("m_kind", lang): t(f"m_item_{r.kind}", lang),
         t("m_text", lang): r.text,
     }
     if r.kind == "action":
-        row[t("m_owner", lang)] = r.owner or "–"
+        row[t("m_owner", lang)] = text(r.owner) or "–"
         row[t("m_due", lang)] = fmt_date(r.due, lang)
         row[t("col_status", lang)] = t(f"m_action_{r.status}", lang)
     return row

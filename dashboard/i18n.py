@@ -476,6 +476,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "m_due": ("Senast", "Due"),
     "m_add": ("Spara", "Save"),
     "m_added": ("Sparat i mötets protokoll.", "Saved in the meeting's record."),
+    "m_use_scope": ("Använd mötets omfattning", "Use that meeting's scope"),
+    "m_use_scope_help": (
+        "Sätter filtren (planer, år, enheter, ansvariga) till dem som mötet sparade.",
+        "Sets the filters (plans, years, units, responsible) to the ones the meeting saved.",
+    ),
+    "m_minutes": ("Protokoll från ett möte", "A meeting's record"),
+    "m_minutes_meta": (
+        "{day} · deltagare: {who} · protokollfört av {by}",
+        "{day} · participants: {who} · recorded by {by}",
+    ),
     "m_from_meetings": ("Från uppföljningsmöten", "From follow-up meetings"),
     "meeting_date_missing": ("Mötet behöver ett datum.", "The meeting needs a date."),
     "item_kind_unknown": ("Okänd typ.", "Unknown type."),

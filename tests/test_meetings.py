@@ -195,3 +195,41 @@ def test_meetings_page_records_a_decision_shown_on_the_activity_and_in_the_pack(
     at.selectbox(key="activities_detail").set_value(("arbetslivsanknytning-2011-2013", "3.1.1")).run()
     items = next(df.value for df in at.dataframe if "Text" in df.value.columns)
     assert items.iloc[0]["Text"] == "Samordnaren rapporterar i mars"
+
+
+def test_a_recorded_meeting_can_be_read_and_its_scope_reused(app_db):
+    db = ui._database(str(app_db))
+    scope = {
+        "plans": ["mobilitet-2016-2018", "finns-inte-längre"],
+        "units": ["SAM"],
+        "year_from": 2016,
+        "year_to": 2018,
+    }
+    mid = meetings.record_meeting(db, date(2026, 5, 4), "Vårmöte", "Prorektor, IO", scope, "anna")
+    meetings.add_item(db, mid, "mobilitet-2016-2018", "action", "Ta fram basvärden för 2015", "anna", owner="IO")
+    at = _open(editor=False)
+    # Viewers read the record: participants and every item.
+    at.selectbox(key="meetings_minutes").set_value(mid).run()
+    assert any("Prorektor, IO" in c.value for c in at.caption)
+    minutes = next(df.value for df in at.dataframe if "Text" in df.value.columns and "Vem" in df.value.columns)
+    assert "Ta fram basvärden för 2015" in list(minutes["Text"])
+    # The meeting's scope becomes the filters again (a plan that no longer exists is dropped).
+    at.selectbox(key="meetings_previous").set_value(mid).run()
+    at.button(key="meetings_use_scope").click().run()
+    assert not at.exception
+    assert at.session_state["f_plans"] == ["mobilitet-2016-2018"]
+    assert at.session_state["f_units"] == ["SAM"]
+    assert tuple(at.session_state["f_years"]) == (2016, 2018)
+
+
+def test_missing_values_in_a_record_read_as_a_dash_never_nan(app_db):
+    db = ui._database(str(app_db))
+    mid = meetings.record_meeting(db, date(2026, 5, 4), "", "", {}, "anna")
+    meetings.add_item(db, mid, "mobilitet-2016-2018", "decision", "Planen som helhet", "anna")
+    at = _open(editor=False)
+    at.selectbox(key="meetings_minutes").set_value(mid).run()
+    shown = " ".join(c.value for c in at.caption) + " ".join(at.selectbox(key="meetings_minutes").options)
+    minutes = next(df.value for df in at.dataframe if "Gäller" in df.value.columns)
+    assert "nan" not in shown and "None" not in shown
+    assert list(minutes["Gäller"]) == ["planen som helhet"]
+    assert "deltagare: –" in shown

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, auth, diffview, ui
+from dashboard import actions, auth, diffview, followup, ui
 from dashboard.i18n import fmt_datetime, fmt_tkr, status_label, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -50,9 +50,9 @@ st.caption(
         "h_version_meta",
         lang,
         when=fmt_datetime(row["loaded_at"], lang),
-        who=row["loaded_by"] or "–",
-        file=row["file_name"] or "–",
-        sha=row["file_sha256"] or "–",
+        who=followup.text(row["loaded_by"]) or "–",
+        file=followup.text(row["file_name"]) or "–",
+        sha=followup.text(row["file_sha256"]) or "–",
     )
 )
 
@@ -95,7 +95,7 @@ if auth.current_editor() is not None:
         st.download_button(
             t("h_download_file", lang),
             data=original,
-            file_name=row["file_name"] or f"{plan_id}-v{version}.xlsx",
+            file_name=followup.text(row["file_name"]) or f"{plan_id}-v{version}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="history_file",
             icon=":material/download:",

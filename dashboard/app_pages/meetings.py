@@ -1,6 +1,7 @@
 """Follow-up meeting: changes since the last meeting, late and at risk, stale, actions; record it; the meeting pack."""
 
 import dataclasses
+import json
 from datetime import datetime, time, timedelta
 
 import pandas as pd
@@ -23,8 +24,9 @@ editor = auth.current_editor()
 meetings = ui.fresh(ctx, "meeting_list")
 c1, c2, c3 = st.columns([2, 1, 1])
 choices = ["date", *meetings["meeting_id"].tolist()]
+untitled = t("m_untitled", lang)
 labels = {
-    r.meeting_id: f"{fmt_date(r.held_on, lang)} · {r.title or t('m_untitled', lang)}" for r in meetings.itertuples()
+    r.meeting_id: f"{fmt_date(r.held_on, lang)} · {followup.text(r.title) or untitled}" for r in meetings.itertuples()
 }
 # The natural previous meeting is the latest one held before today (today's is being recorded).
 earlier = [r.meeting_id for r in meetings.itertuples() if pd.Timestamp(r.held_on).date() < ctx.today]
@@ -41,6 +43,20 @@ else:
     since_day = meetings.set_index("meeting_id").loc[previous, "held_on"]
     since_day = since_day.date() if hasattr(since_day, "date") else since_day
     c2.metric(t("m_since", lang), fmt_date(since_day, lang))
+if previous != "date":
+    stored = json.loads(meetings.set_index("meeting_id").loc[previous, "scope"] or "{}")
+    if c1.button(t("m_use_scope", lang), key="meetings_use_scope", help=t("m_use_scope_help", lang)):
+        # Only values that still exist: a plan or unit may have gone since that meeting.
+        known = {
+            "plans": set(plans["plan_id"]),
+            "units": set(ctx.options["units"]),
+            "responsible": set(ctx.options["responsible"]),
+        }
+        changes = {k: [v for v in stored.get(k) or [] if v in values] for k, values in known.items()}
+        years = ctx.options["years"]
+        if stored.get("year_from") and stored.get("year_to"):
+            changes["years"] = (max(years[0], stored["year_from"]), min(years[1], stored["year_to"]))
+        ui.request_filters(**changes)
 months = c3.number_input(t("m_months", lang), min_value=1, max_value=36, value=6, step=1, key="meetings_months")
 # Everything published after the end of that day counts as news.
 since = datetime.combine(since_day, time.max)
@@ -55,7 +71,7 @@ data = followup.content(
     ui.query(ctx, "targets", f),
     ui.query(ctx, "stale_activities", f, cutoff),
     ui.fresh(ctx, "items_since", since_day, f),
-    ui.fresh(ctx, "open_actions", f),
+    open_items := ui.fresh(ctx, "open_actions", f),
 )
 
 k1, k2, k3, k4, k5 = st.columns(5)
@@ -157,7 +173,6 @@ with tabs[3]:
     table(data.actions, "meetings_actions", "m_no_actions")
     st.markdown(f"**{t('m_recorded', lang)}**")
     table(data.decisions, "meetings_decisions", "m_no_decisions")
-    open_items = ui.fresh(ctx, "open_actions", f)
     if editor and not open_items.empty:
         done = st.multiselect(
             t("m_close", lang),
@@ -174,6 +189,25 @@ with tabs[3]:
             st.session_state.pop("meetings_close_items", None)
             st.toast(t("m_closed", lang, n=n), icon=":material/check_circle:")
             st.rerun()
+
+    if not meetings.empty:
+        st.divider()
+        st.markdown(f"**{t('m_minutes', lang)}**")
+        shown = st.selectbox(
+            t("m_meeting", lang), meetings["meeting_id"].tolist(), format_func=labels.get, key="meetings_minutes"
+        )
+        m = meetings.set_index("meeting_id").loc[shown]
+        st.caption(
+            t(
+                "m_minutes_meta",
+                lang,
+                day=fmt_date(m["held_on"], lang),
+                who=followup.text(m["participants"]) or "–",
+                by=m["created_by"],
+            )
+        )
+        minutes = followup.minutes(ui.fresh(ctx, "meeting_items", int(shown)), titles, lang)
+        table(minutes, "meetings_minutes_items", "m_no_decisions")
 
 with tabs[4]:
     if not editor:
