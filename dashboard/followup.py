@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .charts import STATUS_COLORS, on_path
 from .i18n import fmt_date, fmt_number, fmt_tkr, status_label, t
-from .pack import Pack
+
+if TYPE_CHECKING:
+    from .pack import Pack
 
 
 @dataclass
@@ -200,6 +203,10 @@ def to_pack(
     data: MeetingContent,
 ) -> Pack:
     """The meeting pack's content: the same tables the meeting view shows, and its charts' data."""
+    # Imported here: reportlab and matplotlib are only needed once somebody asks for a pack, and
+    # importing them costs the meeting page's first run most of a second.
+    from .pack import Pack
+
     by_year = (
         budget.assign(
             year_label=[t("no_year", lang) if pd.isna(y) else str(int(y)) for y in budget["year"]],

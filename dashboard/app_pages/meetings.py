@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, auth, followup, pack, ui
+from dashboard import actions, auth, followup, ui
 from dashboard.i18n import fmt_date, fmt_tkr, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -68,7 +68,7 @@ data = followup.content(
     ui.query(ctx, "changes_since", since, f),
     ui.query(ctx, "versions_since", since, f),
     ui.query(ctx, "overdue", f, ctx.today),
-    ui.query(ctx, "targets", f),
+    targets := ui.query(ctx, "targets", f),
     ui.query(ctx, "stale_activities", f, cutoff),
     ui.fresh(ctx, "items_since", since_day, f),
     open_items := ui.fresh(ctx, "open_actions", f),
@@ -101,8 +101,17 @@ key_figures = [
     (t("m_n_at_risk", lang), str(data.counts["at_risk"])),
     (t("m_n_actions", lang), str(data.counts["actions"])),
 ]
-# Gathered now (cached queries); the PDF and workbook themselves are only made when clicked.
-pack_input = followup.to_pack(
+# The query results are gathered now (cached); the pack is assembled and built only when clicked.
+
+
+def build_pack(kind: str) -> bytes:
+    from dashboard import pack  # reportlab and matplotlib load on the first click, not on every page's start
+
+    content = followup.to_pack(*pack_args)
+    return pack.build_pdf(content) if kind == "pdf" else pack.build_excel(content)
+
+
+pack_args = (
     lang,
     title,
     ctx.version,
@@ -110,7 +119,7 @@ pack_input = followup.to_pack(
     key_figures,
     ui.query(ctx, "budget_by_year_unit", f),
     ui.query(ctx, "status_counts", f, "plan"),
-    ui.query(ctx, "targets", f),
+    targets,
     titles,
     data,
 )
@@ -119,7 +128,7 @@ pack_input = followup.to_pack(
 d1, d2, _ = st.columns([1, 1, 3])
 d1.download_button(
     t("m_pack_pdf", lang),
-    data=lambda: pack.build_pdf(pack_input),
+    data=lambda: build_pack("pdf"),
     file_name=f"uppfoljning-{ctx.today:%Y%m%d}.pdf",
     mime="application/pdf",
     key="meetings_pack_pdf",
@@ -128,7 +137,7 @@ d1.download_button(
 )
 d2.download_button(
     t("m_pack_excel", lang),
-    data=lambda: pack.build_excel(pack_input),
+    data=lambda: build_pack("xlsx"),
     file_name=f"uppfoljning-{ctx.today:%Y%m%d}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="meetings_pack_xlsx",
@@ -233,7 +242,6 @@ with tabs[4]:
             st.caption(t("m_create_first", lang))
         else:
             acts = ui.query(ctx, "activities", f, "", "plan")
-            tgts = ui.query(ctx, "targets", f)
             # Options are "kind|plan|id" strings (plain values keep the widget's state simple).
             about = {
                 f"plan|{pid}|": f"{titles.get(pid, pid)} · {t('m_whole_plan', lang)}"
@@ -245,7 +253,7 @@ with tabs[4]:
             }
             about |= {
                 f"target|{r.plan_id}|{r.target_id}": f"{titles.get(r.plan_id)} · {r.target_id} {r.name}"
-                for r in tgts.itertuples()
+                for r in targets.itertuples()
             }
             meeting_ids = meetings["meeting_id"].tolist()
             default_meeting = st.session_state.get("meetings_record_to", meeting_ids[0])
