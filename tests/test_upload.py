@@ -209,6 +209,7 @@ def test_a_viewer_calling_the_upload_actions_is_refused(built, db_path):
     """The server checks the editor right in every action, not only by hiding buttons."""
     before = _versions(db_path)
     script = f"""
+import datetime
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
@@ -222,6 +223,12 @@ for name, call in (
     ("template", lambda: actions.plan_template(db, {PLAN!r})),
     ("empty", lambda: actions.empty_template()),
     ("update", lambda: actions.update_template(db, {PLAN!r})),
+    ("publish", lambda: actions.publish_checked(db, actions.Checked("x.xlsx", "0", "plan", b""))),
+    ("marked", lambda: actions.annotated_workbook(actions.Checked("x.xlsx", "0", "plan", b""), "sv")),
+    ("file", lambda: actions.original_file(db, "0" * 64)),
+    ("meeting", lambda: actions.record_meeting(db, datetime.date(2026, 1, 1), "", "", {{}})),
+    ("item", lambda: actions.add_meeting_item(db, 1, {PLAN!r}, "note", "x")),
+    ("close", lambda: actions.close_action_items(db, [1])),
 ):
     try:
         call()
@@ -233,8 +240,9 @@ st.write(",".join(refused))
     at.session_state["auth_editor"] = "mallory"  # not an account: a forged session value
     at.run()
     assert not at.exception
-    assert at.markdown[0].value == "check,rollback,template,empty,update"
+    assert at.markdown[0].value == "check,rollback,template,empty,update,publish,marked,file,meeting,item,close"
     assert _versions(db_path) == before
+    assert _db(db_path).rows("select count(*) from meetings")[0][0] == 0
 
 
 def test_signing_in_shows_the_upload_page(db_path):
