@@ -233,7 +233,10 @@ def test_an_editor_signs_in_uploads_previews_publishes_and_sees_the_chart_change
     page.screenshot(path=str(_shot_dir(tmp_path) / "ladda-upp.png"), full_page=True)
 
     page.get_by_role("button", name="Publicera").click()
-    expect(page.get_by_text("publicerad som version 2")).to_be_visible(timeout=60_000)
+    # The page says it twice, in the file's box and in a toast; the box stays.
+    expect(page.get_by_test_id("stAlertContentSuccess").get_by_text("publicerad som version 2")).to_be_visible(
+        timeout=60_000
+    )
 
     _nav(page, "Budget")
     expect(page.locator(PAGES["budget"]).first).to_be_visible(timeout=60_000)
