@@ -14,12 +14,6 @@ from loaders.template import LINE_KIND_LABELS, SHEET_BY_KEY
 from .i18n import fmt_number, fmt_tkr, status_label, t
 
 
-def _field_name(sheet: str, key: str) -> str:
-    # The workbook's own column header: what the owner edited in Excel.
-    cols = {c.key: c.header for c in SHEET_BY_KEY[sheet].columns}
-    return cols.get(key, key)
-
-
 def _value(v, lang: str) -> str:
     if v is None or v == []:
         return "–"
@@ -63,8 +57,8 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
             {
                 change: t("diff_changed", lang),
                 col_id: c.key,
-                col_title: "",
-                field: _field_name(sheet, c.field),
+                col_title: c.title or "",
+                field: SHEET_BY_KEY[sheet].header_of(c.field),
                 before: _value(c.before, lang),
                 after: _value(c.after, lang),
             }
@@ -75,7 +69,11 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
     if diff.plan_fields:
         out["plan"] = pd.DataFrame(
             [
-                {field: _field_name("plan", c.field), before: _value(c.before, lang), after: _value(c.after, lang)}
+                {
+                    field: SHEET_BY_KEY["plan"].header_of(c.field),
+                    before: _value(c.before, lang),
+                    after: _value(c.after, lang),
+                }
                 for c in diff.plan_fields
             ]
         )
@@ -125,7 +123,8 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
             [
                 {
                     t("col_target", lang): r["target_id"],
-                    t("col_year", lang): r["year"],
+                    col_title: r.get("name") or "",
+                    t("col_year", lang): str(r["year"]) if r["year"] is not None else "–",
                     t("col_region", lang): r["region"] or "–",
                     before: _value(r["before"], lang),
                     after: _value(r["after"], lang),

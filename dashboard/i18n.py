@@ -306,7 +306,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "diff_n_activities_added": ("Tillagda aktiviteter: {n}", "Activities added: {n}"),
     "diff_n_activities_removed": ("Borttagna aktiviteter: {n}", "Activities removed: {n}"),
     "diff_n_activities_changed": ("Ändrade aktiviteter: {n}", "Activities changed: {n}"),
-    "diff_n_budget_lines": ("Ändrade budgetposter: {n}", "Budget items changed: {n}"),
+    # Counts lines added and removed as well as changed amounts (a new plan's lines are all "changes").
+    "diff_n_budget_lines": ("Ändringar i budgetposter: {n}", "Budget item changes: {n}"),
     "diff_n_targets_added": ("Tillagda målsättningar: {n}", "Targets added: {n}"),
     "diff_n_targets_removed": ("Borttagna målsättningar: {n}", "Targets removed: {n}"),
     "diff_n_targets_changed": ("Ändrade målsättningar: {n}", "Targets changed: {n}"),

@@ -469,7 +469,7 @@ def changes_since(db: Snapshot, since, f: Filters) -> pd.DataFrame:
                 out.append(_change(plan_id, "status", s["activity_id"], s["title"], s["before"], s["after"]))
         for o in d.outcomes:
             label = o["target_id"] + (f" ({o['region']})" if o["region"] else "") + f" {o['year']}"
-            out.append(_change(plan_id, "outcome", label, "", o["before"], o["after"]))
+            out.append(_change(plan_id, "outcome", label, o.get("name") or "", o["before"], o["after"]))
         if not narrowed:
             for b in d.budget_totals:
                 out.append(_change(plan_id, "budget_" + b["kind"], b["year"], "", b["before"], b["after"]))
@@ -479,11 +479,13 @@ def changes_since(db: Snapshot, since, f: Filters) -> pd.DataFrame:
         for a in d.activities_removed:
             out.append(_change(plan_id, "activity_removed", a["activity_id"], a["title"], None, None))
         changed: dict[str, list[str]] = {}
+        titles: dict[str, str] = {}
         for c in d.activities_changed:
             if keep(c.key):
                 changed.setdefault(c.key, []).append(c.field)
+                titles[c.key] = c.title or ""
         for activity_id, fields in changed.items():
-            out.append(_change(plan_id, "activity_changed", activity_id, "", None, ", ".join(fields)))
+            out.append(_change(plan_id, "activity_changed", activity_id, titles[activity_id], None, ", ".join(fields)))
     return pd.DataFrame(out, columns=["plan_id", "kind", "item", "title", "before", "after"])
 
 

@@ -20,6 +20,7 @@ class FieldChange:
     field: str  # template field name
     before: object
     after: object
+    title: str | None = None  # the row's title or name, so a change is never shown by its id alone
 
 
 @dataclass
@@ -37,7 +38,7 @@ class PlanDiff:
     targets_added: list[dict] = field(default_factory=list)
     targets_removed: list[dict] = field(default_factory=list)
     targets_changed: list[FieldChange] = field(default_factory=list)
-    outcomes: list[dict] = field(default_factory=list)  # target_id, year, region, before, after
+    outcomes: list[dict] = field(default_factory=list)  # target_id, name, year, region, before, after
     status_changes: list[dict] = field(default_factory=list)  # activity_id, title, before, after, as_of, note
 
     def counts(self) -> dict[str, int]:
@@ -72,12 +73,12 @@ def diff_plans(old: PlanData | None, new: PlanData) -> PlanDiff:
         if old and old_plan.get(key) != new.plan.get(key):
             out.plan_fields.append(FieldChange(new.plan_id, key, old_plan.get(key), new.plan.get(key)))
 
-    for sheet, id_key, added, removed, changed in (
-        ("goals", "goal_id", out.goals_added, out.goals_removed, out.goals_changed),
-        ("activities", "activity_id", out.activities_added, out.activities_removed, out.activities_changed),
-        ("targets", "target_id", out.targets_added, out.targets_removed, out.targets_changed),
+    for sheet, id_key, title_key, added, removed, changed in (
+        ("goals", "goal_id", "title", out.goals_added, out.goals_removed, out.goals_changed),
+        ("activities", "activity_id", "title", out.activities_added, out.activities_removed, out.activities_changed),
+        ("targets", "target_id", "name", out.targets_added, out.targets_removed, out.targets_changed),
     ):
-        _by_id(old_tables.get(sheet, []), new_tables[sheet], sheet, id_key, added, removed, changed)
+        _by_id(old_tables.get(sheet, []), new_tables[sheet], sheet, id_key, title_key, added, removed, changed)
 
     old_status = _status(old_tables.get("status", []))
     new_status = _status(new_tables["status"])
@@ -105,6 +106,9 @@ def diff_plans(old: PlanData | None, new: PlanData) -> PlanDiff:
 
     out.budget_lines, out.budget_totals = _budget(old_tables.get("budget", []), new_tables["budget"])
     out.outcomes = _outcomes(old_tables.get("target_values", []), new_tables["target_values"])
+    names = {r["target_id"]: r.get("name") for r in old_tables.get("targets", []) + new_tables["targets"]}
+    for o in out.outcomes:
+        o["name"] = names.get(o["target_id"])
     return out
 
 
@@ -112,7 +116,7 @@ def _fields(sheet_key: str) -> list[str]:
     return [c.key for c in SHEET_BY_KEY[sheet_key].columns if c.key not in _IGNORED]
 
 
-def _by_id(old: list[dict], new: list[dict], sheet: str, id_key: str, added, removed, changed) -> None:
+def _by_id(old: list[dict], new: list[dict], sheet: str, id_key: str, title_key: str, added, removed, changed) -> None:
     fields = _fields(sheet)
     before = {r[id_key]: r for r in old}
     after = {r[id_key]: r for r in new}
@@ -122,7 +126,7 @@ def _by_id(old: list[dict], new: list[dict], sheet: str, id_key: str, added, rem
             continue
         for f in fields:
             if before[key].get(f) != row.get(f):
-                changed.append(FieldChange(key, f, before[key].get(f), row.get(f)))
+                changed.append(FieldChange(key, f, before[key].get(f), row.get(f), row.get(title_key)))
     removed.extend({f: row.get(f) for f in fields} for key, row in before.items() if key not in after)
 
 

@@ -27,6 +27,10 @@ class Sheet:
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
 
+    def header_of(self, key: str) -> str:
+        """The workbook's header for a field: what the owner edited in Excel (the key if unknown)."""
+        return next((c.header for c in self.columns if c.key == key), key)
+
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 

@@ -228,7 +228,7 @@ def test_an_editor_signs_in_uploads_previews_publishes_and_sees_the_chart_change
 
     page.locator("input[type='file']").set_input_files(str(tmp_path / "skolsamverkan.xlsx"))
     expect(page.get_by_text("Budget per år")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("Ändrade budgetposter: 1")).to_be_visible()
+    expect(page.get_by_text("Ändringar i budgetposter: 1")).to_be_visible()
     page.wait_for_timeout(500)
     page.screenshot(path=str(_shot_dir(tmp_path) / "ladda-upp.png"), full_page=True)
 

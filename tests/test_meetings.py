@@ -62,6 +62,10 @@ def test_changes_since_a_meeting_come_from_the_version_history(two_versions):
         ("budget_budget", "2016", 100000, 150000),
         ("activity_added", "3", None, None),
     }
+    # Outcomes and changed activities are named, not shown by their ids alone.
+    with two_versions.snapshot() as snap:
+        df = queries.changes_since(snap, LONG_AGO + timedelta(days=30), ALL)
+    assert df.set_index("kind").loc["outcome", "title"] == "Kontrakt"
     # Nothing was published after today's version.
     assert _changes(two_versions, datetime.now() + timedelta(minutes=1)) == set()
     # Before the plan existed: the plan itself is the news.
@@ -72,6 +76,22 @@ def test_changes_are_narrowed_to_the_units_in_scope(two_versions):
     # Activity 1 is SAM, the new activity 3 is KOM.
     kom = _changes(two_versions, LONG_AGO + timedelta(days=30), Filters(units=("KOM",)))
     assert {c[0] for c in kom} == {"activity_added", "outcome"}
+
+
+def test_a_changed_activity_is_named_with_its_fields_as_the_workbook_heads_them(two_versions):
+    rows = base_rows()
+    rows["activities"][1]["responsible"] = "Prorektor"
+    rows["activities"][1]["end_date"] = date(2018, 6, 30)
+    with two_versions.snapshot() as snap:
+        since = snap.rows("select max(loaded_at) from load_log")[0][0]
+    publish(two_versions, [_plan(two_versions.path.parent, rows, "v3.xlsx")], "anna", "upload")
+    with two_versions.snapshot() as snap:
+        changes = queries.changes_since(snap, since, ALL)
+    empty = pd.DataFrame()
+    shown = followup.content("sv", {}, changes, empty, empty, empty, empty, empty, empty).changes
+    row = shown[shown["ID"] == "2"].iloc[0]
+    assert row["Benämning"] == "Aktivitet två"
+    assert row["Efter"] == "Ändrat: Ansvarig, Slut"
 
 
 def test_activities_without_an_update_for_months(two_versions):

@@ -103,7 +103,7 @@ def test_upload_previews_the_change_and_publishes_it(built, db_path):
         "Efter": "2\u00a0600\u00a0tkr",
         "Skillnad": "200\u00a0tkr",
     }
-    assert "Ändrade budgetposter: 1" in _texts(at)
+    assert "Ändringar i budgetposter: 1" in _texts(at)
     at.get("status")  # the check showed its progress
     assert _versions(db_path) == before
 
@@ -174,6 +174,13 @@ def test_templates_round_trip(built, db_path, storages):
     empty = openpyxl.load_workbook(io.BytesIO(files["upload_template_empty"]))
     assert empty.sheetnames[:3] == ["Instruktioner", "Plan", "Mål"]
     assert empty["Plan"].max_row == 1
+
+
+def test_the_template_offers_the_plan_the_sidebar_is_filtered_on(db_path):
+    at = _app()
+    at.query_params["plan"] = [PLAN]
+    at = _as_editor(at)
+    assert at.selectbox(key="upload_template_plan").value == PLAN
 
 
 def test_the_same_plan_published_twice_from_one_preview_is_caught(built, db_path):
@@ -324,7 +331,7 @@ def test_history_lists_versions_and_rolls_back_as_a_new_version(built, db_path):
     versions = at.dataframe[0].value
     assert list(versions["Version"]) == [2, 1]
     assert list(versions["Vem"]) == ["anna", "build"]
-    assert versions.iloc[0]["Ändringar"] == "Ändrade budgetposter: 1"
+    assert versions.iloc[0]["Ändringar"] == "Ändringar i budgetposter: 1"
     # An older version is viewable, with what it changed.
     at.selectbox(key="history_version").set_value(1).run()
     assert not at.exception

@@ -66,6 +66,8 @@ def test_diff_names_activities_added_removed_and_changed_field_by_field(tmp_path
         ("1", "title"): ("Aktivitet ett", "Aktivitet ett, ny titel"),
         ("2", "responsible"): (None, "Prorektor"),
     }
+    # A change carries its row's title, so no table shows an activity by its id alone.
+    assert {c.key: c.title for c in d.activities_changed} == {"1": "Aktivitet ett, ny titel", "2": "Aktivitet två"}
 
     rows = base_rows()
     rows["activities"] = rows["activities"][:1]
@@ -98,7 +100,9 @@ def test_diff_targets_outcomes_and_status(tmp_path):
     new, _ = _plan(tmp_path, rows, name="new.xlsx")
     d = diff_plans(old, new)
     assert [(c.key, c.field, c.before, c.after) for c in d.targets_changed] == [("T1", "target_value", 80, 90)]
-    assert d.outcomes == [{"target_id": "T1", "year": 2016, "region": None, "before": None, "after": 40}]
+    assert d.outcomes == [
+        {"target_id": "T1", "name": "Kontrakt", "year": 2016, "region": None, "before": None, "after": 40}
+    ]
     status = {r["activity_id"]: (r["before"], r["after"]) for r in d.status_changes}
     assert status == {"1": ("ongoing", "done"), "2": ("unknown", "postponed")}
     assert d.counts()["status_changes"] == 2

@@ -38,8 +38,14 @@ with tab_templates:
     plans = ctx.options["plans"]
     if not plans.empty:
         titles = dict(zip(plans["plan_id"], plans["title"], strict=True))
+        # The plan the sidebar is filtered on is the one the owner is most likely working on.
+        first = next((list(titles).index(p) for p in ctx.filters.plans if p in titles), 0)
         plan_id = st.selectbox(
-            t("template_plan", lang), list(titles), format_func=lambda p: titles[p], key="upload_template_plan"
+            t("template_plan", lang),
+            list(titles),
+            index=first,
+            format_func=lambda p: titles[p],
+            key="upload_template_plan",
         )
         c1, c2 = st.columns(2)
         c1.download_button(
