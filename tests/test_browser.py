@@ -19,6 +19,7 @@ from dashboard import auth
 from loaders.database import Database
 from loaders.service import build, export_plan
 from tests.conftest import DATA, ROOT
+from tests.test_upload import _hostile
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these flags Chromium stalls on this network-less machine (see DEVELOPERS.md).
@@ -251,6 +252,35 @@ def test_an_editor_signs_in_uploads_previews_publishes_and_sees_the_chart_change
     page.screenshot(path=str(_shot_dir(tmp_path) / "versioner.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+def test_hostile_uploads_end_in_messages_while_another_user_reads_on(editor_server, browser, tmp_path):
+    files = []
+    for code, data in _hostile(tmp_path).items():
+        files.append(tmp_path / f"{code}.xlsx")
+        files[-1].write_bytes(data)
+    editor = browser.new_page()
+    _open(editor, editor_server)
+    _sign_in(editor)
+    _nav(editor, "Ladda upp")
+    editor.locator("input[type='file']").set_input_files([str(f) for f in files])
+    # While the editor's files are checked, someone else opens a page and gets their chart.
+    viewer = browser.new_page()
+    _open(viewer, f"{editor_server}/budget")
+    expect(viewer.locator(PAGES["budget"]).first).to_be_visible(timeout=60_000)
+    errors = editor.get_by_test_id("stAlertContentError")
+    expect(errors).to_have_count(len(files), timeout=180_000)
+    expect(errors.first).to_contain_text("kan inte publiceras")
+    # Each file's problem is listed in a table of its own (the AppTest checks each message).
+    expect(editor.get_by_test_id("stDataFrame")).to_have_count(len(files))
+    assert editor.get_by_role("button", name="Publicera").count() == 0  # nothing here can be published
+    for page in (editor, viewer):
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "Traceback" not in page.content()
+    with urllib.request.urlopen(f"{editor_server}/_stcore/health", timeout=5) as r:
+        assert r.read() == b"ok"
+    editor.close()
+    viewer.close()
 
 
 def test_a_viewer_opening_the_upload_address_gets_no_upload(editor_server, browser):
