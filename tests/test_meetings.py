@@ -217,6 +217,28 @@ def test_meetings_page_records_a_decision_shown_on_the_activity_and_in_the_pack(
     assert items.iloc[0]["Text"] == "Samordnaren rapporterar i mars"
 
 
+def test_a_refused_item_keeps_what_was_typed_and_a_saved_one_empties_the_form(app_db):
+    db = ui._database(str(app_db))
+    meetings.record_meeting(db, date(2026, 11, 20), "Höstmöte", "", {}, "anna")
+    at = _open(editor=True)
+    save = next(b for b in at.get("button") if "meetings_item" in (b.proto.form_id or ""))
+    at.radio(key="meetings_item_kind").set_value("action")
+    at.text_area(key="meetings_item_text").input("Rekrytera 20 mentorer till vårterminen")
+    save.click().run()
+    # No one responsible: refused, and the text is still there to complete.
+    assert [e.value for e in at.main.error] == ["En åtgärd behöver någon som ansvarar (Vem)."]
+    assert at.text_area(key="meetings_item_text").value == "Rekrytera 20 mentorer till vårterminen"
+    assert at.radio(key="meetings_item_kind").value == "action"
+    at.text_input(key="meetings_item_owner").input("SAM")
+    next(b for b in at.get("button") if "meetings_item" in (b.proto.form_id or "")).click().run()
+    assert not at.exception and not at.main.error
+    assert db.rows("select kind, text, owner from meeting_items") == [
+        ("action", "Rekrytera 20 mentorer till vårterminen", "SAM")
+    ]
+    assert at.text_area(key="meetings_item_text").value == ""
+    assert at.text_input(key="meetings_item_owner").value == ""
+
+
 def test_a_recorded_meeting_can_be_read_and_its_scope_reused(app_db):
     db = ui._database(str(app_db))
     scope = {

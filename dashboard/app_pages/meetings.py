@@ -222,7 +222,8 @@ with tabs[4]:
     if not editor:
         st.info(t("m_editors_record", lang), icon=":material/lock:")
     else:
-        with st.form("meetings_new", clear_on_submit=True):
+        # Forms are emptied only after a save: a refused entry keeps what was typed, to be corrected.
+        with st.form("meetings_new"):
             st.markdown(f"**{t('m_new_meeting', lang)}**")
             held_on = st.date_input(t("m_held_on", lang), value=ctx.today, key="meetings_new_date")
             m_title = st.text_input(t("m_title", lang), key="meetings_new_title")
@@ -234,9 +235,14 @@ with tabs[4]:
                 except actions.NotAuthorized:
                     st.error(t("editors_only", lang))
                     st.stop()
-                st.toast(t("m_created", lang), icon=":material/check_circle:")
-                st.session_state["meetings_record_to"] = mid
-                st.rerun()
+                except actions.MeetingInvalid as exc:
+                    st.error(t(exc.key, lang))
+                else:
+                    for k in ("meetings_new_date", "meetings_new_title", "meetings_new_participants"):
+                        st.session_state.pop(k, None)
+                    st.toast(t("m_created", lang), icon=":material/check_circle:")
+                    st.session_state["meetings_record_to"] = mid
+                    st.rerun()
 
         if meetings.empty:
             st.caption(t("m_create_first", lang))
@@ -257,7 +263,7 @@ with tabs[4]:
             }
             meeting_ids = meetings["meeting_id"].tolist()
             default_meeting = st.session_state.get("meetings_record_to", meeting_ids[0])
-            with st.form("meetings_item", clear_on_submit=True):
+            with st.form("meetings_item"):
                 st.markdown(f"**{t('m_new_item', lang)}**")
                 meeting_id = st.selectbox(
                     t("m_meeting", lang),
@@ -298,5 +304,8 @@ with tabs[4]:
                     except actions.MeetingInvalid as exc:
                         st.error(t(exc.key, lang))
                     else:
+                        # The meeting, subject and kind stay: several items on one activity are common.
+                        for k in ("meetings_item_text", "meetings_item_owner", "meetings_item_due"):
+                            st.session_state.pop(k, None)
                         st.toast(t("m_added", lang), icon=":material/check_circle:")
                         st.rerun()
