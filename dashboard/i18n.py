@@ -445,6 +445,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "m_no_decisions": ("Inget protokollfört ännu.", "Nothing recorded yet."),
     "m_close": ("Markera åtgärder som klara", "Mark action items done"),
     "m_close_button": ("Markera som klara", "Mark done"),
+    "m_close_placeholder": ("Välj åtgärder", "Choose action items"),
     "m_closed": ("{n} åtgärder markerade som klara.", "{n} action items marked done."),
     "m_editors_record": (
         "Redaktörer protokollför möten; alla kan läsa dem.",

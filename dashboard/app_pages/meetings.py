@@ -187,6 +187,7 @@ with tabs[3]:
             t("m_close", lang),
             open_items["item_id"].tolist(),
             format_func=lambda i: open_items.set_index("item_id").loc[i, "text"][:80],
+            placeholder=t("m_close_placeholder", lang),
             key="meetings_close_items",
         )
         if st.button(t("m_close_button", lang), key="meetings_close", disabled=not done):
