@@ -219,11 +219,28 @@ with tabs[3]:
         minutes = followup.minutes(ui.fresh(ctx, "meeting_items", int(shown)), titles, lang)
         table(minutes, "meetings_minutes_items", "m_no_decisions")
 
+
+def save(call, clear: tuple[str, ...], done: str):
+    """Run one recording action; its form is emptied only after a save, so a refused entry keeps what
+    was typed, to be corrected. Returns the action's result, or None when it was refused."""
+    try:
+        result = call()
+    except actions.NotAuthorized:
+        st.error(t("editors_only", lang))
+        st.stop()
+    except actions.MeetingInvalid as exc:
+        st.error(t(exc.key, lang))
+        return None
+    for k in clear:
+        st.session_state.pop(k, None)
+    st.toast(t(done, lang), icon=":material/check_circle:")
+    return result
+
+
 with tabs[4]:
     if not editor:
         st.info(t("m_editors_record", lang), icon=":material/lock:")
     else:
-        # Forms are emptied only after a save: a refused entry keeps what was typed, to be corrected.
         with st.form("meetings_new"):
             st.markdown(f"**{t('m_new_meeting', lang)}**")
             held_on = st.date_input(t("m_held_on", lang), value=ctx.today, key="meetings_new_date")
@@ -231,17 +248,12 @@ with tabs[4]:
             participants = st.text_area(t("m_participants", lang), key="meetings_new_participants", height=68)
             st.caption(t("m_scope_saved", lang))
             if st.form_submit_button(t("m_create", lang)):
-                try:
-                    mid = actions.record_meeting(ctx.db, held_on, m_title, participants, dataclasses.asdict(f))
-                except actions.NotAuthorized:
-                    st.error(t("editors_only", lang))
-                    st.stop()
-                except actions.MeetingInvalid as exc:
-                    st.error(t(exc.key, lang))
-                else:
-                    for k in ("meetings_new_date", "meetings_new_title", "meetings_new_participants"):
-                        st.session_state.pop(k, None)
-                    st.toast(t("m_created", lang), icon=":material/check_circle:")
+                mid = save(
+                    lambda: actions.record_meeting(ctx.db, held_on, m_title, participants, dataclasses.asdict(f)),
+                    ("meetings_new_date", "meetings_new_title", "meetings_new_participants"),
+                    "m_created",
+                )
+                if mid is not None:
                     st.session_state["meetings_record_to"] = mid
                     st.rerun()
 
@@ -286,9 +298,9 @@ with tabs[4]:
                 owner = o1.text_input(t("m_owner_help", lang), key="meetings_item_owner")
                 due = o2.date_input(t("m_due", lang), value=None, key="meetings_item_due")
                 if st.form_submit_button(t("m_add", lang)):
-                    try:
-                        what, plan_id, item = choice.split("|", 2)
-                        actions.add_meeting_item(
+                    what, plan_id, item = choice.split("|", 2)
+                    saved = save(
+                        lambda: actions.add_meeting_item(
                             ctx.db,
                             int(meeting_id),
                             plan_id,
@@ -298,15 +310,10 @@ with tabs[4]:
                             target_id=item if what == "target" else None,
                             owner=owner,
                             due=due,
-                        )
-                    except actions.NotAuthorized:
-                        st.error(t("editors_only", lang))
-                        st.stop()
-                    except actions.MeetingInvalid as exc:
-                        st.error(t(exc.key, lang))
-                    else:
+                        ),
                         # The meeting, subject and kind stay: several items on one activity are common.
-                        for k in ("meetings_item_text", "meetings_item_owner", "meetings_item_due"):
-                            st.session_state.pop(k, None)
-                        st.toast(t("m_added", lang), icon=":material/check_circle:")
+                        ("meetings_item_text", "meetings_item_owner", "meetings_item_due"),
+                        "m_added",
+                    )
+                    if saved is not None:
                         st.rerun()
