@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from loaders.template import SHEET_BY_KEY
-
 from .charts import STATUS_COLORS, on_path
 from .i18n import fmt_date, fmt_number, fmt_tkr, status_label, t
 
@@ -53,9 +51,7 @@ def _change_text(kind: str, before, after, lang: str) -> tuple[str, str]:
             fmt_number(after, lang) if after is not None else "–",
         )
     if kind == "activity_changed":
-        # The fields by their workbook headers (what the owner edited), never the internal keys.
-        fields = ", ".join(SHEET_BY_KEY["activities"].header_of(k) for k in str(after).split(", "))
-        return "", t("m_fields", lang, fields=fields)
+        return "", t("m_fields", lang, fields=after)
     return "", ""
 
 

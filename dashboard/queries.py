@@ -7,6 +7,7 @@ import pandas as pd
 from loaders.database import Database, Snapshot
 from loaders.diff import PlanDiff, diff_plans
 from loaders.publish import read_in
+from loaders.template import SHEET_BY_KEY
 
 from .filters import NO_VALUE, Filters
 
@@ -485,7 +486,9 @@ def changes_since(db: Snapshot, since, f: Filters) -> pd.DataFrame:
                 changed.setdefault(c.key, []).append(c.field)
                 titles[c.key] = c.title or ""
         for activity_id, fields in changed.items():
-            out.append(_change(plan_id, "activity_changed", activity_id, titles[activity_id], None, ", ".join(fields)))
+            # Fields by the headers the owner edits in Excel, never the internal keys.
+            named = ", ".join(SHEET_BY_KEY["activities"].header_of(k) for k in fields)
+            out.append(_change(plan_id, "activity_changed", activity_id, titles[activity_id], None, named))
     return pd.DataFrame(out, columns=["plan_id", "kind", "item", "title", "before", "after"])
 
 
