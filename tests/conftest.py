@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import io
 import shutil
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
+from loaders import guard
 from loaders.problems import WorkbookInvalid
 from loaders.service import build
 from loaders.workbook import read_plan
@@ -141,3 +144,37 @@ def editor_db(bundled_db, tmp_path, monkeypatch, editor_hash) -> Path:
     monkeypatch.setenv("PLANS_EDITORS", f"{EDITOR}:{editor_hash}")
     monkeypatch.setattr(auth, "_secrets", lambda: {})  # a developer's own secrets.toml must not leak in
     return path
+
+
+def hostile_files(tmp_path) -> dict[str, bytes]:
+    """The loader's list of hostile and wrong files, each renamed .xlsx."""
+    good = write_plan(tmp_path).read_bytes()
+    docx, bomb, entity, dims = io.BytesIO(), io.BytesIO(), io.BytesIO(), io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\x20" * (50 * 1024 * 1024))
+    src = zipfile.ZipFile(io.BytesIO(good))
+    budget = guard._sheet_paths(src)["Budget"]
+    lol = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+    for out, part, change in (
+        (entity, "xl/sharedStrings.xml", lambda old: lol + old.split(b"?>", 1)[-1]),
+        (dims, budget, lambda old: old.replace(b'<dimension ref="A1:H4"/>', b'<dimension ref="A1:XFD1048576"/>')),
+    ):
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                dst.writestr(info.filename, change(data) if info.filename == part else data)
+    return {
+        "file_xls": guard.OLE_MAGIC + bytes(2000),
+        "file_encrypted": guard.OLE_MAGIC + b"\x00" * 600 + "EncryptedPackage".encode("utf-16-le") + bytes(500),
+        "file_text": b"Aktivitet;Belopp\nA1;100 000 kr\n",
+        "file_docx": docx.getvalue(),
+        "file_empty": b"",
+        "file_corrupt": good[: len(good) // 2],
+        "zip_ratio": bomb.getvalue(),
+        "xml_entities": entity.getvalue(),
+        "sheet_too_large": dims.getvalue(),
+    }

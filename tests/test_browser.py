@@ -18,8 +18,7 @@ import pytest
 from dashboard import auth
 from loaders.database import Database
 from loaders.service import build, export_plan
-from tests.conftest import DATA, ROOT
-from tests.test_upload import _hostile
+from tests.conftest import DATA, ROOT, hostile_files
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these flags Chromium stalls on this network-less machine (see DEVELOPERS.md).
@@ -256,7 +255,7 @@ def test_an_editor_signs_in_uploads_previews_publishes_and_sees_the_chart_change
 
 def test_hostile_uploads_end_in_messages_while_another_user_reads_on(editor_server, browser, tmp_path):
     files = []
-    for code, data in _hostile(tmp_path).items():
+    for code, data in hostile_files(tmp_path).items():
         files.append(tmp_path / f"{code}.xlsx")
         files[-1].write_bytes(data)
     editor = browser.new_page()

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries, ui
-from loaders import guard
 from loaders.database import Database
 from loaders.filestore import FileStore
 from loaders.service import export_plan
-from tests.conftest import EDITOR_PASSWORD, ROOT, downloads, write_plan
+from tests.conftest import EDITOR_PASSWORD, ROOT, downloads, hostile_files
 
 APP = str(ROOT / "dashboard" / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -271,43 +269,9 @@ def _submit(at: AppTest) -> None:
 # ---------------------------------------------------------------------------- hostile files
 
 
-def _hostile(tmp_path) -> dict[str, bytes]:
-    """The loader's list of hostile and wrong files, each renamed .xlsx."""
-    good = write_plan(tmp_path).read_bytes()
-    docx, bomb, entity, dims = io.BytesIO(), io.BytesIO(), io.BytesIO(), io.BytesIO()
-    with zipfile.ZipFile(docx, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("xl/workbook.xml", "<workbook/>")
-        z.writestr("xl/worksheets/sheet1.xml", b"\x20" * (50 * 1024 * 1024))
-    src = zipfile.ZipFile(io.BytesIO(good))
-    budget = guard._sheet_paths(src)["Budget"]
-    lol = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-    for out, part, change in (
-        (entity, "xl/sharedStrings.xml", lambda old: lol + old.split(b"?>", 1)[-1]),
-        (dims, budget, lambda old: old.replace(b'<dimension ref="A1:H4"/>', b'<dimension ref="A1:XFD1048576"/>')),
-    ):
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                data = src.read(info)
-                dst.writestr(info.filename, change(data) if info.filename == part else data)
-    return {
-        "file_xls": guard.OLE_MAGIC + bytes(2000),
-        "file_encrypted": guard.OLE_MAGIC + b"\x00" * 600 + "EncryptedPackage".encode("utf-16-le") + bytes(500),
-        "file_text": b"Aktivitet;Belopp\nA1;100 000 kr\n",
-        "file_docx": docx.getvalue(),
-        "file_empty": b"",
-        "file_corrupt": good[: len(good) // 2],
-        "zip_ratio": bomb.getvalue(),
-        "xml_entities": entity.getvalue(),
-        "sheet_too_large": dims.getvalue(),
-    }
-
-
 def test_every_hostile_file_ends_in_a_clear_message_and_changes_nothing(tmp_path, db_path):
     before = _versions(db_path)
-    hostile = _hostile(tmp_path)
+    hostile = hostile_files(tmp_path)
     at = _upload(_as_editor(_app()), *[(f"{code}.xlsx", data) for code, data in hostile.items()])
     errors = [e.value for e in at.error]
     assert len(errors) == len(hostile)
