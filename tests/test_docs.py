@@ -52,3 +52,48 @@ def test_every_message_in_both_languages():
     for code, texts in MESSAGES.items():
         assert set(texts) == {"sv", "en"}, code
         assert set(re.findall(r"{(\w+)}", texts["sv"])) == set(re.findall(r"{(\w+)}", texts["en"])), code
+
+
+def _pins(name: str) -> dict[str, str]:
+    """Package → pinned version of a requirements file; every requirement must be pinned with ==."""
+    pins = {}
+    for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        package, sep, version = line.partition("==")
+        assert sep and version, f"{name}: {line!r} is not pinned"
+        pins[package.strip().lower()] = version.strip()
+    return pins
+
+
+TEST_TOOLS = {"pytest", "pytest-timeout", "playwright", "ruff"}
+
+
+def test_runtime_and_test_requirements_apart():
+    runtime, dev = _pins("requirements.txt"), _pins("requirements-dev.txt")
+    assert not TEST_TOOLS & set(runtime), "test tools belong in requirements-dev.txt"
+    assert set(dev) >= TEST_TOOLS
+    assert not set(runtime) & set(dev), "a package is pinned in both files"
+
+
+def test_readme_commands_one_line_each_start_installs_runtime_only():
+    commands = re.findall(r"```bash\n(.+?)\n```", README, re.S)
+    start = next(c for c in commands if "streamlit run" in c)
+    test = next(c for c in commands if "pytest" in c)
+    assert "\n" not in start and "\n" not in test
+    assert "requirements.txt" in start and "requirements-dev.txt" not in start
+    assert "requirements.txt" in test and "requirements-dev.txt" in test
+
+
+def test_app_and_loader_import_no_test_tool():
+    """The start command installs only requirements.txt: nothing the app imports may come from the dev file."""
+    import ast
+
+    for path in [*(ROOT / "dashboard").rglob("*.py"), *(ROOT / "loaders").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] not in {"pytest", "playwright", "ruff"}, f"{path}: imports {name}"
