@@ -8,7 +8,11 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from .display import plain_html
 from .i18n import NBSP, fmt_number, fmt_tkr, status_label, status_order, t
+
+# Names from workbooks (units, plans, goals, activities) go into labels, ticks and hover texts through
+# plain_html: plotly renders tags such as <a href> and <b> in them.
 
 STATUS_COLORS = {
     "done": "#2E7D32",
@@ -82,7 +86,7 @@ def budget_by_year_unit(df: pd.DataFrame, lang: str, colors: dict[str, str]) -> 
         part = df[df["series"] == series]
         for unit in sorted(part["unit"].unique(), key=lambda u: (u == t("not_stated", lang), u)):
             rows = part[part["unit"] == unit]
-            name = unit if series == "budget" else f"{unit} ({t('attributed', lang)})"
+            name = plain_html(unit) if series == "budget" else f"{plain_html(unit)} ({t('attributed', lang)})"
             fig.add_bar(
                 x=rows["year_label"],
                 y=rows["amount_sek"] / 1000,
@@ -90,8 +94,9 @@ def budget_by_year_unit(df: pd.DataFrame, lang: str, colors: dict[str, str]) -> 
                 legendgroup=unit,
                 offsetgroup=group,
                 marker={"color": color_for(unit, colors), "pattern": {"shape": pattern}},
-                customdata=[[fmt_tkr(v, lang), unit] for v in rows["amount_sek"]],
-                hovertemplate="%{x}<br>%{customdata[1]}: %{customdata[0]}<extra></extra>",
+                # customdata[1] is the unit as it is (a click filters on it); [2] is the one shown.
+                customdata=[[fmt_tkr(v, lang), unit, plain_html(unit)] for v in rows["amount_sek"]],
+                hovertemplate="%{x}<br>%{customdata[2]}: %{customdata[0]}<extra></extra>",
             )
     ib = df[df["series"] == "opening_balance"]
     if not ib.empty:
@@ -119,7 +124,7 @@ def budget_bars(df: pd.DataFrame, label_col: str, lang: str, colors: dict[str, s
     fig = go.Figure(
         go.Bar(
             x=df["amount_sek"] / 1000,
-            y=df[label_col],
+            y=[plain_html(v) for v in df[label_col]],
             orientation="h",
             marker={"color": [colors.get(v, PALETTE[0]) for v in df[label_col]] if colors else PALETTE[0]},
             text=[fmt_tkr(v, lang) for v in df["amount_sek"]],
@@ -140,13 +145,13 @@ def budget_bars(df: pd.DataFrame, label_col: str, lang: str, colors: dict[str, s
 def status_bars(df: pd.DataFrame, lang: str, height: int | None = None) -> go.Figure:
     """Horizontal stacked bars: activities per status for each group. df: label, status, n."""
     fig = go.Figure()
-    labels = list(dict.fromkeys(df["label"]))
+    labels = [plain_html(v) for v in dict.fromkeys(df["label"])]
     for status in status_order():
         part = df[df["status"] == status]
         if part.empty:
             continue
         fig.add_bar(
-            y=part["label"],
+            y=[plain_html(v) for v in part["label"]],
             x=part["n"],
             name=status_label(status, lang),
             orientation="h",
@@ -182,7 +187,7 @@ def timeline(df: pd.DataFrame, lang: str, today: date) -> go.Figure:
             continue
         durations = (pd.to_datetime(part["end_draw"]) - pd.to_datetime(part["start_draw"])).dt.days * 86_400_000
         fig.add_bar(
-            y=part["label"],
+            y=[plain_html(v) for v in part["label"]],
             x=durations,
             base=pd.to_datetime(part["start_draw"]),
             orientation="h",
@@ -200,7 +205,9 @@ def timeline(df: pd.DataFrame, lang: str, today: date) -> go.Figure:
         )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(type="date", title=None)
-    fig.update_yaxes(categoryorder="array", categoryarray=list(rows["label"])[::-1], automargin=True, title=None)
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=[plain_html(v) for v in rows["label"]][::-1], automargin=True, title=None
+    )
     fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line={"color": "#C62828", "width": 2, "dash": "dash"})
     fig.add_annotation(
         x=pd.Timestamp(today).timestamp() * 1000, y=1.0, yref="paper", text=t("today", lang), showarrow=False,
@@ -321,7 +328,7 @@ def target_bullet(whole: dict, parts: list[dict], lang: str) -> go.Figure:
         fig.add_bar(
             y=[""], x=[part["target_value"]], orientation="h", width=0.35, name=t("of_which", lang),
             marker={"color": "#2E7D32"},
-            text=[f"{t('of_which', lang)} {part.get('region') or ''} {fmt_number(part['target_value'], lang)}"],
+            text=[f"{t('of_which', lang)} {plain_html(part.get('region'))} {fmt_number(part['target_value'], lang)}"],
             textposition="inside", insidetextanchor="start", textfont={"color": "white"},
             hovertemplate=t("of_which", lang) + ": %{x}<extra></extra>",
         )  # fmt: skip
@@ -354,9 +361,9 @@ def structure_treemap(nodes: pd.DataFrame, lang: str) -> go.Figure:
         go.Treemap(
             ids=nodes["id"],
             parents=nodes["parent"],
-            labels=nodes["label"],
+            labels=[plain_html(v) for v in nodes["label"]],
             marker={"colors": colors, "line": {"color": "#FFFFFF", "width": 2}},
-            hovertext=nodes["hover"],
+            hovertext=[plain_html(v) for v in nodes["hover"]],
             hoverinfo="text",
             branchvalues="remainder",
             maxdepth=3,

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .charts import STATUS_COLORS, on_path
-from .i18n import fmt_date, fmt_number, fmt_tkr, status_label, t
+from .display import who
+from .i18n import fmt_date, fmt_int, fmt_number, fmt_tkr, status_label, t
 
 if TYPE_CHECKING:
     from .pack import Pack
@@ -94,7 +95,7 @@ def content(
             t("col_title", lang): r.title,
             t("col_responsible", lang): text(r.responsible) or "–",
             t("col_end", lang): fmt_date(r.end_date, lang),
-            t("m_days_late", lang): str(int(r.days_late)),
+            t("m_days_late", lang): fmt_int(r.days_late, lang),
             t("col_status", lang): status_label(r.status, lang),
         }
         for r in late.itertuples(index=False)
@@ -129,7 +130,7 @@ def content(
             plan: plan_name(r.plan_id),
             t("h_version", lang): str(r.version),
             t("h_when", lang): pd.Timestamp(r.loaded_at).strftime("%Y-%m-%d %H:%M"),
-            t("h_who", lang): text(r.loaded_by) or "–",
+            t("h_who", lang): who(r.loaded_by, lang),
             t("h_action", lang): t(f"action_{r.action}", lang),
         }
         for r in versions.itertuples(index=False)

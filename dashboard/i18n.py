@@ -10,6 +10,7 @@ from loaders.template import STATUS_CODES, STATUS_LABELS
 
 LANGS = ("sv", "en")
 NBSP = "\u00a0"
+MISSING = "—"  # how every table and figure shows a missing value
 
 TEXT: dict[str, tuple[str, str]] = {
     # app and navigation
@@ -73,6 +74,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "period": ("Period", "Period"),
     "owner": ("Ägare", "Owner"),
     "goals_n": ("mål", "goals"),
+    "plan_no_activities": ("Planen har inga aktiviteter.", "The plan has no activities."),
+    "plan_no_match": (
+        "Inga av planens aktiviteter matchar filtren.",
+        "None of the plan's activities match the filters.",
+    ),
+    "plan_no_budget": ("Ingen budget angiven", "No budget stated"),
+    "plan_no_period": ("Period ej angiven", "No period stated"),
     "activities_n": ("aktiviteter", "activities"),
     "targets_n": ("målsättningar", "targets"),
     # budget
@@ -89,8 +97,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Attribute amounts without a year to the activity's start year",
     ),
     "attributed_note": (
-        'Belopp utan år visas på aktivitetens startår (markerade "tillskrivet"). Dokumenten anger inget år för dem.',
-        'Amounts without a year are shown in the activity\'s start year (marked "attributed"). The documents give no year for them.',
+        "Belopp utan år visas på aktivitetens startår (markerade ”tillskrivet”). Dokumenten anger inget år för dem.",
+        "Amounts without a year are shown in the activity's start year (marked “attributed”). The documents give no year for them.",
     ),
     "no_year_bar": ("Inget år angivet", "No year given"),
     "ib_series": ("Ingående balans (IB)", "Opening balance (IB)"),
@@ -103,10 +111,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Lines that state no unit are shown under the activity's responsible unit.",
     ),
     "click_filters": ("Klicka på en stapel för att filtrera på den.", "Click a bar to filter on it."),
-    "no_budget": (
-        "Inga budgetrader matchar filtren. Planerna 000 och 003 har ingen budget.",
-        "No budget lines match the filters. Plans 000 and 003 have no budget.",
-    ),
+    "no_budget": ("Inga budgetrader matchar filtren.", "No budget lines match the filters."),
+    "plans_without_budget": ("Planer utan budget: {plans}.", "Plans without a budget: {plans}."),
     "amount_tkr": ("Belopp (tkr)", "Amount (SEK thousands)"),
     "year": ("År", "Year"),
     "unit": ("Enhet", "Unit"),
@@ -215,6 +221,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_sheet": ("Aktiviteter", "Activities"),
     "filters_sheet": ("Filter och version", "Filters and version"),
     "exported_at": ("Exporterad", "Exported"),
+    "file_activities": ("aktiviteter", "activities"),
+    "file_pack": ("uppfoljning", "follow-up"),
+    # display tables: labels of query columns (COLUMNS below) and of the values in them
+    "col_amount": ("Belopp", "Amount"),
+    "col_measure": ("Mått", "Measure"),
+    "col_baseline_year": ("Basår", "Baseline year"),
+    "col_target_year": ("Målår", "Target year"),
+    "col_change_pct": ("Förändring (%)", "Change (%)"),
+    "col_value": ("Värde", "Value"),
+    "col_lines": ("Rader", "Lines"),
+    "kind_budget": ("Budget", "Budget"),
+    "kind_opening_balance": ("Ingående balans", "Opening balance"),
+    "yes": ("Ja", "Yes"),
+    "who_system": ("Systemet", "The system"),
+    "no": ("Nej", "No"),
     # upload (editors)
     "page_upload": ("Ladda upp", "Upload"),
     "page_history": ("Versioner", "Versions"),
@@ -580,6 +601,52 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+# A query's column names are never shown: each is shown by its label (dashboard/display.py).
+COLUMNS: dict[str, str] = {
+    "plan_id": "col_plan",
+    "plan_title": "col_plan",
+    "activity_id": "col_id",
+    "target_id": "col_id",
+    "goal_id": "col_id",
+    "title": "col_title",
+    "name": "col_target",
+    "description": "description",
+    "responsible": "col_responsible",
+    "unit": "col_unit",
+    "status": "col_status",
+    "status_note": "col_comment",
+    "start_date": "col_start",
+    "end_date": "col_end",
+    "period_text": "col_period_text",
+    "year": "col_year",
+    "kind": "diff_kind",
+    "funding_source": "col_funding",
+    "amount_sek": "col_amount",
+    "source_text": "col_source_text",
+    "note": "col_note",
+    "measure": "col_measure",
+    "region": "col_region",
+    "baseline_year": "col_baseline_year",
+    "baseline_value": "baseline",
+    "target_year": "col_target_year",
+    "target_value": "m_target",
+    "target_change_pct": "col_change_pct",
+    "value": "col_value",
+    "lines": "col_lines",
+    "version": "h_version",
+    "loaded_at": "h_when",
+    "loaded_by": "h_who",
+    "action": "h_action",
+    "file_name": "h_file",
+    "as_of": "col_as_of",
+    "days_late": "days_late",
+    "file": "p_file",
+    "sheet": "p_sheet",
+    "cell": "p_cell",
+    "message": "p_message",
+}
+
+
 def t(key: str, lang: str, **params) -> str:
     text = TEXT[key][1 if lang == "en" else 0]
     return text.format(**params) if params else text
@@ -596,7 +663,7 @@ def status_order() -> list[str]:
 def fmt_int(value, lang: str) -> str:
     """1 100 (Swedish, no-break space) or 1,100 (English)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
+        return MISSING
     text = f"{round(value):,}"
     return text if lang == "en" else text.replace(",", NBSP)
 
@@ -604,7 +671,7 @@ def fmt_int(value, lang: str) -> str:
 def fmt_tkr(sek, lang: str) -> str:
     """Whole SEK → "1 100 tkr" (or "1,100 kSEK"); fractions of a thousand keep one decimal."""
     if sek is None or (isinstance(sek, float) and pd.isna(sek)):
-        return "–"
+        return MISSING
     tkr = sek / 1000
     if abs(tkr - round(tkr)) < 1e-9:
         number = fmt_int(tkr, lang)
@@ -616,7 +683,7 @@ def fmt_tkr(sek, lang: str) -> str:
 
 def fmt_number(value, lang: str) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
+        return MISSING
     if float(value).is_integer():
         return fmt_int(value, lang)
     text = f"{value:,.1f}"
@@ -626,7 +693,7 @@ def fmt_number(value, lang: str) -> str:
 def fmt_date(value, lang: str) -> str:
     """ISO dates are the Swedish standard and unambiguous in English too."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return "–"
+        return MISSING
     if isinstance(value, datetime | pd.Timestamp):
         value = value.date()
     return value.isoformat() if isinstance(value, date) else str(value)
@@ -634,5 +701,5 @@ def fmt_date(value, lang: str) -> str:
 
 def fmt_datetime(value, lang: str) -> str:
     if value is None or value is pd.NaT:
-        return "–"
+        return MISSING
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")

@@ -134,7 +134,10 @@ def plan_cards(db: Database, f: Filters) -> pd.DataFrame:
                coalesce(acts.n, 0) as activities, coalesce(money.budget, 0) as budget,
                coalesce(money.no_year, 0) as no_year, coalesce(money.opening_balance, 0) as opening_balance,
                (select count(*) from goals g where g.plan_id = p.plan_id) as goals,
-               (select count(*) from targets t where t.plan_id = p.plan_id) as targets
+               (select count(*) from targets t where t.plan_id = p.plan_id) as targets,
+               -- whatever the filters: does the plan state any activities, any budget at all?
+               (select count(*) from activities a2 where a2.plan_id = p.plan_id) as activities_stated,
+               (select count(*) from budget_lines b2 where b2.plan_id = p.plan_id) as budget_lines_stated
         from plans p left join acts using (plan_id) left join money using (plan_id)
         {"where list_contains(?, p.plan_id)" if f.plans else ""}
         order by p.period_start nulls last, p.plan_id

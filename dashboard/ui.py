@@ -14,7 +14,7 @@ import streamlit as st
 from loaders.database import ROOT, Database, default_db_path
 from loaders.problems import WorkbookInvalid
 
-from . import charts, queries
+from . import charts, display, queries
 from .charts import unit_colors
 from .filters import NO_VALUE, Filters, from_query_params, to_query_params
 from .i18n import status_label, status_order, t
@@ -48,13 +48,18 @@ def ensure_database(lang: str) -> None:
             return
         with st.status(t("building_db", lang), expanded=True) as status:
             try:
-                build(ROOT / "data", path, progress=lambda m: status.write(m))
+                build(ROOT / "data", path, progress=lambda m: status.write(step_text(m, lang)))
             except WorkbookInvalid as exc:
                 status.update(state="error")
                 st.error(t("db_invalid", lang))
-                st.dataframe(pd.DataFrame([p.as_row(lang) for p in exc.problems]), hide_index=True)
+                table(pd.DataFrame([p.as_row(lang) for p in exc.problems]), lang)
                 st.stop()
             status.update(label=t("built_db", lang), state="complete", expanded=False)
+
+
+def step_text(step, lang: str) -> str:
+    """A loader's progress line in the UI's language (shown as text: it holds file and sheet names)."""
+    return display.md(step.text(lang) if hasattr(step, "text") else step)
 
 
 @st.cache_resource(show_spinner=False)
@@ -170,6 +175,7 @@ def sidebar(db: Database, lang: str) -> Context:
         key="f_plans",
         format_func=lambda p: plan_titles.get(p, p),
         placeholder=all_,
+        select_all=False,  # Streamlit's "Select all" is English only; an empty filter already means all
     )
     if years[0] < years[1]:
         sb.slider(t("f_years", lang), years[0], years[1], key="f_years")
@@ -181,7 +187,7 @@ def sidebar(db: Database, lang: str) -> Context:
         ("f_goals", list(goal_labels), lambda g: goal_labels.get(g, g)),
         ("f_statuses", status_order(), lambda s: status_label(s, lang)),
     ):
-        sb.multiselect(t(key, lang), choices, key=key, format_func=label, placeholder=all_)
+        sb.multiselect(t(key, lang), choices, key=key, format_func=label, placeholder=all_, select_all=False)
     sb.button(t("f_reset", lang), on_click=_reset, key="f_reset")
 
     y = st.session_state.get("f_years") or years
@@ -249,19 +255,10 @@ def plan_short(ctx: Context) -> dict[str, str]:
 # ---------------------------------------------------------------------------- rendering helpers
 
 
-def show(df: pd.DataFrame) -> pd.DataFrame:
-    """For display: missing values as "–" instead of None or NaN."""
-
-    def cell(v) -> str:
-        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and pd.isna(v)):
-            return "–"
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, pd.Timestamp):
-            return v.strftime("%Y-%m-%d %H:%M") if (v.hour or v.minute) else v.strftime("%Y-%m-%d")
-        return str(v)
-
-    return df.map(cell)
+def table(df: pd.DataFrame, lang: str, key: str | None = None, plain: tuple[str, ...] = (), **kwargs) -> None:
+    """Every table on every page: labelled columns, labels for codes, "—" for missing, numbers in the UI's
+    format (display.table)."""
+    st.dataframe(display.table(df, lang, plain), hide_index=kwargs.pop("hide_index", True), key=key, **kwargs)
 
 
 def empty(message: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from .database import Database
 from .filestore import FileStore
 from .guard import DEFAULT_LIMITS
-from .problems import Problem, WorkbookInvalid
+from .problems import Problem, Step, WorkbookInvalid
 from .publish import current_sha, publish, read_version
 from .workbook import PlanData, read_plan
 from .writer import write_workbook
@@ -47,12 +47,11 @@ def check_file(path: Path, progress: Progress = _quiet, prestart_next: bool = Fa
 
 def _check(path: Path, progress: Progress = _quiet, prestart_next: bool = False) -> tuple[PlanData, bytes]:
     """The validated plan and the exact bytes that were checked (kept in the file store on publish)."""
-    progress(f"{path.name}: reading and validating …")
+    progress(Step("reading", file=path.name))
     raw = read_file(path)
     # Parsed in a limited worker process: a hostile file can only take the worker down.
     data = read_plan(raw, path.name, isolate=True, prestart_next=prestart_next, progress=progress)
-    counts = ", ".join(f"{k} {v.num_rows}" for k, v in data.tables.items())
-    progress(f"{path.name}: valid ({counts})")
+    progress(Step("valid", {k: v.num_rows for k, v in data.tables.items()}, file=path.name))
     return data, raw
 
 
@@ -68,7 +67,7 @@ def load_file(path: Path, db_path: Path, loaded_by: str, progress: Progress = _q
             raise
         db = opening.result()
     with db:
-        progress(f"{path.name}: publishing …")
+        progress(Step("publishing_file", file=path.name))
         return publish(db, [data], loaded_by, "load", files=[raw], store=FileStore.beside(db_path))[0]
 
 
@@ -100,7 +99,7 @@ def build(data_dir: Path, db_path: Path, progress: Progress = _quiet) -> str:
         raise WorkbookInvalid(problems)
     with Database(db_path) as db:
         changed = [p for p in plans if current_sha(db, p.plan_id) != p.sha256]
-        progress(f"publishing {len(changed)} changed plan(s) of {len(plans)} …")
+        progress(Step("publishing", changed=len(changed), total=len(plans)))
         publish(
             db,
             changed,

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import guard, parse, sandbox
-from .problems import Problem, WorkbookInvalid, column_letter
+from .problems import Problem, Step, WorkbookInvalid, column_letter
 from .template import SHEETS, Sheet
 
 MAX_PROBLEMS = 500  # enough to fix a file by; a broken million-row sheet must not flood the user
@@ -109,7 +109,9 @@ def read_plan(
                 raw[sheet.key] = got
                 tables[sheet.key] = _convert(got, ctx)
                 if progress and len(got.rows) >= 10_000:
-                    progress(f"{file_name}: {sheet.name}: {len(got.rows):,} rows read and checked".replace(",", " "))
+                    progress(
+                        Step("rows_read", file=file_name, sheet=sheet.name, rows=f"{len(got.rows):,}".replace(",", " "))
+                    )
         if prestart_next:
             sandbox.prestart()
     finally:

@@ -15,7 +15,8 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
-from loaders import guard
+from loaders import guard, meetings
+from loaders.database import Database
 from loaders.problems import WorkbookInvalid
 from loaders.service import build
 from loaders.workbook import read_plan
@@ -178,3 +179,37 @@ def hostile_files(tmp_path) -> dict[str, bytes]:
         "xml_entities": entity.getvalue(),
         "sheet_too_large": dims.getvalue(),
     }
+
+
+# ---------------------------------------------------------------------------- workbook text that attacks
+
+EVIL = (
+    "Logga in igen [här](https://evil.example/login) ![x](https://evil.example/pixel.png) "
+    "<img src=https://evil.example/x.png> <b>fet</b> :red[röd] $x^2$ www.evil.example"
+)
+
+
+def hostile_db(tmp_path: Path) -> Path:
+    """A plan whose every user text (and a meeting's) is a Markdown/HTML attack."""
+    rows = base_rows()
+    # Plotly renders <a href> in labels; short labels keep the start of a title.
+    rows["goals"][0]["title"] = "<a href=https://evil.example/a>Mål</a> " + EVIL
+    rows["goals"][1]["title"] = "Delmål " + EVIL
+    a = rows["activities"][0]
+    a.update(title=EVIL, description="Beskrivning " + EVIL, responsible="Ansvarig " + EVIL, note="Not " + EVIL)
+    a.update(start_date=date(2016, 2, 1), end_date=date(2017, 2, 1))
+    rows["activities"][1].update(section="Avsnitt " + EVIL, goal_ids=[], unit="<b>fet enhet</b>")
+    rows["budget"][0].update(funding_source="Fond " + EVIL, note="Budgetnot " + EVIL)
+    rows["targets"][0].update(name="Kontrakt " + EVIL, measure="Mått " + EVIL, baseline_year=2015, baseline_value=50)
+    rows["target_values"] = [{"target_id": "T1", "year": 2016, "value": 40, "source_text": EVIL}]
+    rows["status"][0].update(status_note="Kommentar " + EVIL, as_of=date(2016, 6, 1))
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    write_plan(data, rows, plan={"title": "Plan " + EVIL, "owner": "Ägare " + EVIL})
+    path = tmp_path / "hostile.duckdb"
+    build(data, path)
+    with Database(path) as db:
+        m = meetings.record_meeting(db, date(2020, 1, 1), "Möte " + EVIL, "Deltagare " + EVIL, {}, "anna")
+        meetings.add_item(db, m, "testplan", "action", "Åtgärd " + EVIL, "anna", activity_id="1", owner="Vem " + EVIL)
+        meetings.add_item(db, m, "testplan", "note", "Not " + EVIL, "anna", activity_id="1")
+    return path

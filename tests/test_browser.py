@@ -18,7 +18,7 @@ import pytest
 from dashboard import auth
 from loaders.database import Database
 from loaders.service import build, export_plan
-from tests.conftest import DATA, ROOT, hostile_files
+from tests.conftest import DATA, ROOT, hostile_db, hostile_files
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these flags Chromium stalls on this network-less machine (see DEVELOPERS.md).
@@ -71,8 +71,15 @@ def editor_server(tmp_path_factory):
     yield from _serve(tmp_path_factory.mktemp("browser-editor") / "plans.duckdb", env)
 
 
-def _serve(db: Path, env: dict):
-    build(DATA, db)
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    """A plan whose titles, descriptions, notes and meeting texts are Markdown and HTML attacks."""
+    yield from _serve(hostile_db(tmp_path_factory.mktemp("browser-hostile")), {}, built=True)
+
+
+def _serve(db: Path, env: dict, built: bool = False):
+    if not built:
+        build(DATA, db)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
@@ -327,4 +334,58 @@ def test_a_decision_is_recorded_and_the_meeting_pack_downloads(editor_server, br
         ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(tmp_path / "pack.pdf"), str(shots / "motespaket")],
         check=True,
     )
+    page.close()
+
+
+# ---------------------------------------------------------------------------- what users read
+
+
+def test_workbook_text_is_text_on_every_page(hostile_server, browser):
+    """No link, image or request to the host named in a workbook's text; the text itself is there, literally."""
+    outside = []
+    page = browser.new_page()
+    page.on("request", lambda r: outside.append(r.url) if "evil.example" in r.url else None)
+    for path in ["", *(p for p in PAGES if p), "uppfoljningsmote", "versioner"]:
+        _open(page, f"{hostile_server}/{path}")
+        page.wait_for_timeout(1500)  # charts draw after the script has run
+        assert page.locator("[data-testid='stException']").count() == 0, path
+        links = page.locator("a[href*='evil.example'], img[src*='evil.example'], [style*='evil.example']")
+        assert links.count() == 0, (path, [links.nth(i).evaluate("e => e.outerHTML") for i in range(links.count())])
+        # (md() puts an invisible word joiner into "https://" and "www." so that they are not autolinked)
+        main = page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")
+        if path in ("", "struktur", "aktiviteter", "mentorpar", "mal"):
+            assert "[här](https://evil.example/login)" in main, (path, main[:2000])
+            assert ":red[röd] $x^2$" in main, path  # Streamlit's colour and formula directives stay text
+        # Plotly draws a tag in a label as markup: the words must show with their brackets.
+        svg = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map(e => e.textContent).join(' ')")
+        assert "<b>fet" in svg or path not in ("status", "budget"), (path, svg[:500])
+    page.close()
+    assert not outside, outside
+
+
+def test_the_home_page_answers_at_its_own_address(server, browser):
+    page = browser.new_page()
+    _open(page, f"{server}/oversikt")
+    expect(page.get_by_role("heading", name="Uppföljning av handlingsplaner")).to_be_visible(timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text("You have requested page").count() == 0
+    page.close()
+
+
+def test_choices_follow_the_language_toggle_and_offer_no_select_all(server, browser):
+    page = browser.new_page()
+    _open(page, f"{server}/aktiviteter?status=ongoing")
+    expect(page.get_by_role("combobox", name="Sortera")).to_have_value("Plan och nummer", timeout=60_000)
+    statuses = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Pågår")
+    expect(statuses).to_have_count(1)
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    expect(page.get_by_role("combobox", name="Sort", exact=True)).to_have_value("Plan and number", timeout=30_000)
+    chips = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Ongoing")
+    expect(chips).to_have_count(1, timeout=30_000)
+    assert page.locator("[data-testid='stSidebar']").get_by_text("Pågår").count() == 0
+    # The filter dropdowns offer their choices only (Streamlit's "Select all" is English in a Swedish UI).
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Select all").count() == 0
     page.close()

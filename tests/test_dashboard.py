@@ -183,8 +183,8 @@ def test_activities_detail(app):
     assert not at.exception
     body = texts(at)
     assert "Processledning" in body
-    budget = next(d.value for d in at.dataframe if "source_text" in d.value.columns)
-    assert "225 tkr + 265 tkr" in set(budget["source_text"])
+    budget = next(d.value for d in at.dataframe if "Originaltext" in d.value.columns)
+    assert "225 tkr + 265 tkr" in set(budget["Originaltext"])
 
 
 def test_every_page_has_a_test():

@@ -96,7 +96,7 @@ def test_upload_previews_the_change_and_publishes_it(built, db_path):
     totals = next(v for k, v in tables.items() if "Skillnad" in k)
     assert totals.iloc[0].to_dict() == {
         "År": "2016",
-        "Typ": "budget",
+        "Typ": "Budget",
         "Före": "2\u00a0400\u00a0tkr",
         "Efter": "2\u00a0600\u00a0tkr",
         "Skillnad": "200\u00a0tkr",
@@ -293,8 +293,8 @@ def test_history_lists_versions_and_rolls_back_as_a_new_version(built, db_path):
     at.switch_page("app_pages/history.py").run()
     at.selectbox(key="history_plan").set_value(PLAN).run()
     versions = at.dataframe[0].value
-    assert list(versions["Version"]) == [2, 1]
-    assert list(versions["Vem"]) == ["anna", "build"]
+    assert list(versions["Version"]) == ["2", "1"]
+    assert list(versions["Vem"]) == ["anna", "Systemet"]
     assert versions.iloc[0]["Ändringar"] == "Ändringar i budgetposter: 1"
     # An older version is viewable, with what it changed.
     at.selectbox(key="history_version").set_value(1).run()

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.i18n import fmt_tkr, t
+from dashboard.display import md, quote
+from dashboard.i18n import MISSING, fmt_tkr, t
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -14,8 +15,14 @@ not_stated = t("not_stated", lang)
 no_year = t("no_year_bar", lang)
 attribute = st.toggle(t("attribute", lang), key="budget_attribute")
 by_year = ui.query(ctx, "budget_by_year_unit", f, attribute)
+# Plans in view that state no budget at all are named, so an empty chart is not taken for an error.
+cards = ui.query(ctx, "plan_cards", f)
+without = [title for title, n in zip(cards["title"], cards["budget_lines_stated"], strict=True) if not n]
+no_budget = t("no_budget", lang) + (
+    " " + t("plans_without_budget", lang, plans=", ".join(quote(md(p), lang) for p in without)) if without else ""
+)
 if by_year.empty:
-    ui.empty(t("no_budget", lang))
+    ui.empty(no_budget)
     st.stop()
 
 by_year = by_year.assign(
@@ -51,7 +58,7 @@ if not ib.empty:
     order = list(dict.fromkeys(by_year["year_label"]))
     table = table.reindex([y for y in order if y in table.index])
 st.dataframe(
-    table.map(lambda v: fmt_tkr(v, lang) if pd.notna(v) else "").rename_axis(t("year", lang)),
+    table.map(lambda v: fmt_tkr(v, lang) if pd.notna(v) else MISSING).rename_axis(t("year", lang)),
     key="budget_year_table",
 )
 
@@ -70,7 +77,7 @@ def bars_with_table(dimension: str, label, heading: str) -> None:
     """The budget summed per funding source, plan or goal: a bar chart and the same figures as a table."""
     sums = ui.query(ctx, "budget_by", f, dimension)
     if sums.empty:
-        ui.empty(t("no_budget", lang))
+        ui.empty(no_budget)
         return
     sums = sums.assign(label=sums["key"].map(label))
     ui.chart(ui.figure("budget_bars", sums, "label", lang), key=f"budget_{dimension}")

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, auth, diffview, followup, ui
-from dashboard.i18n import fmt_datetime, fmt_tkr, status_label, t
+from dashboard.display import md, who
+from dashboard.i18n import fmt_datetime, fmt_tkr, t
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -26,15 +27,15 @@ table = pd.DataFrame(
     {
         t("h_version", lang): versions["version"],
         t("h_when", lang): [fmt_datetime(v, lang) for v in versions["loaded_at"]],
-        t("h_who", lang): versions["loaded_by"].fillna("–"),
+        t("h_who", lang): [who(v, lang) for v in versions["loaded_by"]],
         t("h_action", lang): [t(f"action_{a}", lang) for a in versions["action"]],
-        t("h_file", lang): versions["file_name"].fillna("–"),
-        "sha256": [s[:12] + "…" if isinstance(s, str) else "–" for s in versions["file_sha256"]],
+        t("h_file", lang): versions["file_name"],
+        "sha256": [s[:12] + "…" if isinstance(s, str) else None for s in versions["file_sha256"]],
         t("h_changes", lang): [diffview.summary_text(c, lang) for c in versions["changes"]],
-        t("h_note", lang): versions["note"].fillna(""),
+        t("h_note", lang): versions["note"],
     }
 )
-st.dataframe(table, hide_index=True, key="history_versions", width="stretch")
+ui.table(table, lang, key="history_versions", width="stretch")
 
 version = st.selectbox(
     t("h_pick", lang),
@@ -50,9 +51,9 @@ st.caption(
         "h_version_meta",
         lang,
         when=fmt_datetime(row["loaded_at"], lang),
-        who=followup.text(row["loaded_by"]) or "–",
-        file=followup.text(row["file_name"]) or "–",
-        sha=followup.text(row["file_sha256"]) or "–",
+        who=md(who(row["loaded_by"], lang)),
+        file=md(followup.text(row["file_name"])) or "—",
+        sha=followup.text(row["file_sha256"]) or "—",
     )
 )
 
@@ -61,21 +62,10 @@ with tab_changes:
     diffview.render(ui.query(ctx, "version_diff", plan_id, int(version)), lang, key="history_diff")
 with tab_content:
     acts = ui.query(ctx, "version_activities", plan_id, int(version))
-    acts = acts.assign(status=[status_label(s, lang) for s in acts["status"]]).rename(
-        columns={
-            "activity_id": t("col_id", lang),
-            "title": t("col_title", lang),
-            "responsible": t("col_responsible", lang),
-            "unit": t("col_unit", lang),
-            "start_date": t("col_start", lang),
-            "end_date": t("col_end", lang),
-            "status": t("col_status", lang),
-        }
-    )
-    st.dataframe(ui.show(acts), hide_index=True, key="history_activities", width="stretch")
+    ui.table(acts, lang, key="history_activities", width="stretch")
     budget = ui.query(ctx, "version_budget", plan_id, int(version))
     if not budget.empty:
-        st.dataframe(
+        ui.table(
             pd.DataFrame(
                 {
                     t("col_year", lang): [t("no_year", lang) if pd.isna(y) else str(int(y)) for y in budget["year"]],
@@ -83,7 +73,7 @@ with tab_content:
                     t("budget", lang): [fmt_tkr(v, lang) for v in budget["amount_sek"]],
                 }
             ),
-            hide_index=True,
+            lang,
             key="history_budget",
         )
 
@@ -116,7 +106,7 @@ if auth.current_editor() is not None:
                 st.error(t("editors_only", lang))
                 st.stop()
             except actions.PlanChanged as exc:
-                st.warning(t("plan_changed_rollback", lang, version=exc.current, by=exc.by or "–"))
+                st.warning(t("plan_changed_rollback", lang, version=exc.current, by=md(exc.by) or "—"))
                 st.stop()
             st.session_state.pop("history_confirm", None)
             st.toast(t("h_rolled_back", lang, version=version, new=new), icon=":material/check_circle:")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, auth, followup, ui
+from dashboard.display import md
 from dashboard.i18n import fmt_date, fmt_tkr, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -129,7 +130,7 @@ d1, d2, _ = st.columns([1, 1, 3])
 d1.download_button(
     t("m_pack_pdf", lang),
     data=lambda: build_pack("pdf"),
-    file_name=f"uppfoljning-{ctx.today:%Y%m%d}.pdf",
+    file_name=f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.pdf",
     mime="application/pdf",
     key="meetings_pack_pdf",
     icon=":material/picture_as_pdf:",
@@ -138,7 +139,7 @@ d1.download_button(
 d2.download_button(
     t("m_pack_excel", lang),
     data=lambda: build_pack("xlsx"),
-    file_name=f"uppfoljning-{ctx.today:%Y%m%d}.xlsx",
+    file_name=f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="meetings_pack_xlsx",
     icon=":material/download:",
@@ -159,7 +160,7 @@ def table(df, key: str, empty_key: str) -> None:
     if df.empty:
         st.caption(t(empty_key, lang))
     else:
-        st.dataframe(df, hide_index=True, key=key, width="stretch")
+        ui.table(df, lang, key=key, width="stretch")
 
 
 with tabs[0]:
@@ -167,7 +168,7 @@ with tabs[0]:
     table(data.changes, "meetings_changes", "m_no_changes")
     if not data.versions.empty:
         with st.expander(t("m_versions", lang, n=len(data.versions))):
-            st.dataframe(data.versions, hide_index=True, key="meetings_versions", width="stretch")
+            ui.table(data.versions, lang, key="meetings_versions", width="stretch")
 with tabs[1]:
     st.markdown(f"**{t('m_late', lang)}**")
     table(data.late, "meetings_late", "m_none")
@@ -189,6 +190,7 @@ with tabs[3]:
             format_func=lambda i: open_items.set_index("item_id").loc[i, "text"][:80],
             placeholder=t("m_close_placeholder", lang),
             key="meetings_close_items",
+            select_all=False,
         )
         if st.button(t("m_close_button", lang), key="meetings_close", disabled=not done):
             try:
@@ -212,8 +214,8 @@ with tabs[3]:
                 "m_minutes_meta",
                 lang,
                 day=fmt_date(m["held_on"], lang),
-                who=followup.text(m["participants"]) or "–",
-                by=m["created_by"],
+                who=md(followup.text(m["participants"])) or "—",
+                by=md(m["created_by"]),
             )
         )
         minutes = followup.minutes(ui.fresh(ctx, "meeting_items", int(shown)), titles, lang)

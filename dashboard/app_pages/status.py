@@ -61,7 +61,7 @@ late = ui.query(ctx, "overdue", f, ctx.today)
 if late.empty:
     ui.empty(t("none_overdue", lang))
 else:
-    st.dataframe(
+    ui.table(
         pd.DataFrame(
             {
                 t("col_plan", lang): late["plan_id"].map(names),
@@ -73,7 +73,7 @@ else:
                 t("days_late", lang): late["days_late"],
             }
         ),
-        hide_index=True,
+        lang,
         key="status_overdue",
     )
 

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, ui
+from dashboard.display import md, quote
 from dashboard.i18n import fmt_number, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -30,8 +31,8 @@ if paths.empty:
 for target in paths.itertuples(index=False):
     row = pd.Series(target._asdict())
     with st.container(border=True):
-        st.subheader(f"{row['name']}")
-        st.caption(f"{row['plan_title']} · {row['measure'] or ''}")
+        st.subheader(md(row["name"]))
+        st.caption(" · ".join(md(x) for x in (row["plan_title"], row["measure"]) if isinstance(x, str)))
         outcomes = ui.query(ctx, "target_values", row["plan_id"], row["target_id"])
         if pd.notna(row["region"]):
             outcomes = outcomes[outcomes["region"] == row["region"]]
@@ -53,6 +54,6 @@ for target in paths.itertuples(index=False):
                 st.success(t("latest_on_path", lang))
             elif verdict is False:
                 st.error(t("latest_below_path", lang))
-            st.dataframe(outcomes, hide_index=True, key=f"targets_table_{row['plan_id']}_{row['target_id']}")
-        if row["source_text"]:
-            st.caption(f"“{row['source_text']}”")
+            ui.table(outcomes, lang, key=f"targets_table_{row['plan_id']}_{row['target_id']}")
+        if isinstance(row["source_text"], str) and row["source_text"]:
+            st.caption(quote(md(row["source_text"]), lang))

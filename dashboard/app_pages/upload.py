@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, auth, diffview, ui
+from dashboard.display import md
 from dashboard.i18n import fmt_datetime, t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,21 +89,23 @@ with tab_upload:
 
     for n, f in enumerate(files):
         st.divider()
-        st.subheader(f.name)
+        st.subheader(md(f.name))
         if f.file_id in state["done"]:
             done = state["done"][f.file_id]
             st.success(t(done["message"], lang, **done["params"]), icon=":material/check_circle:")
             continue
         checked = state["checked"].get(f.file_id)
         if checked is None:
-            with st.status(t("checking", lang, name=f.name), expanded=True) as status:
-                checked = actions.check_upload(ctx.db, f.name, f.getvalue(), progress=status.write)
-                status.update(label=t("checked", lang, name=f.name), state="complete", expanded=False)
+            with st.status(t("checking", lang, name=md(f.name)), expanded=True) as status:
+                checked = actions.check_upload(
+                    ctx.db, f.name, f.getvalue(), progress=lambda m: status.write(ui.step_text(m, lang))
+                )
+                status.update(label=t("checked", lang, name=md(f.name)), state="complete", expanded=False)
             state["checked"][f.file_id] = checked
         key = f"upload_{n}"
         if not checked.valid:
             st.error(t("upload_invalid", lang, n=len(checked.problems)), icon=":material/error:")
-            st.dataframe(
+            ui.table(
                 pd.DataFrame([p.as_row(lang) for p in checked.problems]).rename(
                     columns={
                         "file": t("p_file", lang),
@@ -112,7 +115,7 @@ with tab_upload:
                         "message": t("p_message", lang),
                     }
                 ),
-                hide_index=True,
+                lang,
                 key=f"{key}_problems",
                 width="stretch",
             )
@@ -127,7 +130,7 @@ with tab_upload:
             continue
 
         pid = checked.data.plan_id
-        title = checked.data.plan.get("title") or ctx.options["plans"].set_index("plan_id")["title"].get(pid, pid)
+        title = md(checked.data.plan.get("title") or ctx.options["plans"].set_index("plan_id")["title"].get(pid, pid))
         if checked.base_version is None:
             st.info(t("upload_new_plan", lang, plan=title), icon=":material/add_circle:")
         else:
@@ -149,7 +152,7 @@ with tab_upload:
                 del state["checked"][f.file_id]
                 when = fmt_datetime(exc.at, lang)
                 st.session_state["upload_notice"] = t(
-                    "plan_changed", lang, plan=title, version=exc.current, by=exc.by or "–", at=when
+                    "plan_changed", lang, plan=title, version=exc.current, by=md(exc.by) or "—", at=when
                 )
                 st.rerun()
             state["done"][f.file_id] = {"message": "published", "params": {"plan": title, "version": version}}
@@ -166,4 +169,4 @@ with tab_upload:
         state["checked"].clear()
         state["done"].clear()
         st.rerun()
-    st.caption(t("upload_signed_in", lang, editor=editor, now=f"{datetime.now():%Y-%m-%d %H:%M}"))
+    st.caption(t("upload_signed_in", lang, editor=md(editor), now=f"{datetime.now():%Y-%m-%d %H:%M}"))
