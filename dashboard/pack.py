@@ -27,6 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image as PILImage  # matplotlib needs Pillow; reportlab reads PNGs with it
 from reportlab.lib import colors
@@ -150,6 +151,9 @@ def _figure(width_in: float, height_in: float) -> Figure:
 
 def _png(fig: Figure) -> bytes:
     """PNG without an alpha channel: in a PDF, alpha becomes a second image (a soft mask) for nothing."""
+    # Names from workbooks are text: "$…$" in one is not a formula (and a broken one would stop the pack).
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
     fig.canvas.draw()
     rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
     out = io.BytesIO()

@@ -200,7 +200,10 @@ def hostile_db(tmp_path: Path) -> Path:
     a.update(start_date=date(2016, 2, 1), end_date=date(2017, 2, 1))
     rows["activities"][1].update(section="Avsnitt " + EVIL, goal_ids=[], unit="<b>fet enhet</b>")
     rows["budget"][0].update(funding_source="Fond " + EVIL, note="Budgetnot " + EVIL)
-    rows["targets"][0].update(name="Kontrakt " + EVIL, measure="Mått " + EVIL, baseline_year=2015, baseline_value=50)
+    # (matplotlib would read "$…$" in a chart label as a formula, and stop at a broken one)
+    rows["targets"][0].update(
+        name=r"$\undefined{$ Kontrakt " + EVIL, measure="Mått " + EVIL, baseline_year=2015, baseline_value=50
+    )
     rows["target_values"] = [{"target_id": "T1", "year": 2016, "value": 40, "source_text": EVIL}]
     rows["status"][0].update(status_note="Kommentar " + EVIL, as_of=date(2016, 6, 1))
     data = tmp_path / "data"

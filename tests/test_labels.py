@@ -298,6 +298,7 @@ def test_the_meeting_pack_prints_workbook_text_as_text(hostile, monkeypatch, sto
     from tests.conftest import downloads
 
     at = run_page(hostile, "meetings", "sv", monkeypatch)
+    # (a target named "$\undefined{$ …" once stopped the pack: matplotlib read it as a formula)
     pdf = downloads(at, storages)["meetings_pack_pdf"]
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     flat = " ".join(text.split())
