@@ -223,6 +223,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "exported_at": ("Exporterad", "Exported"),
     "file_activities": ("aktiviteter", "activities"),
     "file_pack": ("uppfoljning", "follow-up"),
+    "file_template": ("mall-handlingsplan", "action-plan-template"),
+    "file_update": ("uppdatering", "update"),
     # display tables: labels of query columns (COLUMNS below) and of the values in them
     "col_amount": ("Belopp", "Amount"),
     "col_measure": ("Mått", "Measure"),

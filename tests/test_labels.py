@@ -170,17 +170,32 @@ def test_filter_dropdowns_offer_no_english_select_all(bundled, monkeypatch):
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_file_names_are_in_the_ui_language(bundled, monkeypatch, storages, lang):
     names = {}
-    for page in ("meetings", "activities"):
+    for page in ("meetings", "activities", "upload"):
         at = run_page(bundled, page, lang, monkeypatch)
         for button in at.get("download_button"):
             file_id = button.proto.deferred_file_id
-            entry = next(m._deferred_callables[file_id] for m in storages if file_id in m._deferred_callables)
-            names[button.key] = entry["filename"]
+            if file_id:  # made when clicked
+                entry = next(m._deferred_callables[file_id] for m in storages if file_id in m._deferred_callables)
+                names[button.key] = entry["filename"]
+            else:
+                stored = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+                names[button.key] = next(m._storage.get_file(stored).filename for m in storages if _has(m, stored))
     pdf, xlsx = names["meetings_pack_pdf"], names["activities_export_xlsx"]
+    template, update = names["upload_template_empty"], names["upload_template_update"]
     if lang == "en":
         assert pdf.startswith("follow-up-") and xlsx.startswith("activities-"), names
+        assert template == "action-plan-template.xlsx" and update.endswith("-update.xlsx"), names
     else:
         assert pdf.startswith("uppfoljning-") and xlsx.startswith("aktiviteter-"), names
+        assert template == "mall-handlingsplan.xlsx" and update.endswith("-uppdatering.xlsx"), names
+
+
+def _has(manager, file_id: str) -> bool:
+    try:
+        manager._storage.get_file(file_id)
+    except Exception:
+        return False
+    return True
 
 
 def test_plans_without_budget_are_named(bundled, monkeypatch):
@@ -306,3 +321,13 @@ def test_the_meeting_pack_prints_workbook_text_as_text(hostile, monkeypatch, sto
     # <b> and <img> for its own markup).
     assert "<img src=https://evil.example/x.png> <b>fet</b>" in flat, flat[:3000]
     assert "[här](https://evil.example/login)" in flat
+
+
+def test_an_activity_without_dates_says_so(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    write_plan(data)  # activity 2 states no period
+    build(data, tmp_path / "p.duckdb")
+    at = run_page(tmp_path / "p.duckdb", "activities", "sv", monkeypatch, activities_detail=("testplan", "2"))
+    body = "\n".join(m.value for m in at.markdown)
+    assert "Period ej angiven" in body and "— – —" not in body, body

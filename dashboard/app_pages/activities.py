@@ -132,7 +132,11 @@ st.markdown(
 st.markdown(
     f"**{t('col_responsible', lang)}:** {md(activity['responsible']) or '—'} · "
     f"**{t('col_unit', lang)}:** {md(activity['unit']) or '—'} · "
-    f"**{t('period', lang)}:** {fmt_date(activity['start_date'], lang)} – {fmt_date(activity['end_date'], lang)}"
+    + (
+        f"**{t('period', lang)}:** {fmt_date(activity['start_date'], lang)} – {fmt_date(activity['end_date'], lang)}"
+        if pd.notna(activity["start_date"]) or pd.notna(activity["end_date"])
+        else f"**{t('plan_no_period', lang)}**"
+    )
     + (f" ({md(activity['source_text'])})" if isinstance(activity["source_text"], str) else "")
 )
 if isinstance(activity["description"], str):

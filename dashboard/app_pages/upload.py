@@ -31,7 +31,7 @@ with tab_templates:
     st.download_button(
         t("template_empty", lang),
         data=actions.empty_template(),
-        file_name="mall-handlingsplan.xlsx",
+        file_name=f"{t('file_template', lang)}.xlsx",
         mime=XLSX,
         key="upload_template_empty",
         icon=":material/download:",
@@ -61,7 +61,7 @@ with tab_templates:
         c2.download_button(
             t("template_update", lang),
             data=actions.update_template(ctx.db, plan_id),
-            file_name=f"{plan_id}-uppdatering.xlsx",
+            file_name=f"{plan_id}-{t('file_update', lang)}.xlsx",
             mime=XLSX,
             key="upload_template_update",
             icon=":material/download:",
