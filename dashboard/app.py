@@ -11,8 +11,6 @@ import streamlit as st
 from dashboard import auth, ui
 from dashboard.i18n import t
 
-st.set_page_config(page_title="Handlingsplaner", page_icon=":material/insights:", layout="wide")
-
 if "f_lang_en" not in st.session_state:
     st.session_state["f_lang_en"] = st.query_params.get("lang") == "en"
 # Choices whose labels depend on the language. A keyed widget keeps showing the labels it was drawn
@@ -25,6 +23,8 @@ RELABEL = (
     "meetings_previous",
     "meetings_item_about",
     "meetings_item_kind",
+    "meetings_item_meeting",
+    "meetings_minutes",
     "history_version",
 )
 
@@ -37,6 +37,7 @@ def _relabel() -> None:
 
 english = st.sidebar.toggle("English", key="f_lang_en", on_change=_relabel)
 lang = "en" if english else "sv"
+st.set_page_config(page_title=t("tab_title", lang), page_icon=":material/insights:", layout="wide")
 
 ui.ensure_database(lang)
 db = ui.database(lang)

@@ -15,6 +15,7 @@ MISSING = "—"  # how every table and figure shows a missing value
 TEXT: dict[str, tuple[str, str]] = {
     # app and navigation
     "app_title": ("Uppföljning av handlingsplaner", "Action plan follow-up"),
+    "tab_title": ("Handlingsplaner", "Action plans"),
     "page_overview": ("Översikt", "Overview"),
     "page_budget": ("Budget", "Budget"),
     "page_targets": ("Mål mot basår", "Targets vs baseline"),

@@ -381,6 +381,7 @@ def test_choices_follow_the_language_toggle_and_offer_no_select_all(server, brow
     page.get_by_text("English", exact=True).click()
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
     expect(page.get_by_role("combobox", name="Sort", exact=True)).to_have_value("Plan and number", timeout=30_000)
+    expect(page).to_have_title(re.compile("Action plans"), timeout=30_000)  # the browser tab too
     chips = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Ongoing")
     expect(chips).to_have_count(1, timeout=30_000)
     assert page.locator("[data-testid='stSidebar']").get_by_text("Pågår").count() == 0
