@@ -1,7 +1,9 @@
 """The bundled plans: they load, state the documents' key figures, and survive a round trip."""
 
+import re
 from datetime import date
 
+import openpyxl
 import pyarrow as pa
 import pytest
 
@@ -9,6 +11,7 @@ from loaders.database import Database
 from loaders.parse import ParseError, parse_amount, parse_period
 from loaders.service import build, export_plan, workbook_files
 from loaders.workbook import read_plan
+from loaders.writer import write_workbook
 from tests.conftest import DATA, write_plan
 
 PLANS = {
@@ -321,3 +324,125 @@ def test_round_trip(tmp_path, db, plan):
     for key, table in original.tables.items():
         assert again.tables[key].equals(table), key
         assert isinstance(table, pa.Table)
+
+
+# Notes (Anteckning) are read by Swedish plan owners. Words only English uses, looked for outside
+# quotations (a quoted document word such as 'at' is the document's language, not the note's).
+ENGLISH = set(
+    [
+        "the",
+        "of",
+        "and",
+        "is",
+        "are",
+        "was",
+        "not",
+        "from",
+        "with",
+        "taken",
+        "read",
+        "stated",
+        "assumed",
+        "kept",
+        "as",
+        "by",
+        "which",
+        "this",
+        "that",
+        "no",
+        "null",
+        "only",
+        "column",
+        "row",
+        "heading",
+        "title",
+        "year",
+        "unit",
+        "amount",
+        "target",
+        "goal",
+        "document",
+        "first",
+        "day",
+        "end",
+    ]
+)
+SWEDISH = set(
+    [
+        "och",
+        "är",
+        "att",
+        "som",
+        "inte",
+        "ingen",
+        "inget",
+        "inga",
+        "anges",
+        "från",
+        "för",
+        "av",
+        "i",
+        "med",
+        "den",
+        "det",
+        "till",
+        "på",
+        "ur",
+        "eller",
+        "enligt",
+    ]
+)
+QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|”[^”]*”|“[^”]*”")
+
+
+def _words(note: str) -> list[str]:
+    return re.findall(r"[a-zåäöé]+", QUOTED.sub(" ", note).lower())
+
+
+def english_words(note: str) -> list[str]:
+    return sorted(set(_words(note)) & ENGLISH)
+
+
+def looks_swedish(note: str) -> bool:
+    """Swedish function words or letters outside quotations (short notes such as 'Kvalitativ.' pass)."""
+    words = _words(note)
+    return len(words) < 6 or bool(set(words) & SWEDISH) or any(ch in "åäö" for w in words for ch in w)
+
+
+def test_the_language_check_tells_english_notes_from_swedish_ones():
+    assert {"no", "year", "stated"} <= set(english_words("Qualitative target; no figures or year stated."))
+    assert english_words("Header START only: single period → start = first day, end null.")
+    assert english_words("Column headed 'RESURSER 2016' → year 2016.") == ["column", "year"]
+    assert not looks_swedish("Joint report for 3.6.1 and 3.6.2; work started and continuing in 2012")
+    assert not english_words("Kvalitativ målsättning; inga siffror eller år anges.")
+    assert not english_words("Dokumentets stavning 'at' behållen.")
+    assert looks_swedish("Kvalitativ målsättning; inga siffror eller år anges.")
+
+
+def _notes(plan: str) -> list[tuple[str, str]]:
+    data = read_plan((DATA / f"{plan}.xlsx").read_bytes(), "a.xlsx")
+    notes = [("Plan", data.plan["note"])] if data.plan["note"] else []
+    for key, table in data.tables.items():
+        notes += [(key, n) for n in table["note"].to_pylist() if n]
+    return notes
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS))
+def test_notes_are_written_in_swedish(plan):
+    notes = _notes(plan)
+    assert notes
+    english = [(sheet, note[:80], english_words(note)) for sheet, note in notes if english_words(note)]
+    assert english == []
+    assert [(sheet, note[:80]) for sheet, note in notes if not looks_swedish(note)] == []
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS))
+def test_instructions_sheet_is_the_templates(tmp_path, plan):
+    """The bundled workbooks' Instruktioner sheet is the current template's (Swedish, with Kortnamn)."""
+    write_workbook(tmp_path / "t.xlsx")
+
+    def lines(path):
+        ws = openpyxl.load_workbook(path)["Instruktioner"]
+        return [c.value for c in ws["A"] if c.value]
+
+    assert lines(DATA / f"{plan}.xlsx") == lines(tmp_path / "t.xlsx")
