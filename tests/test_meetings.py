@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import followup, queries, ui
+from dashboard import followup, queries, rules, ui
 from dashboard.filters import Filters
 from loaders import meetings
 from loaders.database import Database
@@ -88,7 +88,8 @@ def test_a_changed_activity_is_named_with_its_fields_as_the_workbook_heads_them(
     with two_versions.snapshot() as snap:
         changes = queries.changes_since(snap, since, ALL)
     empty = pd.DataFrame()
-    shown = followup.content("sv", {}, changes, empty, empty, empty, empty, empty, empty).changes
+    none_late = rules.overdue(empty, date.today())
+    shown = followup.content("sv", {}, changes, empty, none_late, empty, empty, empty, empty).changes
     row = shown[shown["ID"] == "2"].iloc[0]
     assert row["Benämning"] == "Aktivitet två"
     assert row["Efter"] == "Ändrat: Ansvarig, Slut"
