@@ -406,7 +406,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "No activities with an unknown status after their end among those filtered.",
     ),
     "m_n_unknown": ("Status okänd", "Status unknown"),
-    "tr_qualitative": ("kvalitativ (inget mätbart värde)", "qualitative (no measurable value)"),
+    "tr_qualitative": ("kvalitativ, inget mätbart värde", "qualitative, no measurable value"),
     "tr_baseline_value": ("basvärde saknas", "no baseline value"),
     "tr_baseline_year": ("basår saknas", "no baseline year"),
     "tr_target_value": ("målvärde saknas", "no target value"),
@@ -598,8 +598,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "pack_no_targets": ("Målsättningar: inga målsättningar att visa.", "Targets: no targets to show."),
     "pack_no_target_values": (
-        "Målsättningar: ingen målsättning har både utgångsvärde och målvärde, så diagrammet visas inte.",
-        "Targets: no target has both a baseline and a target value, so there is no chart.",
+        "Målsättningar: ingen målsättning har en väg från utgångsvärde till mål, så diagrammet visas inte.",
+        "Targets: no target has a path from baseline to target, so there is no chart.",
     ),
     "pack_left_out": (
         "Utan utgångsvärde eller målvärde, och därför inte i diagrammet: {names}.",

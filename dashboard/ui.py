@@ -197,8 +197,12 @@ def sidebar(db: Database, lang: str) -> Context:
         format="YYYY-MM-DD",
         help=t("f_asof_help", lang),
     )
-    if st.session_state.pop("asof_ignored", None):
-        sb.caption(t("asof_ignored", lang))
+    if st.session_state.get("asof_ignored"):
+        # Said until another day is chosen: the link asked for a day it does not get.
+        if _as_of(st.session_state.get("f_asof"), today) is None:
+            sb.caption(t("asof_ignored", lang))
+        else:
+            del st.session_state["asof_ignored"]
     sb.button(t("f_reset", lang), on_click=_reset, key="f_reset")
 
     y = st.session_state.get("f_years") or years
