@@ -89,7 +89,7 @@ def content(
             }
         )
 
-    def past_end(df: pd.DataFrame) -> list[dict]:
+    def past_end(df: pd.DataFrame, days: str) -> list[dict]:
         return [
             {
                 plan: plan_name(r.plan_id),
@@ -97,13 +97,13 @@ def content(
                 t("col_title", lang): r.title,
                 t("col_responsible", lang): text(r.responsible) or "–",
                 t("col_end", lang): fmt_date(r.end_date, lang),
-                t("m_days_late", lang): fmt_int(int(r.days_late), lang),
+                t(days, lang): fmt_int(int(r.days_late), lang),
                 t("col_status", lang): status_label(r.status, lang),
             }
             for r in df.itertuples(index=False)
         ]
 
-    late_rows, unknown_rows = past_end(overdue.late), past_end(overdue.unknown)
+    late_rows, unknown_rows = past_end(overdue.late, "m_days_late"), past_end(overdue.unknown, "days_past_end")
     risk = at_risk(targets)
     risk_rows = [
         {

@@ -396,6 +396,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "The date in the link could not be read or is in the future, so today's date is used.",
     ),
     "as_of_line": ("per {day}", "as of {day}"),
+    "as_of_caption": (
+        "Per {day}: försenat, status okänd och ändringar räknas mot detta datum (välj datum i sidopanelen).",
+        "As of {day}: late, status unknown and changes count against this date (choose the date in the sidebar).",
+    ),
+    "days_past_end": ("Dagar efter slut", "Days past end"),
     "unknown_after_end": ("Status okänd efter slutdatum", "Status unknown after its end"),
     "unknown_after_end_help": (
         "Slutdatumet har passerat men planen anger ingen status. Det är inte känt att de är försenade: fråga ansvarig.",

@@ -355,7 +355,7 @@ def test_status_page_as_of_a_day(app, plans_db, as_of):
     day = date.fromisoformat(as_of) if as_of else date.today()
     late, unknown = _past_end(plans_db, day)
     plan_of = {v: k for k, v in ui.plan_short(at.session_state["ctx"]).items()}
-    past = [df.value for df in at.dataframe if "Dagar sen" in df.value.columns]
+    past = [df.value for df in at.dataframe if {"Dagar sen", "Dagar efter slut"} & set(df.value.columns)]
     rows = pd.concat(past) if past else pd.DataFrame(columns=["Plan", "Nr", "Status"])
 
     def keys(df: pd.DataFrame) -> set:

@@ -355,8 +355,8 @@ def test_meeting_page_as_of_a_day_keeps_late_and_unknown_status_apart(app_db, st
     assert {m.label: m.value for m in at.metric}["Försenade"] == str(len(late))
     assert {m.label: m.value for m in at.metric}["Status okänd"] == str(len(unknown))
     titles = ui.plan_short(at.session_state["ctx"])
-    # The two tables of activities past their end (days past the end): late, then status unknown.
-    past = [df.value for df in at.dataframe if "Dagar sen" in df.value.columns]
+    # The two tables of activities past their end: late (days late), then status unknown (days past end).
+    past = [df.value for df in at.dataframe if {"Dagar sen", "Dagar efter slut"} & set(df.value.columns)]
     rows = pd.concat(past) if past else pd.DataFrame(columns=["Plan", "ID", "Status"])
     assert _keys(rows[rows["Status"] != "Okänd"], titles) == late
     assert _keys(rows[rows["Status"] == "Okänd"], titles) == unknown

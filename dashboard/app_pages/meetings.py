@@ -13,6 +13,8 @@ from dashboard.i18n import fmt_date, t
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_meetings", lang))
+if ctx.as_of != ctx.today:
+    st.caption(t("as_of_caption", lang, day=fmt_date(ctx.as_of, lang)))
 
 plans = ctx.options["plans"]
 if plans.empty:
@@ -39,7 +41,11 @@ previous = c1.selectbox(
 )
 if previous == "date":
     since_day = c2.date_input(
-        t("m_since", lang), value=ctx.as_of - timedelta(days=182), max_value=ctx.as_of, key="meetings_since"
+        t("m_since", lang),
+        value=ctx.as_of - timedelta(days=182),
+        max_value=ctx.as_of,
+        format="YYYY-MM-DD",
+        key="meetings_since",
     )
 else:
     since_day = meetings.set_index("meeting_id").loc[previous, "held_on"]
@@ -78,7 +84,8 @@ data = followup.content(
     ctx.as_of,
 )
 
-k1, k2, k6, k3, k4, k5 = st.columns(6)
+# Widths by the labels' lengths, so that none is cut at 1366 pixels in either language.
+k1, k2, k6, k3, k4, k5 = st.columns([1, 0.7, 1.05, 1.3, 1.35, 0.95])
 k1.metric(t("m_n_changes", lang), data.counts["changes"])
 k2.metric(t("m_n_late", lang), data.counts["late"])
 k6.metric(t("m_n_unknown", lang), data.counts["unknown"], help=t("unknown_after_end_help", lang))

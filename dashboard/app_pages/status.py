@@ -10,6 +10,8 @@ from dashboard.i18n import fmt_date, fmt_int, status_label, t
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_status", lang))
+if ctx.as_of != ctx.today:
+    st.caption(t("as_of_caption", lang, day=fmt_date(ctx.as_of, lang)))
 
 by_plan = ui.query(ctx, "status_counts", f, "plan")
 if by_plan.empty:
@@ -60,7 +62,8 @@ else:
 overdue = rules.overdue(ui.query(ctx, "with_end_date", f), ctx.as_of)
 
 
-def past_end(df: pd.DataFrame, key: str) -> None:
+def past_end(df: pd.DataFrame, key: str, days: str) -> None:
+    # Long titles and names are cut (in full on hover) so that the end date and the days fit at 1366 pixels.
     st.dataframe(
         pd.DataFrame(
             {
@@ -70,11 +73,17 @@ def past_end(df: pd.DataFrame, key: str) -> None:
                 t("col_responsible", lang): df["responsible"].fillna("–"),
                 t("col_status", lang): df["status"].map(lambda s: status_label(s, lang)),
                 t("col_end", lang): df["end_date"].map(lambda d: fmt_date(d, lang)),
-                t("days_late", lang): df["days_late"].map(lambda n: fmt_int(n, lang)),
+                t(days, lang): df["days_late"].map(lambda n: fmt_int(n, lang)),
             }
         ),
         hide_index=True,
         key=key,
+        width="stretch",
+        column_config={
+            t("col_plan", lang): st.column_config.TextColumn(width=200),
+            t("col_title", lang): st.column_config.TextColumn(width=230),
+            t("col_responsible", lang): st.column_config.TextColumn(width=150),
+        },
     )
 
 
@@ -82,13 +91,13 @@ st.subheader(t("overdue", lang))
 if overdue.late.empty:
     ui.empty(t("none_overdue", lang))
 else:
-    past_end(overdue.late, "status_overdue")
+    past_end(overdue.late, "status_overdue", "days_late")
 st.subheader(t("unknown_after_end", lang))
 st.caption(t("unknown_after_end_help", lang))
 if overdue.unknown.empty:
     ui.empty(t("none_unknown", lang))
 else:
-    past_end(overdue.unknown, "status_unknown")
+    past_end(overdue.unknown, "status_unknown", "days_past_end")
 
 st.subheader(t("status_over_time", lang))
 history = ui.query(ctx, "status_history", f)

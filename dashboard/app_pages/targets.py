@@ -84,4 +84,9 @@ if without:
         hide_index=True,
         key="targets_without_path",
         width="stretch",
+        # Plan and name are cut (in full on hover) so that what is missing fits at 1366 pixels.
+        column_config={
+            t("col_plan", lang): st.column_config.TextColumn(width=190),
+            t("diff_name", lang): st.column_config.TextColumn(width=280),
+        },
     )
