@@ -333,7 +333,8 @@ def structure(db: Database, f: Filters) -> dict[str, pd.DataFrame]:
 
 
 def targets(db: Database, f: Filters) -> pd.DataFrame:
-    """Targets with their latest outcome; activity filters apply through the target's activity."""
+    """Targets with their latest outcome (as of f.as_of: of a year up to the as-of day's); activity filters
+    apply through the target's activity."""
     clauses, params = [], []
     if f.plans:
         clauses.append("list_contains(?, t.plan_id)")
@@ -357,7 +358,7 @@ def targets(db: Database, f: Filters) -> pd.DataFrame:
         with latest as (
             select plan_id, target_id, region, year, value,
                    row_number() over (partition by plan_id, target_id, region order by year desc) as rn
-            from target_values
+            from target_values where ?::int is null or year <= ?
         )
         select t.*, p.title as plan_title, p.period_start, a.title as activity_title,
                l.year as outcome_year, l.value as outcome
@@ -368,7 +369,7 @@ def targets(db: Database, f: Filters) -> pd.DataFrame:
         {_where(clauses)}
         order by t.plan_id, a.sort_order nulls first, t.target_id
         """,
-        params,
+        [*([f.as_of.year if f.as_of else None] * 2), *params],
     )
 
 

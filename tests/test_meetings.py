@@ -428,3 +428,12 @@ def test_full_pack_names_every_target_in_scope(app_db, storages):
         assert f"{r['target_id']} {r['name']} (" in text, r["target_id"]
     assert "TA Utresande studenter (no baseline value)" in text
     assert "T3 Utbildningsprogram med branschråd (no target year)" in text
+
+
+def test_at_risk_judges_the_outcomes_known_by_the_as_of_day(two_versions):
+    with two_versions.snapshot() as snap:
+        now = queries.targets(snap, ALL)
+        then = queries.targets(snap, Filters(as_of=date(2015, 6, 30)))
+    t1 = now.set_index("target_id").loc["T1"]
+    assert (t1["outcome_year"], t1["outcome"]) == (2016, 30)
+    assert then.set_index("target_id").loc["T1"][["outcome_year", "outcome"]].isna().all()
