@@ -490,6 +490,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "m_from_meetings": ("Från uppföljningsmöten", "From follow-up meetings"),
     "meeting_date_missing": ("Mötet behöver ett datum.", "The meeting needs a date."),
+    "meeting_date_invalid": (
+        "Mötets datum är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "The meeting's date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    ),
+    "item_due_invalid": (
+        "Datumet i Senast är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "The due date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    ),
     "item_kind_unknown": ("Okänd typ.", "Unknown type."),
     "item_text_missing": ("Skriv en text.", "Enter a text."),
     "item_owner_missing": (

@@ -130,8 +130,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The line has neither an amount nor an original text.",
     },
     "date_invalid": {
-        "sv": "Inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
-        "en": "Not a date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+        "sv": "{value} är inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "en": "{value} is not a date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    },
+    "date_impossible": {
+        "sv": "{value} är inte ett datum: den månaden eller dagen finns inte. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "en": "{value} is not a date: that month or day does not exist. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    },
+    "date_out_of_range": {
+        "sv": "{value} ligger utanför åren 1901–2200 och kan inte vara ett datum i en plan.",
+        "en": "{value} lies outside the years 1901–2200 and cannot be a date in a plan.",
     },
     "year_invalid": {
         "sv": "Inte ett årtal. Skriv fyra siffror, t.ex. 2016.",

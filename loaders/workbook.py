@@ -271,6 +271,9 @@ def _parsed(fast: str | None, cast: Callable[[pa.Array], pa.Array] | None, slow:
         if fast is not None:
             is_fast = pc.fill_null(pc.match_substring_regex(text, fast), False)
             fast_values = cast(pc.if_else(is_fast, text, pa.scalar(None, pa.string())))
+            # A value that looks fast but does not cast (an impossible date such as 2016-13-45)
+            # goes the slow way, which names the problem with its cell.
+            is_fast = pc.and_(is_fast, pc.is_valid(fast_values))
             rest = pc.if_else(is_fast, pa.scalar(None, pa.string()), text)
         else:
             fast_values, rest = pa.nulls(len(text), out_type), text
@@ -300,7 +303,17 @@ def _cast_int(text: pa.Array) -> pa.Array:
 
 
 def _cast_date(text: pa.Array) -> pa.Array:
-    return pc.cast(pc.strptime(pc.utf8_slice_codeunits(text, 0, 10), "%Y-%m-%d", "s"), pa.date32())
+    """Dates in bulk; null where the text is no real date in the accepted range (the slow path says why)."""
+    day = pc.utf8_slice_codeunits(text, 0, 10)
+    dates = pc.cast(pc.strptime(day, "%Y-%m-%d", "s", error_is_null=True), pa.date32())
+    # strptime rolls an impossible day over (2012-02-30 becomes 2012-03-01): a date counts only
+    # when it reads back exactly as written.
+    real = pc.equal(pc.strftime(dates, "%Y-%m-%d"), day)
+    in_range = pc.and_(
+        pc.greater_equal(dates, pa.scalar(parse.DATE_MIN, pa.date32())),
+        pc.less_equal(dates, pa.scalar(parse.DATE_MAX, pa.date32())),
+    )
+    return pc.if_else(pc.and_(real, in_range), dates, pa.scalar(None, pa.date32()))
 
 
 def _amount_total(text: str) -> int:
