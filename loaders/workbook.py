@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ import pyarrow.compute as pc
 from . import guard, parse, sandbox
 from .problems import Problem, WorkbookInvalid, column_letter
 from .template import SHEETS, Sheet
+
+log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 500  # enough to fix a file by; a broken million-row sheet must not flood the user
 MAX_TEXT = 20_000
@@ -87,7 +90,11 @@ def read_plan(
         # original file, which could change in between.
         out_dir = sandbox.new_out_dir()
         (out_dir / "workbook.xlsx").write_bytes(data)
-        worker = sandbox.take_worker()
+        try:
+            worker = sandbox.take_worker()
+        except sandbox.SandboxFailed as exc:
+            sandbox.remove_out_dir(out_dir)
+            raise WorkbookInvalid([_sandbox_problem(exc, file_name)]) from exc
         worker.start(out_dir / "workbook.xlsx", names, out_dir)
     try:
         checked = guard.check(data, file_name, names)
@@ -138,7 +145,8 @@ def _sheets_here(data: bytes, file_name: str, names: list[str]) -> Iterator[tupl
         reader = fastexcel.read_excel(data)
         present = set(reader.sheet_names)
     except Exception as exc:  # calamine reports broken parts with many error types
-        raise WorkbookInvalid([Problem(file_name, "", "", "", "file_corrupt", {"detail": type(exc).__name__})]) from exc
+        log.info("parser refused %s: %s", file_name, exc)
+        raise WorkbookInvalid([Problem(file_name, "", "", "", "file_unreadable", {})]) from exc
     for name in names:
         if name not in present:
             yield name, None
@@ -159,9 +167,17 @@ def _sheets_isolated(worker, out_dir: Path, file_name: str) -> Iterator[tuple[st
     try:
         yield from worker.sheets(out_dir)
     except sandbox.SandboxFailed as exc:
-        code = "parse_limits" if exc.reason == "limits" else "file_corrupt"
-        params = {"memory": sandbox.MEMORY_LIMIT_MB, "seconds": sandbox.CPU_LIMIT_S, "detail": exc.detail or "?"}
-        raise WorkbookInvalid([Problem(file_name, "", "", "", code, params)]) from exc
+        raise WorkbookInvalid([_sandbox_problem(exc, file_name)]) from exc
+
+
+_SANDBOX_CODES = {"limits": "parse_limits", "start": "parse_start", "unreadable": "file_unreadable"}
+
+
+def _sandbox_problem(exc: sandbox.SandboxFailed, file_name: str) -> Problem:
+    """The worker's failure in plain words; its own last words (paths, parser internals) go to the log only."""
+    log.info("parse worker failed (%s) on %s: %s", exc.reason, file_name, exc.detail)
+    params = {"memory": exc.limits.memory_mb, "seconds": exc.limits.cpu_s}
+    return Problem(file_name, "", "", "", _SANDBOX_CODES[exc.reason], params)
 
 
 # ---------------------------------------------------------------------------- reading
