@@ -200,6 +200,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Uppdateringen innehåller inga rader på bladen Utfall eller Status.",
         "en": "The update has no rows on the Utfall or Status sheets.",
     },
+    # replacing a plan by mistake (loaders/identity.py): said before anything is published
+    "replace_plan": {
+        "sv": "Plan-ID {plan_id} tillhör planen ”{title}”. Arbetsboken skulle ersätta den planen:",
+        "en": "Plan-ID {plan_id} belongs to the plan “{title}”. This workbook would replace that plan:",
+    },
+    "replace_title": {
+        "sv": "titeln ändras: ”{old}” → ”{new}”",
+        "en": "the title changes: “{old}” → “{new}”",
+    },
+    "replace_activities": {
+        "sv": "{removed} av planens {total} aktiviteter tas bort",
+        "en": "{removed} of the plan's {total} activities would be removed",
+    },
+    "replace_yes": {
+        "sv": "Kontrollera Plan-ID. Är det rätt plan, kör igen med --yes.",
+        "en": "Check the Plan-ID. If it is the right plan, run again with --yes.",
+    },
     "more_problems": {
         "sv": "… och {count} problem till. Rätta dem ovan och kontrollera igen.",
         "en": "… and {count} more problems. Fix the ones above and check again.",
@@ -228,6 +245,11 @@ class Problem:
             "value": self.value,
             "message": self.message(lang),
         }
+
+
+def text(code: str, lang: str = "sv", **params) -> str:
+    """A catalogue message that is not tied to a cell (e.g. a warning before publishing)."""
+    return MESSAGES[code][lang if lang in ("sv", "en") else "sv"].format(**params)
 
 
 class WorkbookInvalid(Exception):
