@@ -279,6 +279,25 @@ TEXT: dict[str, tuple[str, str]] = {
         "{what} för **{plan}**, jämfört med publicerad version {version}:",
         "{what} for **{plan}**, compared with published version {version}:",
     ),
+    "replace_warning": (
+        "**Kontrollera att det är rätt plan.** Plan-ID {plan_id} tillhör planen ”{plan}”. "
+        "Publiceras filen ersätts den planen:",
+        "**Check that this is the right plan.** Plan-ID {plan_id} belongs to the plan “{plan}”. "
+        "Publishing this file replaces that plan:",
+    ),
+    "replace_title": ("titeln ändras: ”{old}” → ”{new}”", "the title changes: “{old}” → “{new}”"),
+    "replace_activities": (
+        "{removed} av planens {total} aktiviteter tas bort",
+        "{removed} of the plan's {total} activities are removed",
+    ),
+    "replace_confirm": (
+        "Ja, ersätt planen ”{plan}” med den här filen",
+        "Yes, replace the plan “{plan}” with this file",
+    ),
+    "replace_unconfirmed": (
+        "Bekräfta först att filen ska ersätta planen.",
+        "First confirm that the file is to replace the plan.",
+    ),
     "kind_plan": ("Hela planen", "The whole plan"),
     "kind_update": ("Uppdatering av utfall och status", "Update of outcomes and status"),
     "publish": ("Publicera", "Publish"),
