@@ -322,14 +322,15 @@ def _cast_date(text: pa.Array) -> pa.Array:
     """Dates in bulk; null where the text is no real date in the accepted range (the slow path says why)."""
     day = pc.utf8_slice_codeunits(text, 0, 10)
     dates = pc.cast(pc.strptime(day, "%Y-%m-%d", "s", error_is_null=True), pa.date32())
-    # strptime rolls an impossible day over (2012-02-30 becomes 2012-03-01): a date counts only
-    # when it reads back exactly as written.
-    real = pc.equal(pc.strftime(dates, "%Y-%m-%d"), day)
+    # strptime rolls an impossible day over (2012-02-30 becomes 2012-03-01). Only days 29–31 can
+    # be impossible in a valid month, so those few go the slow, exact way (per distinct value);
+    # formatting every date back to text to compare would cost seconds per million rows.
+    late_in_month = pc.greater_equal(pc.utf8_slice_codeunits(text, 8, 10), "29")
     in_range = pc.and_(
         pc.greater_equal(dates, pa.scalar(parse.DATE_MIN, pa.date32())),
         pc.less_equal(dates, pa.scalar(parse.DATE_MAX, pa.date32())),
     )
-    return pc.if_else(pc.and_(real, in_range), dates, pa.scalar(None, pa.date32()))
+    return pc.if_else(pc.and_(pc.invert(late_in_month), in_range), dates, pa.scalar(None, pa.date32()))
 
 
 def _amount_total(text: str) -> int:
