@@ -282,6 +282,25 @@ TEXT: dict[str, tuple[str, str]] = {
         "{what} för **{plan}**, jämfört med publicerad version {version}:",
         "{what} for **{plan}**, compared with published version {version}:",
     ),
+    "replace_warning": (
+        "**Kontrollera att det är rätt plan.** Plan-ID {plan_id} tillhör planen ”{plan}”. "
+        "Publiceras filen ersätts den planen:",
+        "**Check that this is the right plan.** Plan-ID {plan_id} belongs to the plan “{plan}”. "
+        "Publishing this file replaces that plan:",
+    ),
+    "replace_title": ("titeln ändras: ”{old}” → ”{new}”", "the title changes: “{old}” → “{new}”"),
+    "replace_activities": (
+        "{removed} av planens {total} aktiviteter tas bort",
+        "{removed} of the plan's {total} activities are removed",
+    ),
+    "replace_confirm": (
+        "Ja, ersätt planen ”{plan}” med den här filen",
+        "Yes, replace the plan “{plan}” with this file",
+    ),
+    "replace_unconfirmed": (
+        "Bekräfta först att filen ska ersätta planen.",
+        "First confirm that the file is to replace the plan.",
+    ),
     "kind_plan": ("Hela planen", "The whole plan"),
     "kind_update": ("Uppdatering av utfall och status", "Update of outcomes and status"),
     "publish": ("Publicera", "Publish"),
@@ -541,6 +560,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "m_from_meetings": ("Från uppföljningsmöten", "From follow-up meetings"),
     "meeting_date_missing": ("Mötet behöver ett datum.", "The meeting needs a date."),
+    "meeting_date_invalid": (
+        "Mötets datum är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "The meeting's date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    ),
+    "item_due_invalid": (
+        "Datumet i Senast är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "The due date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    ),
     "item_kind_unknown": ("Okänd typ.", "Unknown type."),
     "item_text_missing": ("Skriv en text.", "Enter a text."),
     "item_owner_missing": (
