@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.diff import PlanDiff
+from loaders.identity import Replacement
 from loaders.template import SHEET_BY_KEY
 
 from . import display
@@ -148,6 +149,21 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
             ]
         )
     return out
+
+
+def _md(text: str) -> str:
+    # A title is the user's text: shown as it is, never as Markdown.
+    return display.md(text)
+
+
+def replacement_text(rep: Replacement, lang: str) -> str:
+    """The warning above an upload's preview when it would replace a plan it seems not to be (Markdown)."""
+    lines = [t("replace_warning", lang, plan_id=_md(rep.plan_id), plan=_md(rep.old_title))]
+    if rep.title_changed:
+        lines.append("- " + t("replace_title", lang, old=_md(rep.old_title), new=_md(rep.new_title)))
+    if rep.most_removed:
+        lines.append("- " + t("replace_activities", lang, removed=rep.removed, total=rep.total))
+    return "\n".join(lines)
 
 
 def kind_label(kind: str, lang: str) -> str:
