@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -146,7 +147,7 @@ def test_a_file_that_would_replace_another_plan_is_warned_about_first(built, db_
     at = _upload(_as_editor(at), ("arbetslivsanknytning.xlsx", _other_plans_workbook()))
     title = _db(db_path).rows("select title from plans where plan_id = ?", [PLAN])[0][0]
     assert len(at.warning) == 1
-    warning = at.warning[0].value
+    warning = re.sub(r"\\(.)", r"\1", at.warning[0].value)  # as shown: Markdown's escapes taken away
     if lang == "sv":
         assert f"tillhör planen ”{title}”" in warning
         assert "titeln ändras" in warning and "12 av planens 12 aktiviteter tas bort" in warning
