@@ -212,6 +212,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_period_text": ("Period (originaltext)", "Period (original text)"),
     "col_source_text": ("Originaltext", "Original text"),
     "col_note": ("Anteckning", "Note"),
+    "col_status_note": ("Statuskommentar", "Status comment"),
     "export_sheet": ("Aktiviteter", "Activities"),
     "filters_sheet": ("Filter och version", "Filters and version"),
     "exported_at": ("Exporterad", "Exported"),

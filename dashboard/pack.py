@@ -55,7 +55,6 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import HRFlowable
 
 from . import i18n
-from .export import neutralise
 from .i18n import fmt_number
 
 
@@ -847,8 +846,9 @@ class _Book:
         self.decimal = add({"num_format": "#,##0.0", "valign": "top"})
 
     def text(self, ws, r: int, c: int, value, fmt=None) -> None:
-        # write_string, never write(): text stays text however it begins.
-        ws.write_string(r, c, str(neutralise(_text(value))), fmt)
+        # write_string, never write(): text stays text however it begins ("=1+1" too, without an
+        # apostrophe: a string cell is never a formula).
+        ws.write_string(r, c, _text(value), fmt)
 
     def number(self, ws, r: int, c: int, value) -> None:
         number = _number(value)

@@ -1,5 +1,6 @@
 """Every dashboard page under Streamlit's AppTest: it runs, a filter changes it, and exports hold exactly the rows."""
 
+import csv
 import io
 import re
 import shutil
@@ -175,6 +176,23 @@ def test_activities_export_holds_exactly_the_filtered_rows(app, storages):
     assert csv.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     lines = csv.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == len(shown) + 1
+
+
+def test_activities_export_names_the_status_comment_and_writes_csv_numbers(app, storages):
+    at = open_page(app, "activities")
+    set_filter(at, "f_plans", ["arbetslivsanknytning-2011-2013"])
+    files = downloads(at, storages)
+    rows = list(openpyxl.load_workbook(io.BytesIO(files["activities_export_xlsx"])).worksheets[0].values)
+    header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    # The column holds what the document says about the status: named so, not "Anteckning".
+    assert "Statuskommentar" in header and "Anteckning" not in header
+    assert first["Nr"] == "3.1.1" and first["Statuskommentar"].startswith("Under 2012 arbetar referensgruppen")
+    table = list(csv.reader(io.StringIO(files["activities_export_csv"].decode("utf-8-sig")), delimiter=";"))
+    budget = table[0].index("Budget (tkr)")
+    amounts = [r[budget] for r in table[1:] if r[budget]]
+    # Whole thousands as whole numbers, parts with a decimal comma: "890.0" is text to Swedish Excel.
+    assert amounts and not [a for a in amounts if "." in a or a.endswith(",0")]
+    assert [a for a in amounts if a.isdigit()]
 
 
 def test_activities_detail(app):

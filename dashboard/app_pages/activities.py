@@ -51,7 +51,7 @@ full = table.assign(**{
     t("col_start", lang): pd.to_datetime(rows["start_date"]),
     t("col_end", lang): pd.to_datetime(rows["end_date"]),
     t("col_period_text", lang): rows["period_text"],
-    t("col_note", lang): rows["status_note"],
+    t("col_status_note", lang): rows["status_note"],
 })  # fmt: skip
 about = [
     (t("f_plans", lang), ", ".join(f.plans) or t("f_all", lang)),
