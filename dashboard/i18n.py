@@ -373,6 +373,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Yes, publish version {version} again as the current one (version {current} and older are kept).",
     ),
     "h_rollback": ("Återställ till version {version}", "Roll back to version {version}"),
+    "h_same_as_current": (
+        "Version {version} har samma innehåll som den gällande versionen ({current}): inget att återställa.",
+        "Version {version} has the same content as the current version ({current}): nothing to roll back.",
+    ),
     "h_rolled_back": (
         "Version {version} är publicerad på nytt som version {new}.",
         "Version {version} is published again as version {new}.",

@@ -401,6 +401,12 @@ def version_diff(db: Snapshot, plan_id: str, version: int) -> PlanDiff:
     return diff_plans(old, new)
 
 
+def same_content(db: Snapshot, plan_id: str, version: int, other: int) -> bool:
+    """Whether publishing one version again over the other would change nothing (the rule an upload
+    identical to the published plan is refused by)."""
+    return diff_plans(read_in(db, plan_id, other), read_in(db, plan_id, version)).is_empty()
+
+
 def version_activities(db: Database, plan_id: str, version: int) -> pd.DataFrame:
     return db.query(
         """
