@@ -495,6 +495,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "m_from_meetings": ("Från uppföljningsmöten", "From follow-up meetings"),
     "meeting_date_missing": ("Mötet behöver ett datum.", "The meeting needs a date."),
+    "meeting_duplicate": (
+        "Det finns redan ett möte med den rubriken det datumet. Välj det under Möte nedan, eller ge mötet en annan rubrik.",
+        "There is already a meeting with that title on that date. Choose it under Meeting below, or give this one another title.",
+    ),
     "item_kind_unknown": ("Okänd typ.", "Unknown type."),
     "item_text_missing": ("Skriv en text.", "Enter a text."),
     "item_owner_missing": (
