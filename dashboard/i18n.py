@@ -586,6 +586,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "pack_status_sheet": ("Status", "Status"),
     "pack_targets_sheet": ("Målsättningar", "Targets"),
     "pack_section_sheet": ("Avsnitt {n}", "Section {n}"),
+    # The meeting pack's section sheets: Excel allows 31 characters, so names of their own.
+    "pack_sheet_late": ("Försenade", "Late"),
+    "pack_sheet_at_risk": ("Mål under kurvan", "Targets below the path"),
+    "pack_sheet_changes": ("Ändringar", "Changes"),
+    "pack_sheet_stale": ("Ej uppdaterade", "Not updated"),
+    "pack_sheet_recorded": ("Anteckningar och beslut", "Notes and decisions"),
+    "pack_sheet_actions": ("Öppna åtgärder", "Open actions"),
 }
 
 

@@ -217,6 +217,26 @@ def test_meetings_page_records_a_decision_shown_on_the_activity_and_in_the_pack(
     assert items.iloc[0]["Text"] == "Samordnaren rapporterar i mars"
 
 
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [
+        ("sv", ["Möte", "Budget", "Status", "Målsättningar", "Försenade", "Mål under kurvan", "Ändringar",
+                "Ej uppdaterade", "Anteckningar och beslut", "Öppna åtgärder"]),
+        ("en", ["Meeting", "Budget", "Status", "Targets", "Late", "Targets below the path", "Changes", "Not updated",
+                "Notes and decisions", "Open actions"]),
+    ],
+)  # fmt: skip
+def test_the_pack_workbook_names_its_sheets_in_full(app_db, storages, lang, names):
+    """Excel allows 31 characters: every sheet has a short name of its own, none cut in the middle of a word."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("app_pages/meetings.py").run()
+    assert not at.exception
+    wb = openpyxl.load_workbook(io.BytesIO(downloads(at, storages)["meetings_pack_xlsx"]))
+    assert wb.sheetnames == names
+
+
 def test_a_refused_item_keeps_what_was_typed_and_a_saved_one_empties_the_form(app_db):
     db = ui._database(str(app_db))
     meetings.record_meeting(db, date(2026, 11, 20), "Höstmöte", "", {}, "anna")
