@@ -288,6 +288,8 @@ def test_a_created_meeting_empties_the_form_and_a_second_click_records_no_duplic
     next(b for b in at.get("button") if "meetings_new" in (b.proto.form_id or "")).click().run()
     assert not at.main.error
     assert db.rows("select count(*) from meetings")[0][0] == 2
+    # The record form turns to the meeting just created.
+    assert at.selectbox(key="meetings_item_meeting").value == db.rows("select max(meeting_id) from meetings")[0][0]
 
 
 def test_the_same_date_and_title_is_one_meeting(app_db):

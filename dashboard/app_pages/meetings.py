@@ -260,6 +260,9 @@ with tabs[4]:
                 )
                 if mid is not None:
                     st.session_state["meetings_record_to"] = mid
+                    # The record form below turns to the new meeting (its choice would otherwise keep
+                    # the meeting chosen before).
+                    st.session_state["meetings_reset"]["meetings_item_meeting"] = mid
                     st.rerun()
 
         if meetings.empty:
