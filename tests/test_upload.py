@@ -332,6 +332,24 @@ def test_after_a_rollback_the_page_offers_no_rollback_to_the_same_content(built,
     assert at.button(key="history_rollback").disabled
 
 
+def test_a_confirmation_is_for_the_version_it_names(built, db_path):
+    at = _as_editor(_app())
+    for name, amount in (("v2.xlsx", 1900000), ("v3.xlsx", 2100000)):
+        data = _edited(built, _budget_cell(built, "1", 1700000), amount)
+        at.get("file_uploader")[0].set_value([(name, data, XLSX)]).run()
+        at.button(key="upload_0_publish").click().run()
+    assert [v[1] for v in _versions(db_path) if v[0] == PLAN] == [1, 2, 3]
+    at.switch_page("app_pages/history.py").run()
+    at.selectbox(key="history_plan").set_value(PLAN).run()
+    at.selectbox(key="history_version").set_value(1).run()
+    at.checkbox(key="history_confirm").check().run()
+    assert not at.button(key="history_rollback").disabled
+    # Ticked for version 1; choosing version 2 asks again.
+    at.selectbox(key="history_version").set_value(2).run()
+    assert at.checkbox(key="history_confirm").value is False
+    assert at.button(key="history_rollback").disabled
+
+
 def test_a_rollback_to_the_current_content_is_refused(built, db_path):
     """The action refuses too (a page left open elsewhere still offers the button): no empty version."""
     at = _as_editor(_app())
