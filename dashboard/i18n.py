@@ -143,6 +143,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Targets with target values: mentor pairs, competence contracts (of which Jämtland) and the plans' other targets, with outcomes when present.",
     ),
     "of_which": ("varav", "of which"),
+    "bullet_total": ("Totalt", "Total"),
     "qualitative": ("Kvalitativa målsättningar", "Qualitative targets"),
     "no_value_targets": (
         "Inga målsättningar med målvärde matchar filtren.",
@@ -168,14 +169,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_goal": ("(inget mål angivet)", "(no goal given)"),
     # structure
     "structure_intro": (
-        "Plan → mål → delmål och aktiviteter, aktiviteterna färgade efter status. Klicka på en ruta för att gå in i den.",
-        "Plan → goals → sub-goals and activities, activities coloured by status. Click a box to zoom into it.",
+        "Plan → mål → delmål och de aktiviteter som bidrar till dem, med status. En aktivitet som bidrar till flera mål står under vart och ett.",
+        "Plan → goals → sub-goals and the activities serving them, with status. An activity serving several goals is listed under each.",
     ),
     "no_goals_activities": (
         "Planen anger inga mål; aktiviteterna visas per avsnitt.",
         "The plan gives no goals; activities are shown by section.",
     ),
     "activities_without_goal": ("Aktiviteter utan angivet mål", "Activities without a stated goal"),
+    "structure_n_activities": ("{n} aktiviteter", "{n} activities"),
+    "structure_no_activities": ("Inga aktiviteter kopplade", "No activities linked"),
     # activities
     "search": ("Sök", "Search"),
     "search_help": (
@@ -209,6 +212,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_end": ("Slut", "End"),
     "col_budget": ("Budget (tkr)", "Budget (SEK thousands)"),
     "col_goals": ("Mål", "Goals"),
+    "col_budget_short": ("Budget (tkr)", "Budget (kSEK)"),
+    "act_more_in_detail": (
+        "ansvarig och mål finns i detaljvyn nedan och i exporten",
+        "responsible and goals are in the detail below and in the export",
+    ),
     "col_period_text": ("Period (originaltext)", "Period (original text)"),
     "col_source_text": ("Originaltext", "Original text"),
     "col_note": ("Anteckning", "Note"),
