@@ -304,7 +304,8 @@ def on_path(target: pd.Series, year: int, value: float) -> bool | None:
 
 
 def target_bullet(whole: dict, parts: list[dict], lang: str) -> go.Figure:
-    """One target on its own scale: target bar, baseline tick, outcome marker, "of which" parts inside.
+    """One target on its own scale: target bar, baseline tick, outcome marker; each "of which" part
+    on a row of its own below it, on the same scale and named on the axis, so it reads at a glance.
 
     whole and parts: target_value, baseline_value, outcome (parts: region).
     """
@@ -312,56 +313,49 @@ def target_bullet(whole: dict, parts: list[dict], lang: str) -> go.Figure:
     values = [whole.get("target_value"), whole.get("baseline_value"), whole.get("outcome")]
     values += [p.get("target_value") for p in parts] + [p.get("outcome") for p in parts]
     top = max((float(v) for v in values if v is not None and not pd.isna(v)), default=1.0)
+    total = t("bullet_total", lang) if parts else ""
+    rows = [total] + [f"{t('of_which', lang)} {p.get('region') or ''}".strip() for p in parts]
+
+    def label(value) -> list[str]:
+        return [fmt_number(value, lang) if parts and value is not None and not pd.isna(value) else ""]
+
     fig.add_bar(
-        y=[""], x=[whole["target_value"]], orientation="h", name=t("target", lang), width=0.7,
+        y=[total], x=[whole["target_value"]], orientation="h", name=t("target", lang), width=0.7,
         marker={"color": "#C8E6C9", "line": {"color": "#2E7D32", "width": 2}},
+        text=label(whole["target_value"]), textposition="outside", cliponaxis=False,
+        textfont={"size": 15, "color": "#1B5E20"},
         hovertemplate=t("target", lang) + ": %{x}<extra></extra>",
     )  # fmt: skip
-    for part in parts:
+    for part, row in zip(parts, rows[1:], strict=True):
         fig.add_bar(
-            y=[""], x=[part["target_value"]], orientation="h", width=0.35, name=t("of_which", lang),
+            y=[row], x=[part["target_value"]], orientation="h", width=0.6, name=row,
             marker={"color": "#2E7D32"},
-            text=[f"{t('of_which', lang)} {part.get('region') or ''} {fmt_number(part['target_value'], lang)}"],
-            textposition="inside", insidetextanchor="start", textfont={"color": "white"},
-            hovertemplate=t("of_which", lang) + ": %{x}<extra></extra>",
+            text=label(part["target_value"]), textposition="outside", cliponaxis=False,
+            textfont={"size": 15, "color": "#1B5E20"},
+            hovertemplate=row + ": %{x}<extra></extra>",
         )  # fmt: skip
+        if part.get("outcome") is not None and not pd.isna(part["outcome"]):
+            fig.add_scatter(
+                y=[row], x=[part["outcome"]], mode="markers", name=t("outcome", lang),
+                marker={"symbol": "diamond", "size": 18, "color": "#1565C0"},
+                hovertemplate=t("outcome", lang) + ": %{x}<extra></extra>",
+            )  # fmt: skip
     if whole.get("baseline_value") is not None and not pd.isna(whole["baseline_value"]):
         fig.add_scatter(
-            y=[""], x=[whole["baseline_value"]], mode="markers", name=t("baseline", lang),
+            y=[total], x=[whole["baseline_value"]], mode="markers", name=t("baseline", lang),
             marker={"symbol": "line-ns", "size": 44, "line": {"width": 4, "color": "#424242"}},
             hovertemplate=t("baseline", lang) + ": %{x}<extra></extra>",
         )  # fmt: skip
     if whole.get("outcome") is not None and not pd.isna(whole["outcome"]):
         fig.add_scatter(
-            y=[""], x=[whole["outcome"]], mode="markers", name=t("outcome", lang),
+            y=[total], x=[whole["outcome"]], mode="markers", name=t("outcome", lang),
             marker={"symbol": "diamond", "size": 20, "color": "#1565C0"},
             hovertemplate=t("outcome", lang) + ": %{x}<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="overlay", showlegend=False)
-    fig.update_xaxes(range=[0, top * 1.08], tickformat=",d")
-    _layout(fig, height=150)
+    # Room on the right for the value written after the longest bar.
+    fig.update_xaxes(range=[0, top * (1.22 if parts else 1.08)], tickformat=",d")
+    fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], automargin=True, tickfont={"size": 15})
+    _layout(fig, height=150 + 50 * len(parts))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, separators=_separators(lang))
     return fig
-
-
-# ---------------------------------------------------------------------------- structure
-
-
-def structure_treemap(nodes: pd.DataFrame, lang: str) -> go.Figure:
-    """nodes: id, parent, label, status (None for plans and goals), hover."""
-    colors = [STATUS_COLORS.get(s, "#ECEFF1") if isinstance(s, str) else "#ECEFF1" for s in nodes["status"]]
-    fig = go.Figure(
-        go.Treemap(
-            ids=nodes["id"],
-            parents=nodes["parent"],
-            labels=nodes["label"],
-            marker={"colors": colors, "line": {"color": "#FFFFFF", "width": 2}},
-            hovertext=nodes["hover"],
-            hoverinfo="text",
-            branchvalues="remainder",
-            maxdepth=3,
-            textfont={"size": 16},
-            pathbar={"visible": True},
-        )
-    )
-    return _layout(fig, height=640)

@@ -1,10 +1,13 @@
 """Every dashboard page under Streamlit's AppTest: it runs, a filter changes it, and exports hold exactly the rows."""
 
+import base64
 import io
+import json
 import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -82,6 +85,34 @@ def test_overview(app):
     assert metric(at, "Utan år") == "1\u00a0560,5\u00a0tkr"
 
 
+def _values(v) -> list:
+    """A trace's array from the figure's JSON: plotly packs numeric arrays as base64 ("bdata")."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
+    return list(v)
+
+
+def _bar_totals(chart) -> dict[str, float]:
+    """Each bar's length in a horizontal stacked bar chart (its label → the sum of its segments)."""
+    totals: dict[str, float] = {}
+    for trace in json.loads(chart.proto.spec)["data"]:
+        for label, n in zip(_values(trace["y"]), _values(trace["x"]), strict=True):
+            totals[label] = totals.get(label, 0) + n
+    return totals
+
+
+def test_overview_has_a_chart_that_agrees_with_its_key_figures(app):
+    at = open_page(app, "overview")
+    (chart,) = at.get("plotly_chart")  # activities by status, per plan
+    totals = _bar_totals(chart)
+    assert sum(totals.values()) == int(metric(at, "Aktiviteter")) == 69
+    assert len(totals) == 4  # every plan with activities (internationalisering lists none)
+    done = sum(n for t in json.loads(chart.proto.spec)["data"] if t["name"] == "Genomförd" for n in _values(t["x"]))
+    assert done == int(metric(at, "Genomförd"))
+    set_filter(at, "f_plans", ["mobilitet-2016-2018"])
+    assert sum(_bar_totals(at.get("plotly_chart")[0]).values()) == 27
+
+
 def test_budget(app):
     at = open_page(app, "budget")
     assert len(at.get("plotly_chart")) == 4  # year × unit, funding, plan, goal
@@ -148,9 +179,13 @@ def test_status(app):
 
 def test_structure(app):
     at = open_page(app, "structure")
-    assert len(at.get("plotly_chart")) == 1
+    assert not at.get("plotly_chart")  # no treemap: its boxes cut the goals' wording to nothing
     at.selectbox(key="structure_plan").set_value("internationalisering-2020-2023").run()
-    assert sum(1 for m in at.markdown if m.value.startswith("- H")) == 40  # every sub-goal
+    lines = [line for m in at.markdown for line in m.value.splitlines()]
+    assert sum(1 for line in lines if line.startswith("- **H")) == 40  # every sub-goal
+    # A goal is a sentence, read whole: the outline never cuts one (a treemap box cut them to a few words).
+    long_goal = "Säkerställa att lärosätets sammantagna partnerportfölj bidrar till god"
+    assert any(long_goal in line and "…" not in line for line in lines)
     set_filter(at, "f_plans", ["kommunikation-kvalitet"])
     assert at.selectbox(key="structure_plan").options == ["Kommunikationsplan för kvalitetsarbetet"]
 
