@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from .i18n import NBSP, fmt_number, fmt_tkr, status_label, status_order, t
+from .i18n import NBSP, fmt_int, fmt_number, fmt_tkr, status_label, status_order, t
 
 STATUS_COLORS = {
     "done": "#2E7D32",
@@ -131,6 +131,48 @@ def budget_bars(df: pd.DataFrame, label_col: str, lang: str, colors: dict[str, s
     fig.update_yaxes(title=None, automargin=True)
     _layout(fig, height=max(260, 60 + 42 * len(df)))
     fig.update_layout(separators=_separators(lang), showlegend=False)
+    return fig
+
+
+def goal_budget(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Per goal, the budget of the activities serving it, each row beside its plan's whole budget.
+
+    The amounts overlap (an activity serving several goals counts under each), so they are drawn as
+    separate bars against the plan's total, never stacked, and labelled as shares of that total.
+    df (grouped by plan): label, amount_sek, plan_sek.
+    """
+    labels = list(df["label"])
+    shares = [a / p if p else None for a, p in zip(df["amount_sek"], df["plan_sek"], strict=True)]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=df["amount_sek"] / 1000,
+        orientation="h",
+        name=t("goal_budget_series", lang),
+        marker={"color": PALETTE[0]},
+        text=[
+            t("share_of_plan", lang, amount=fmt_tkr(a, lang), pct=fmt_int(100 * s, lang), total=fmt_tkr(p, lang))
+            if s is not None
+            else fmt_tkr(a, lang)
+            for a, p, s in zip(df["amount_sek"], df["plan_sek"], shares, strict=True)
+        ],
+        textposition="auto",
+        hovertemplate="%{y}<br>%{text}<extra></extra>",
+    )
+    fig.add_scatter(
+        y=labels,
+        x=df["plan_sek"] / 1000,
+        mode="markers",
+        name=t("plan_budget_series", lang),
+        marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": "#424242"}},
+        customdata=[fmt_tkr(p, lang) for p in df["plan_sek"]],
+        hovertemplate=t("plan_budget_series", lang) + ": %{customdata}<extra></extra>",
+    )
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title=t("amount_tkr", lang), tickformat=",d", rangemode="tozero")
+    fig.update_yaxes(title=None, automargin=True, categoryorder="array", categoryarray=labels[::-1])
+    _layout(fig, height=max(260, 90 + 42 * len(labels)))
+    fig.update_layout(separators=_separators(lang))
     return fig
 
 

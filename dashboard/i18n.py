@@ -79,11 +79,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_year_unit": ("Budget per år och enhet", "Budget by year and unit"),
     "by_funding": ("Budget per finansiering", "Budget by funding source"),
     "by_plan": ("Budget per plan", "Budget by plan"),
-    "by_goal": ("Budget per mål", "Budget by goal"),
+    "by_goal": ("Budget per mål (överlappande – summera inte)", "Budget by goal (overlapping – do not add up)"),
     "by_goal_note": (
-        "En aktivitet som bidrar till flera mål räknas under vart och ett av dem; summan över mål kan överstiga totalen.",
-        "An activity serving several goals is counted under each of them; the sum over goals can exceed the total.",
+        "Varje stapel är budgeten för de aktiviteter som bidrar till målet. En aktivitet som bidrar till flera mål "
+        "räknas fullt under vart och ett, så staplarna överlappar och kan inte läggas ihop; strecket är planens "
+        "hela budget.",
+        "Each bar is the budget of the activities serving the goal. An activity serving several goals counts in "
+        "full under each, so the bars overlap and cannot be added up; the tick is the plan's whole budget.",
     ),
+    "goal_budget_series": ("Budget för aktiviteter som bidrar till målet", "Budget of activities serving the goal"),
+    "plan_budget_series": ("Planens hela budget", "The plan's whole budget"),
+    "share_of_plan": ("{amount} ({pct}\u00a0% av {total})", "{amount} ({pct}% of {total})"),
+    "col_goal_budget": ("Aktiviteternas budget", "Activities' budget"),
+    "col_share_of_plan": ("Andel av planens budget", "Share of the plan's budget"),
+    "col_plan_budget": ("Planens budget", "Plan's budget"),
     "attribute": (
         "Fördela belopp utan år på aktivitetens startår",
         "Attribute amounts without a year to the activity's start year",

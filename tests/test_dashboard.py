@@ -128,6 +128,22 @@ def test_budget(app):
     assert year_table.loc["2016", "Budget"] == "1\u00a0800\u00a0tkr"
 
 
+def test_budget_by_goal_is_labelled_overlapping_and_shown_beside_the_plans_total(app):
+    at = open_page(app, "budget")
+    heading = next(h.value for h in at.subheader if h.value.startswith("Budget per mål"))
+    assert "överlappande" in heading and "summera inte" in heading
+    (chart,) = [c for c in at.get("plotly_chart") if "Planens hela budget" in c.proto.spec]
+    traces = json.loads(chart.proto.spec)["data"]
+    rows = dict(zip(_values(traces[0]["y"]), _values(traces[0]["x"]), strict=True))
+    totals = dict(zip(_values(traces[1]["y"]), _values(traces[1]["x"]), strict=True))
+    school = [label for label in rows if label.startswith(("Regional skolsamverkan", "Skolsamverkan"))]
+    assert len(school) == 8  # goals A–G and the plan's amounts without a goal
+    assert sum(rows[label] for label in school) > 7650  # the goals overlap ...
+    assert {totals[label] for label in school} == {7650}  # ... so each is shown against the real total
+    table = next(d.value for d in at.dataframe if "Andel av planens budget" in d.value.columns)
+    assert set(table.loc[table["Mål"].str.startswith("D "), "Andel av planens budget"]) == {"94\u00a0%"}
+
+
 def test_budget_no_year_attribution_is_labelled(app):
     at = open_page(app, "budget")
     before = at.dataframe[0].value.loc["Inget år angivet", "Budget"]
