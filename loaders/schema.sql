@@ -24,6 +24,10 @@ create table if not exists plan_rev (
     diary_no varchar, doc_version varchar, doc_date date, source_document varchar, note varchar
 );
 
+-- The plan's short name (Kortnamn, NULL when the workbook gives none). Added after the first
+-- release, so databases built before it get the column here.
+alter table plan_rev add column if not exists short_name varchar;
+
 create table if not exists goal_rev (
     plan_id varchar not null, version integer not null,
     goal_id varchar not null, parent_goal_id varchar, title varchar, description varchar,
@@ -79,9 +83,10 @@ from (
 )
 where rn = 1;
 
+-- short_name is never NULL: a plan without a Kortnamn is shown by its title.
 create or replace view plans as
-select p.plan_id, p.title, p.period_start, p.period_end, p.owner, p.diary_no, p.version,
-       l.loaded_at, p.period_text, p.doc_version, p.doc_date, p.source_document, p.note
+select p.plan_id, p.title, coalesce(p.short_name, p.title) as short_name, p.period_start, p.period_end,
+       p.owner, p.diary_no, p.version, l.loaded_at, p.period_text, p.doc_version, p.doc_date, p.source_document, p.note
 from plan_rev p
 join current_versions c using (plan_id, version)
 join load_log l using (plan_id, version);

@@ -13,6 +13,8 @@ class Column:
     required: bool = False
     help: str = ""
     width: int = 18
+    max_length: int | None = None  # a tighter limit than the loader's MAX_TEXT, where space is short
+    optional: bool = False  # the column may be missing from a file (added after workbooks were in use)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
 
+# A plan's short name must fit a chart axis, a table column and the meeting pack uncut.
+SHORT_NAME_MAX = 30
+
 NOTE = Column("note", "Anteckning", "text", help="Antaganden och tolkningar (fritt).", width=40)
 
 PLAN = Sheet(
@@ -43,6 +48,16 @@ PLAN = Sheet(
     (
         Column("plan_id", "Plan-ID", "id", True, "Kort unikt id, t.ex. mobilitet-2016-2018. Ändras aldrig.", 28),
         Column("title", "Titel", "text", True, "Planens titel.", 50),
+        Column(
+            "short_name",
+            "Kortnamn",
+            "text",
+            help=f"Kort namn för diagram, tabeller och mötespaket, högst {SHORT_NAME_MAX} tecken."
+            " Tomt: titeln används.",
+            width=30,
+            max_length=SHORT_NAME_MAX,
+            optional=True,
+        ),
         Column("period_start", "Periodstart", "date", help="Första dag i planperioden (ÅÅÅÅ-MM-DD).", width=12),
         Column("period_end", "Periodslut", "date", help="Sista dag i planperioden.", width=12),
         Column("period_text", "Period (originaltext)", "text", help="Perioden som dokumentet skriver den."),
@@ -53,7 +68,7 @@ PLAN = Sheet(
         Column("source_document", "Källdokument", "text", help="Dokumentet uppgifterna är hämtade ur."),
         NOTE,
     ),
-    "En rad: planens namn, period och ägare.",
+    "En rad: planens namn, kortnamn, period och ägare.",
     single_row=True,
 )
 
@@ -273,6 +288,10 @@ Belopp
   årets budget innehåller redan överförda medel.
 - Ett belopp utan år får tomt År. Flytta det aldrig till ett år som dokumentet inte anger.
 - Rader utan Aktivitet-ID gäller hela planen (t.ex. samordning).
+
+Plan
+- Kortnamn (högst 30 tecken) visas där utrymmet är litet: i diagram, tabeller och mötespaketet.
+  Lämnas det tomt visas titeln.
 
 Datum
 - Start och Slut som datum (ÅÅÅÅ-MM-DD). Lämnas de tomma tolkas Period (originaltext):

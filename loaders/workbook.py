@@ -188,6 +188,9 @@ def _read_sheet(parsed: sandbox.ParsedSheet, sheet: Sheet, scan: guard.SheetScan
     columns, letters, missing = {}, {}, False
     for col in sheet.columns:
         info = by_header.get(_norm(col.header))
+        if info is None and col.optional:
+            columns[col.key] = pa.nulls(batch.num_rows, pa.string())  # a file from before the column existed
+            continue
         if info is None:
             ctx.add(sheet.name, f"{sheet.name}!1", "", "column_missing", column=col.header)
             missing = True
@@ -257,10 +260,11 @@ def _indices(mask: pa.Array) -> list[int]:
 
 
 def _text(text: pa.Array, raw: _Raw, col, ctx: _Ctx) -> pa.Array:
-    too_long = pc.greater(pc.utf8_length(text), MAX_TEXT)
+    limit = col.max_length or MAX_TEXT
+    too_long = pc.greater(pc.utf8_length(text), limit)
     for i in _indices(too_long):
         v = text[i].as_py()
-        ctx.add(raw.sheet.name, _cell(raw, col.key, i), v[:50], "cell_too_long", length=len(v), limit=MAX_TEXT)
+        ctx.add(raw.sheet.name, _cell(raw, col.key, i), v[:50], "cell_too_long", length=len(v), limit=limit)
     return text
 
 

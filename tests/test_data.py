@@ -9,7 +9,7 @@ from loaders.database import Database
 from loaders.parse import ParseError, parse_amount, parse_period
 from loaders.service import build, export_plan, workbook_files
 from loaders.workbook import read_plan
-from tests.conftest import DATA
+from tests.conftest import DATA, write_plan
 
 PLANS = {
     "kommunikation-kvalitet",
@@ -203,6 +203,44 @@ def test_stored_values_agree_with_their_original_text(db):
 
 
 @pytest.mark.parametrize("plan", sorted(PLANS))
+def test_every_plan_has_a_short_name_that_fits(db, plan):
+    """The Kortnamn shown where space is short: filled in, at most 30 characters, shorter than the title."""
+    data = read_plan((DATA / f"{plan}.xlsx").read_bytes(), "a.xlsx")
+    short = data.plan["short_name"]
+    assert short and len(short) <= 30 and len(short) < len(data.plan["title"])
+    assert db.rows("select short_name from plans where plan_id = ?", [plan]) == [(short,)]
+
+
+def test_plans_view_falls_back_to_the_title(tmp_path):
+    """A plan without a Kortnamn has its title as short_name in the view; the table keeps NULL."""
+    path = tmp_path / "p.duckdb"
+    build(write_plan(tmp_path).parent, path)
+    with Database(path, read_only=True) as database:
+        assert database.rows("select short_name, title from plans") == [("Testplan 2016–2017",) * 2]
+        assert database.rows("select short_name from plan_rev") == [(None,)]
+
+
+def test_database_from_before_short_name_gets_the_column(tmp_path):
+    """A database built before Kortnamn existed opens, and its plans show their titles."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "create table plan_rev (plan_id varchar not null, version integer not null, title varchar,"
+        " period_start date, period_end date, period_text varchar, owner varchar, diary_no varchar,"
+        " doc_version varchar, doc_date date, source_document varchar, note varchar)"
+    )
+    con.execute("insert into plan_rev (plan_id, version, title) values ('p', 1, 'Gammal plan')")
+    con.close()
+    with Database(path) as database:
+        database.rows(
+            "insert into load_log (load_id, plan_id, version, loaded_at, action) values (1, 'p', 1, now(), 'x')"
+        )
+        assert database.rows("select short_name from plans") == [("Gammal plan",)]
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS))
 def test_round_trip(tmp_path, db, plan):
     """Export a plan in the template layout and read it back: identical data."""
     original = read_plan((DATA / f"{plan}.xlsx").read_bytes(), "a.xlsx")
@@ -210,6 +248,7 @@ def test_round_trip(tmp_path, db, plan):
     export_plan(db, plan, out)
     again = read_plan(out.read_bytes(), "b.xlsx")
     assert again.plan == original.plan
+    assert again.plan["short_name"]  # the Kortnamn goes out and comes back
     for key, table in original.tables.items():
         assert again.tables[key].equals(table), key
         assert isinstance(table, pa.Table)

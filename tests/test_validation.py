@@ -219,3 +219,25 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     rows["activities"][0]["description"] = '=HYPERLINK("http://x")'
     data = read_plan(write_plan(tmp_path, rows).read_bytes(), "x")
     assert data.tables["activities"].to_pylist()[0]["description"] == '=HYPERLINK("http://x")'
+
+
+def test_short_name_longer_than_30_characters_is_a_cell_problem(tmp_path):
+    too_long = "Regional skolsamverkan, arbetslivsanknytning"
+    (p,) = problems_of(write_plan(tmp_path, plan={"short_name": too_long}))
+    assert (p.code, p.cell, p.value) == ("cell_too_long", "Plan!C2", too_long)
+    assert p.params == {"length": len(too_long), "limit": 30}
+    assert "högst 30" in p.message("sv")
+    ok = read_plan(write_plan(tmp_path, plan={"short_name": "x" * 30}).read_bytes(), "x")
+    assert ok.plan["short_name"] == "x" * 30
+
+
+def test_workbook_without_the_short_name_column_still_loads(tmp_path):
+    """Workbooks made before Kortnamn existed: the column is optional, the short name empty."""
+    path = write_plan(tmp_path, plan={"short_name": "Test"})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Plan"]
+    col = next(c.column for c in ws[1] if c.value == "Kortnamn")
+    ws.delete_cols(col)
+    wb.save(path)
+    data = read_plan(path.read_bytes(), "x")
+    assert data.plan["short_name"] is None and data.plan["title"] == "Testplan 2016–2017"
