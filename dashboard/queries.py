@@ -87,7 +87,7 @@ def data_version(db: Database) -> int:
 
 
 def filter_options(db: Database) -> dict:
-    plans = db.query("select plan_id, title from plans order by plan_id")
+    plans = db.query("select plan_id, title, short_name from plans order by plan_id")
     units = db.query(
         f"select distinct unnest({_UNIT_PARTS.format(col='unit')}) as unit from "
         "(select unit from activities union all select unit from budget_lines) order by 1"

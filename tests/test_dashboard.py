@@ -5,6 +5,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -226,6 +227,20 @@ def test_activities_export_holds_exactly_the_filtered_rows(app, storages):
     assert csv.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     lines = csv.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == len(shown) + 1
+
+
+def test_meeting_pack_names_plans_by_their_short_names(app, storages):
+    """Where space is short (the pack's status chart and tables) a plan goes by its Kortnamn, not a cut title."""
+    at = open_page(app, "meetings")
+    files = downloads(at, storages)
+    pdf = subprocess.run(["pdftotext", "-", "-"], input=files["meetings_pack_pdf"], capture_output=True, check=True)
+    text = " ".join(pdf.stdout.decode().split())
+    assert "Skolsamverkan 2016–2017" in text and "Arbetslivsanknytning 2011–2013" in text
+    assert "Regional skolsamverkan" not in text and "…" not in text
+    wb = openpyxl.load_workbook(io.BytesIO(files["meetings_pack_xlsx"]))
+    cells = {str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "Mobilitet 2016–2018" in cells
+    assert not any("Regional skolsamverkan" in c or "…" in c for c in cells)
 
 
 def test_activities_detail(app):
