@@ -32,14 +32,16 @@ ACTIVITY_COLUMNS = [t(k, lang) for k in ("col_plan", "col_id", "col_title", "col
 def activity_columns(lang: str) -> dict:
     column = st.column_config
     return {
-        t("col_plan", lang): column.TextColumn(width=150),
-        t("col_id", lang): column.TextColumn(width=50),
-        t("col_title", lang): column.TextColumn(width=230),
-        t("col_status", lang): column.TextColumn(width=100),
-        t("col_start", lang): column.TextColumn(width=92),
-        t("col_end", lang): column.TextColumn(width=92),
-        t("col_budget", lang): column.NumberColumn(t("col_budget_short", lang), width=100, help=t("col_budget", lang)),
-        t("col_unit", lang): column.TextColumn(width=60),
+        t("col_plan", lang): column.TextColumn(width=208),  # a Kortnamn has at most 30 characters
+        t("col_id", lang): column.TextColumn(width=46),
+        t("col_title", lang): column.TextColumn(width=204),
+        t("col_status", lang): column.TextColumn(width=96),
+        t("col_start", lang): column.TextColumn(width=88),
+        t("col_end", lang): column.TextColumn(width=88),
+        t("col_budget", lang): column.TextColumn(
+            t("col_budget_short", lang), width=104, help=t("col_budget", lang), alignment="right"
+        ),
+        t("col_unit", lang): column.TextColumn(width=56),
     }
 
 
@@ -57,8 +59,9 @@ table = pd.DataFrame({
 })  # fmt: skip
 st.caption(f"{t('n_activities', lang, n=len(table))} · {t('act_more_in_detail', lang)}")
 st.dataframe(
-    # Amounts stay numbers (a click on the header sorts them as numbers); a missing one reads "–".
-    table.style.format({t("col_budget", lang): lambda v: fmt_number(v, lang)}),
+    # Amounts as text, so a missing one reads "–" (a number column shows "None"); the sort menu
+    # above sorts them as numbers.
+    table.assign(**{t("col_budget", lang): table[t("col_budget", lang)].map(lambda v: fmt_number(v, lang))}),
     hide_index=True,
     key="activities_table",
     column_order=ACTIVITY_COLUMNS,
