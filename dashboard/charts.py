@@ -58,8 +58,11 @@ def _layout(fig: go.Figure, title: str | None = None, height: int = 460, legend_
         plot_bgcolor="white",
         hoverlabel={"font_size": 15},
     )
-    fig.update_xaxes(gridcolor="#E0E0E0", zerolinecolor="#BDBDBD")
-    fig.update_yaxes(gridcolor="#E0E0E0", zerolinecolor="#BDBDBD")
+    # Stated outright: Streamlit's chart theme would draw axis labels and legends at 12 px, too small
+    # for a projector.
+    fig.update_xaxes(gridcolor="#E0E0E0", zerolinecolor="#BDBDBD", tickfont={"size": 14}, title_font={"size": 15})
+    fig.update_yaxes(gridcolor="#E0E0E0", zerolinecolor="#BDBDBD", tickfont={"size": 14}, title_font={"size": 15})
+    fig.update_layout(legend_font={"size": 14})
     return fig
 
 
@@ -138,11 +141,15 @@ def goal_budget(df: pd.DataFrame, lang: str) -> go.Figure:
     """Per goal, the budget of the activities serving it, each row beside its plan's whole budget.
 
     The amounts overlap (an activity serving several goals counts under each), so they are drawn as
-    separate bars against the plan's total, never stacked, and labelled as shares of that total.
+    separate bars against the plan's total (a tick), never stacked, and labelled as shares of it.
+    A goal's amount never exceeds its plan's, so the label after the tick is clear of the bar.
     df (grouped by plan): label, amount_sek, plan_sek.
     """
     labels = list(df["label"])
-    shares = [a / p if p else None for a, p in zip(df["amount_sek"], df["plan_sek"], strict=True)]
+    texts = [
+        t("share_of_plan", lang, amount=fmt_tkr(a, lang), pct=fmt_int(100 * a / p, lang)) if p else fmt_tkr(a, lang)
+        for a, p in zip(df["amount_sek"], df["plan_sek"], strict=True)
+    ]
     fig = go.Figure()
     fig.add_bar(
         y=labels,
@@ -150,26 +157,25 @@ def goal_budget(df: pd.DataFrame, lang: str) -> go.Figure:
         orientation="h",
         name=t("goal_budget_series", lang),
         marker={"color": PALETTE[0]},
-        text=[
-            t("share_of_plan", lang, amount=fmt_tkr(a, lang), pct=fmt_int(100 * s, lang), total=fmt_tkr(p, lang))
-            if s is not None
-            else fmt_tkr(a, lang)
-            for a, p, s in zip(df["amount_sek"], df["plan_sek"], shares, strict=True)
-        ],
-        textposition="auto",
-        hovertemplate="%{y}<br>%{text}<extra></extra>",
+        customdata=texts,
+        hovertemplate="%{y}<br>%{customdata}<extra></extra>",
     )
     fig.add_scatter(
         y=labels,
         x=df["plan_sek"] / 1000,
-        mode="markers",
+        mode="markers+text",
         name=t("plan_budget_series", lang),
         marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": "#424242"}},
+        text=texts,
+        textposition="middle right",
+        textfont={"size": 15},
+        cliponaxis=False,
         customdata=[fmt_tkr(p, lang) for p in df["plan_sek"]],
         hovertemplate=t("plan_budget_series", lang) + ": %{customdata}<extra></extra>",
     )
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title=t("amount_tkr", lang), tickformat=",d", rangemode="tozero")
+    top = float(df["plan_sek"].max() or 1) / 1000
+    fig.update_xaxes(title=t("amount_tkr", lang), tickformat=",d", range=[0, top * 1.6])
     fig.update_yaxes(title=None, automargin=True, categoryorder="array", categoryarray=labels[::-1])
     _layout(fig, height=max(260, 90 + 42 * len(labels)))
     fig.update_layout(separators=_separators(lang))
@@ -196,12 +202,13 @@ def status_bars(df: pd.DataFrame, lang: str, height: int | None = None) -> go.Fi
             text=part["n"],
             textposition="inside",
             insidetextanchor="middle",
+            textangle=0,  # a count turned on its side in a thin bar is not read at a glance
             hovertemplate="%{y}<br>" + status_label(status, lang) + ": %{x}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, title=None)
     fig.update_xaxes(title=t("activities_count", lang), dtick=5)
-    return _layout(fig, height=height or max(260, 90 + 44 * len(labels)))
+    return _layout(fig, height=height or max(300, 130 + 44 * len(labels)))
 
 
 def timeline(df: pd.DataFrame, lang: str, today: date) -> go.Figure:

@@ -82,16 +82,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_goal": ("Budget per mål (överlappande – summera inte)", "Budget by goal (overlapping – do not add up)"),
     "by_goal_note": (
         "Varje stapel är budgeten för de aktiviteter som bidrar till målet. En aktivitet som bidrar till flera mål "
-        "räknas fullt under vart och ett, så staplarna överlappar och kan inte läggas ihop; strecket är planens "
-        "hela budget.",
+        "räknas fullt under vart och ett, så staplarna överlappar och kan inte läggas ihop. Strecket är planens "
+        "hela budget; procenten är stapelns andel av den.",
         "Each bar is the budget of the activities serving the goal. An activity serving several goals counts in "
-        "full under each, so the bars overlap and cannot be added up; the tick is the plan's whole budget.",
+        "full under each, so the bars overlap and cannot be added up. The tick is the plan's whole budget; the "
+        "percentage is the bar's share of it.",
     ),
     "goal_budget_series": ("Budget för aktiviteter som bidrar till målet", "Budget of activities serving the goal"),
     "plan_budget_series": ("Planens hela budget", "The plan's whole budget"),
-    "share_of_plan": ("{amount} ({pct}\u00a0% av {total})", "{amount} ({pct}% of {total})"),
+    "share_of_plan": ("{amount} ({pct}\u00a0%)", "{amount} ({pct}%)"),
     "col_goal_budget": ("Aktiviteternas budget", "Activities' budget"),
-    "col_share_of_plan": ("Andel av planens budget", "Share of the plan's budget"),
+    "col_share_of_plan": ("Andel av planen", "Share of plan"),
     "col_plan_budget": ("Planens budget", "Plan's budget"),
     "attribute": (
         "Fördela belopp utan år på aktivitetens startår",

@@ -58,5 +58,5 @@ def test_goal_budget_overlaps_are_drawn_against_the_plans_whole_budget_never_sta
     (total,) = [trace for trace in fig.data if trace.type == "scatter"]
     assert list(total.x) == [7_650] * 7  # ... and every bar stands beside the plan's real total
     assert total.name == "Planens hela budget"
-    assert bars[0].text[0] == "7\u00a0200\u00a0tkr (94\u00a0% av 7\u00a0650\u00a0tkr)"
+    assert total.text[0] == "7\u00a0200\u00a0tkr (94\u00a0%)"  # written after the plan's tick, as a share
     assert "bidrar till målet" in bars[0].name

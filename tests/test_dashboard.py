@@ -141,8 +141,8 @@ def test_budget_by_goal_is_labelled_overlapping_and_shown_beside_the_plans_total
     assert len(school) == 8  # goals A–G and the plan's amounts without a goal
     assert sum(rows[label] for label in school) > 7650  # the goals overlap ...
     assert {totals[label] for label in school} == {7650}  # ... so each is shown against the real total
-    table = next(d.value for d in at.dataframe if "Andel av planens budget" in d.value.columns)
-    assert set(table.loc[table["Mål"].str.startswith("D "), "Andel av planens budget"]) == {"94\u00a0%"}
+    table = next(d.value for d in at.dataframe if "Andel av planen" in d.value.columns)
+    assert set(table.loc[table["Mål"].str.startswith("D "), "Andel av planen"]) == {"94\u00a0%"}
 
 
 def test_budget_no_year_attribution_is_labelled(app):

@@ -70,7 +70,7 @@ def goal_label(key, plan_id: str) -> str:
     """A goal on the chart's axis: plan short name, id and the start of its wording."""
     if not isinstance(key, str) or key not in goals.index:
         return f"{names.get(plan_id, plan_id)} · {t('no_goal', lang)}"
-    return f"{names.get(plan_id, plan_id)} · {key.split(':', 1)[1]} {ui._short(goals.loc[key, 'title'], 40)}"
+    return f"{names.get(plan_id, plan_id)} · {key.split(':', 1)[1]} {ui._short(goals.loc[key, 'title'], 32)}"
 
 
 def bars_with_table(dimension: str, label, heading: str) -> None:
@@ -105,7 +105,8 @@ else:
     by_goal = by_goal.assign(label=[goal_label(k, p) for k, p in zip(by_goal["key"], by_goal["plan_id"], strict=True)])
     ui.chart(ui.figure("goal_budget", by_goal, lang), key="budget_goal")
     amounts = zip(by_goal["amount_sek"], by_goal["plan_sek"], strict=True)
-    shares = [f"{fmt_int(100 * a / p, lang)}{NBSP}%" if p else "–" for a, p in amounts]
+    percent = "%" if lang == "en" else NBSP + "%"
+    shares = [f"{fmt_int(100 * a / p, lang)}{percent}" if p else "–" for a, p in amounts]
     goal_table = pd.DataFrame({
         t("plan", lang): by_goal["plan_id"].map(lambda p: names.get(p, p)),
         t("goal", lang): by_goal["key"].map(goal_text),
@@ -113,4 +114,11 @@ else:
         t("col_share_of_plan", lang): shares,
         t("col_plan_budget", lang): by_goal["plan_sek"].map(lambda v: fmt_tkr(v, lang)),
     })  # fmt: skip
-    st.dataframe(goal_table, hide_index=True, key="budget_goal_table")
+    # Amounts and shares in view beside the goal's full wording at 1366 × 768 (the wording is cut last).
+    widths = dict(zip(goal_table.columns, (180, 390, 110, 90, 110), strict=True))
+    st.dataframe(
+        goal_table,
+        hide_index=True,
+        key="budget_goal_table",
+        column_config={c: st.column_config.TextColumn(width=w) for c, w in widths.items()},
+    )
