@@ -229,6 +229,14 @@ def test_activities_export_holds_exactly_the_filtered_rows(app, storages):
     assert len(lines) == len(shown) + 1
 
 
+def test_the_plan_filter_offers_short_names_with_the_full_titles_in_its_tooltip(app):
+    at = open_page(app, "overview")
+    plans = next(w for w in at.sidebar.multiselect if w.key == "f_plans")
+    assert "Skolsamverkan 2016–2017" in plans.options and "Mobilitet 2016–2018" in plans.options
+    assert not any("Handlingsplan" in o for o in plans.options)
+    assert "Regional skolsamverkan, arbetslivsanknytning och alumnverksamhet – Handlingsplan 2016–2017" in plans.help
+
+
 def test_meeting_pack_names_plans_by_their_short_names(app, storages):
     """Where space is short (the pack's status chart and tables) a plan goes by its Kortnamn, not a cut title."""
     at = open_page(app, "meetings")
