@@ -15,6 +15,8 @@ from loaders.database import Database
 from loaders.diff import PlanDiff, diff_plans
 from loaders.filestore import FileStore
 from loaders.guard import DEFAULT_LIMITS
+from loaders.identity import Replacement, ReplaceRefused
+from loaders.identity import check as replaces
 from loaders.meetings import MeetingInvalid
 from loaders.problems import Problem, WorkbookInvalid
 from loaders.publish import PlanChanged, current_version, publish, read_version
@@ -24,7 +26,7 @@ from loaders.writer import write_problem_list, write_update_workbook, write_work
 
 from .auth import NotAuthorized, require_editor
 
-__all__ = ["Checked", "MeetingInvalid", "NotAuthorized", "NothingToPublish", "PlanChanged"]
+__all__ = ["Checked", "MeetingInvalid", "NotAuthorized", "NothingToPublish", "PlanChanged", "ReplaceRefused"]
 
 # At most two workbooks are parsed at once (this machine has two cores, and each worker may use
 # gigabytes within its limits); further uploads wait their turn instead of starving the server.
@@ -47,6 +49,8 @@ class Checked:
     data: PlanData | None = None
     base_version: int | None = None  # the version the diff was made against (None: a new plan)
     diff: PlanDiff | None = None
+    # Set when the file changes its plan's title or removes most activities: it may be another plan.
+    replacement: Replacement | None = None
 
     @property
     def valid(self) -> bool:
@@ -89,14 +93,21 @@ def check_upload(
         return checked
     checked.data, checked.base_version = data, base
     checked.diff = diff_plans(current, data)
+    if checked.kind == "plan":
+        checked.replacement = replaces(current, data)
     return checked
 
 
-def publish_checked(db: Database, checked: Checked) -> int:
-    """Publish a checked upload as the plan's next version; PlanChanged if another version came first."""
+def publish_checked(db: Database, checked: Checked, *, replace_confirmed: bool = False) -> int:
+    """Publish a checked upload as the plan's next version; PlanChanged if another version came first.
+
+    An upload that would replace its plan by mistake (checked.replacement) needs replace_confirmed.
+    """
     editor = require_editor()
     if not checked.valid:
         raise ValueError("only a valid upload can be published")
+    if checked.replacement is not None and not replace_confirmed:
+        raise ReplaceRefused([checked.replacement])
     if checked.diff is not None and checked.diff.is_empty() and checked.base_version is not None:
         raise NothingToPublish(checked.data.plan_id)
     action = "update" if checked.kind == "update" else "upload"

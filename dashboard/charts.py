@@ -211,8 +211,9 @@ def status_bars(df: pd.DataFrame, lang: str, height: int | None = None) -> go.Fi
     return _layout(fig, height=height or max(300, 130 + 44 * len(labels)))
 
 
-def timeline(df: pd.DataFrame, lang: str, today: date) -> go.Figure:
+def timeline(df: pd.DataFrame, lang: str, today: date, as_of: bool = False) -> go.Figure:
     """One bar per activity from start to end; open ends run to the plan's end (or today), paler.
+    The line marks `today`; with as_of=True that day is an as-of day, labelled with its date.
 
     df: label, status, start_date, end_date, period_end.
     """
@@ -252,7 +253,8 @@ def timeline(df: pd.DataFrame, lang: str, today: date) -> go.Figure:
     fig.update_yaxes(categoryorder="array", categoryarray=list(rows["label"])[::-1], automargin=True, title=None)
     fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line={"color": "#C62828", "width": 2, "dash": "dash"})
     fig.add_annotation(
-        x=pd.Timestamp(today).timestamp() * 1000, y=1.0, yref="paper", text=t("today", lang), showarrow=False,
+        x=pd.Timestamp(today).timestamp() * 1000, y=1.0, yref="paper", showarrow=False,
+        text=t("as_of_line", lang, day=pd.Timestamp(today).date().isoformat()) if as_of else t("today", lang),
         font={"color": "#C62828"}, yanchor="bottom",
     )  # fmt: skip
     return _layout(fig, height=max(300, 80 + 28 * len(rows)))
@@ -330,26 +332,6 @@ def target_path(target: pd.Series, outcomes: pd.DataFrame, lang: str) -> go.Figu
     _layout(fig, height=380)
     fig.update_layout(separators=_separators(lang))
     return fig
-
-
-def on_path(target: pd.Series, year: int, value: float) -> bool | None:
-    """Whether an outcome is on or above the straight path from baseline to target (None: cannot tell)."""
-    if (
-        pd.isna(target.get("baseline_value"))
-        or pd.isna(target.get("baseline_year"))
-        or pd.isna(target.get("target_year"))
-    ):
-        return None
-    v0 = float(target["baseline_value"])
-    if pd.notna(target.get("target_value")):
-        v1 = float(target["target_value"])
-    elif pd.notna(target.get("target_change_pct")):
-        v1 = v0 * (1 + float(target["target_change_pct"]) / 100)
-    else:
-        return None
-    y0, y1 = int(target["baseline_year"]), int(target["target_year"])
-    expected = v1 if y1 == y0 else v0 + (v1 - v0) * (min(max(year, y0), y1) - y0) / (y1 - y0)
-    return value >= expected if v1 >= v0 else value <= expected
 
 
 def target_bullet(whole: dict, parts: list[dict], lang: str) -> go.Figure:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from loaders.diff import PlanDiff
+from loaders.identity import Replacement
 from loaders.template import LINE_KIND_LABELS, SHEET_BY_KEY
 
 from .i18n import fmt_number, fmt_tkr, status_label, t
@@ -147,6 +149,21 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
             ]
         )
     return out
+
+
+def _md(text: str) -> str:
+    # A title is the user's text: shown as it is, never as Markdown.
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$])", r"\\\1", text)
+
+
+def replacement_text(rep: Replacement, lang: str) -> str:
+    """The warning above an upload's preview when it would replace a plan it seems not to be (Markdown)."""
+    lines = [t("replace_warning", lang, plan_id=_md(rep.plan_id), plan=_md(rep.old_title))]
+    if rep.title_changed:
+        lines.append("- " + t("replace_title", lang, old=_md(rep.old_title), new=_md(rep.new_title)))
+    if rep.most_removed:
+        lines.append("- " + t("replace_activities", lang, removed=rep.removed, total=rep.total))
+    return "\n".join(lines)
 
 
 def kind_label(kind: str, lang: str) -> str:

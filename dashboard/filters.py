@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 # URL parameter ↔ Filters field. Lists are repeated parameters (?plan=a&plan=b).
 _LIST_PARAMS = {
@@ -29,17 +30,24 @@ class Filters:
     funding: tuple[str, ...] = ()
     goals: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    # The day the plans are followed up as of (late, at risk, stale, the meeting's changes). None: today.
+    as_of: date | None = None
 
     def with_(self, **changes) -> Filters:
         return replace(self, **changes)
 
     def is_default(self) -> bool:
-        """No choice made except the years (which always have a range)."""
-        return replace(self, year_from=None, year_to=None) == Filters()
+        """No choice made except the years (which always have a range) and the as-of day (which narrows nothing)."""
+        return replace(self, year_from=None, year_to=None, as_of=None) == Filters()
 
 
-def from_query_params(params: dict[str, list[str]], known: dict[str, set[str]], years: tuple[int, int]) -> Filters:
-    """Read filters from URL parameters, dropping values that are not (or no longer) in the data."""
+def from_query_params(
+    params: dict[str, list[str]], known: dict[str, set[str]], years: tuple[int, int], today: date | None = None
+) -> Filters:
+    """Read filters from URL parameters, dropping values that are not (or no longer) in the data.
+
+    ?asof=YYYY-MM-DD follows the plans up as of that day. A value that is not such a date, or a day after
+    `today` (the data only knows what has been published so far), is dropped: the view is as of today."""
     values = {}
     for param, name in _LIST_PARAMS.items():
         allowed = known.get(name, set())
@@ -48,7 +56,17 @@ def from_query_params(params: dict[str, list[str]], known: dict[str, set[str]], 
     y0 = _int(params.get("y0"), lo)
     y1 = _int(params.get("y1"), hi)
     y0, y1 = max(lo, min(y0, hi)), max(lo, min(y1, hi))
-    return Filters(year_from=min(y0, y1), year_to=max(y0, y1), **values)
+    as_of = as_of_param(params.get("asof"), today or date.today())
+    return Filters(year_from=min(y0, y1), year_to=max(y0, y1), as_of=as_of, **values)
+
+
+def as_of_param(values: list[str] | None, today: date) -> date | None:
+    """The as-of day from ?asof=, or None (today) when it is absent, unreadable, today or later."""
+    try:
+        day = date.fromisoformat(values[0].strip()) if values else None
+    except (ValueError, AttributeError):
+        return None
+    return day if day is not None and day < today else None
 
 
 def to_query_params(f: Filters, years: tuple[int, int]) -> dict[str, list[str] | str]:
@@ -62,6 +80,8 @@ def to_query_params(f: Filters, years: tuple[int, int]) -> dict[str, list[str] |
         out["y0"] = str(f.year_from)
     if f.year_to is not None and f.year_to != years[1]:
         out["y1"] = str(f.year_to)
+    if f.as_of is not None:
+        out["asof"] = f.as_of.isoformat()
     return out
 
 

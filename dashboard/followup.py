@@ -1,4 +1,5 @@
-"""A follow-up meeting's content as display tables (pure): changes, late, at risk, stale, decisions, actions."""
+"""A follow-up meeting's content as display tables (pure): changes, late, status unknown, at risk, stale, decisions,
+actions."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .charts import STATUS_COLORS, on_path
-from .i18n import fmt_date, fmt_number, fmt_tkr, status_label, t
+from . import rules
+from .charts import STATUS_COLORS
+from .i18n import fmt_date, fmt_int, fmt_number, fmt_tkr, status_label, t
 
 if TYPE_CHECKING:
     from .pack import Pack
@@ -22,6 +24,7 @@ class MeetingContent:
     changes: pd.DataFrame
     versions: pd.DataFrame
     late: pd.DataFrame
+    unknown: pd.DataFrame  # past their end with no status reported: a gap to ask about, not "late"
     at_risk: pd.DataFrame
     stale: pd.DataFrame
     decisions: pd.DataFrame
@@ -31,13 +34,8 @@ class MeetingContent:
 
 def at_risk(targets: pd.DataFrame) -> pd.DataFrame:
     """Targets whose latest outcome is below the straight path from baseline to target."""
-    rows = []
-    for _, r in targets.iterrows():
-        if pd.isna(r.get("outcome")) or pd.isna(r.get("outcome_year")):
-            continue
-        if on_path(r, int(r["outcome_year"]), float(r["outcome"])) is False:
-            rows.append(r)
-    return pd.DataFrame(rows, columns=targets.columns)
+    behind = [rules.target_state(r).verdict == "behind" for _, r in targets.iterrows()]
+    return targets[pd.Series(behind, index=targets.index, dtype=bool)] if len(targets) else targets
 
 
 def _change_text(kind: str, before, after, lang: str) -> tuple[str, str]:
@@ -60,12 +58,15 @@ def content(
     plan_titles: dict[str, str],
     changes: pd.DataFrame,
     versions: pd.DataFrame,
-    late: pd.DataFrame,
+    overdue: rules.Overdue,
     targets: pd.DataFrame,
     stale: pd.DataFrame,
     items: pd.DataFrame,
     actions: pd.DataFrame,
+    as_of: date | None = None,
 ) -> MeetingContent:
+    """The meeting's tables; `as_of` (None: today) is the day an open action's due date is passed against."""
+    as_of = as_of or date.today()
     plan = t("col_plan", lang)
 
     def plan_name(pid: str) -> str:
@@ -87,18 +88,22 @@ def content(
                 t("diff_after", lang): after,
             }
         )
-    late_rows = [
-        {
-            plan: plan_name(r.plan_id),
-            "ID": r.activity_id,
-            t("col_title", lang): r.title,
-            t("col_responsible", lang): text(r.responsible) or "–",
-            t("col_end", lang): fmt_date(r.end_date, lang),
-            t("m_days_late", lang): str(int(r.days_late)),
-            t("col_status", lang): status_label(r.status, lang),
-        }
-        for r in late.itertuples(index=False)
-    ]
+
+    def past_end(df: pd.DataFrame, days: str) -> list[dict]:
+        return [
+            {
+                plan: plan_name(r.plan_id),
+                "ID": r.activity_id,
+                t("col_title", lang): r.title,
+                t("col_responsible", lang): text(r.responsible) or "–",
+                t("col_end", lang): fmt_date(r.end_date, lang),
+                t(days, lang): fmt_int(int(r.days_late), lang),
+                t("col_status", lang): status_label(r.status, lang),
+            }
+            for r in df.itertuples(index=False)
+        ]
+
+    late_rows, unknown_rows = past_end(overdue.late, "m_days_late"), past_end(overdue.unknown, "days_past_end")
     risk = at_risk(targets)
     risk_rows = [
         {
@@ -138,6 +143,7 @@ def content(
         changes=pd.DataFrame(change_rows),
         versions=pd.DataFrame(version_rows),
         late=pd.DataFrame(late_rows),
+        unknown=pd.DataFrame(unknown_rows),
         at_risk=pd.DataFrame(risk_rows),
         stale=pd.DataFrame(stale_rows),
         decisions=pd.DataFrame(decision_rows),
@@ -146,10 +152,11 @@ def content(
     out.counts = {
         "changes": len(change_rows),
         "late": len(late_rows),
+        "unknown": len(unknown_rows),
         "at_risk": len(risk_rows),
         "stale": len(stale_rows),
         "actions": len(action_rows),
-        "overdue_actions": int(sum(1 for r in actions.itertuples(index=False) if _overdue(r.due))),
+        "overdue_actions": int(sum(1 for r in actions.itertuples(index=False) if _overdue(r.due, as_of))),
     }
     return out
 
@@ -159,8 +166,8 @@ def minutes(items: pd.DataFrame, plan_titles: dict[str, str], lang: str) -> pd.D
     return pd.DataFrame([_item_row(r, lambda p: plan_titles.get(p, p), lang) for r in items.itertuples(index=False)])
 
 
-def _overdue(due) -> bool:
-    return due is not None and not pd.isna(due) and pd.Timestamp(due).date() < date.today()
+def _overdue(due, as_of: date) -> bool:
+    return due is not None and not pd.isna(due) and pd.Timestamp(due).date() < as_of
 
 
 def _value_year(value, year, lang: str) -> str:
@@ -188,6 +195,21 @@ def _item_row(r, plan_name, lang: str) -> dict:
         row[t("m_due", lang)] = fmt_date(r.due, lang)
         row[t("col_status", lang)] = t(f"m_action_{r.status}", lang)
     return row
+
+
+def key_figures(cards: pd.DataFrame, f, data: MeetingContent, lang: str) -> list[tuple[str, str]]:
+    """The pack's key figures: the overview's money figures (the same rule) and the meeting's counts."""
+    money = rules.budget_key_figures(rules.budget_figures(cards), f.year_from, f.year_to, lang)
+    activities = int(cards["activities"].sum()) if not cards.empty else 0
+    return [
+        *money,
+        (t("kf_activities", lang), fmt_int(activities, lang)),
+        (t("m_n_changes", lang), fmt_int(data.counts["changes"], lang)),
+        (t("m_n_late", lang), fmt_int(data.counts["late"], lang)),
+        (t("m_n_unknown", lang), fmt_int(data.counts["unknown"], lang)),
+        (t("m_n_at_risk", lang), fmt_int(data.counts["at_risk"], lang)),
+        (t("m_n_actions", lang), fmt_int(data.counts["actions"], lang)),
+    ]
 
 
 def to_pack(
@@ -227,25 +249,22 @@ def to_pack(
     )
     target_rows = []
     for _, r in targets.iterrows():
-        target = r["target_value"]
-        if pd.isna(target) and pd.notna(r.get("target_change_pct")) and pd.notna(r.get("baseline_value")):
-            target = float(r["baseline_value"]) * (1 + float(r["target_change_pct"]) / 100)
-        if pd.isna(r.get("baseline_value")) and pd.isna(target):
-            continue
+        # Every target in scope: one with a path is charted; the others are listed with what they lack.
+        state = rules.target_state(r)
         latest = r.get("outcome")
         target_rows.append(
             {
                 "name": f"{r['target_id']} {r['name']}",
-                "baseline": None if pd.isna(r.get("baseline_value")) else float(r["baseline_value"]),
-                "target": None if pd.isna(target) else float(target),
+                "baseline": state.baseline,
+                "target": state.target,
                 "latest": None if pd.isna(latest) else float(latest),
-                "on_path": None
-                if pd.isna(latest) or pd.isna(r.get("outcome_year"))
-                else on_path(r, int(r["outcome_year"]), float(latest)),
+                "on_path": {"on_track": True, "behind": False}.get(state.verdict),
+                "missing": rules.why_no_path(state, lang),
             }
         )
     sections = [
         (t("m_late", lang), data.late),
+        (t("unknown_after_end", lang), data.unknown),
         (t("m_at_risk", lang), data.at_risk),
         (t("m_tab_changes", lang), data.changes),
         (t("m_tab_stale", lang), data.stale),
@@ -262,6 +281,6 @@ def to_pack(
         budget=by_year,
         status=status_rows,
         status_colors={status_label(s, lang): c for s, c in STATUS_COLORS.items()},
-        targets=pd.DataFrame(target_rows, columns=["name", "baseline", "target", "latest", "on_path"]),
+        targets=pd.DataFrame(target_rows, columns=["name", "baseline", "target", "latest", "on_path", "missing"]),
         sections=sections,
     )

@@ -166,7 +166,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "timeline": ("Tidslinje", "Timeline"),
     "today": ("idag", "today"),
     "open_end": ("(inget slut angivet)", "(no end given)"),
-    "overdue": ("Försenade: slutdatum passerat, inte genomförda", "Overdue: end date passed, not done"),
+    "overdue": (
+        "Försenade: slutdatum passerat, status ej påbörjad, pågår eller uppskjuten",
+        "Late: end date passed, status not started, ongoing or postponed",
+    ),
     "none_overdue": ("Inga försenade aktiviteter bland de filtrerade.", "No overdue activities among those filtered."),
     "days_late": ("Dagar sen", "Days late"),
     "status_over_time": ("Status över tid (per version)", "Status over time (by version)"),
@@ -297,6 +300,25 @@ TEXT: dict[str, tuple[str, str]] = {
         "{what} för **{plan}**, jämfört med publicerad version {version}:",
         "{what} for **{plan}**, compared with published version {version}:",
     ),
+    "replace_warning": (
+        "**Kontrollera att det är rätt plan.** Plan-ID {plan_id} tillhör planen ”{plan}”. "
+        "Publiceras filen ersätts den planen:",
+        "**Check that this is the right plan.** Plan-ID {plan_id} belongs to the plan “{plan}”. "
+        "Publishing this file replaces that plan:",
+    ),
+    "replace_title": ("titeln ändras: ”{old}” → ”{new}”", "the title changes: “{old}” → “{new}”"),
+    "replace_activities": (
+        "{removed} av planens {total} aktiviteter tas bort",
+        "{removed} of the plan's {total} activities are removed",
+    ),
+    "replace_confirm": (
+        "Ja, ersätt planen ”{plan}” med den här filen",
+        "Yes, replace the plan “{plan}” with this file",
+    ),
+    "replace_unconfirmed": (
+        "Bekräfta först att filen ska ersätta planen.",
+        "First confirm that the file is to replace the plan.",
+    ),
     "kind_plan": ("Hela planen", "The whole plan"),
     "kind_update": ("Uppdatering av utfall och status", "Update of outcomes and status"),
     "publish": ("Publicera", "Publish"),
@@ -398,6 +420,51 @@ TEXT: dict[str, tuple[str, str]] = {
         "Planen fick version {version} ({by}) under tiden. Titta på den nya versionen och försök igen.",
         "The plan got version {version} ({by}) meanwhile. Look at the new version and try again.",
     ),
+    # the as-of day, late and status unknown, targets without a path
+    "f_asof": ("Per datum", "As of"),
+    "f_asof_help": (
+        "Följ upp planerna som de stod en viss dag: idag-linjen, försenade, status okänd, mål under kurvan, "
+        "ej uppdaterade och mötets ändringar räknas mot detta datum. Statusen är den senast publicerade.",
+        "Follow the plans up as they stood on a day: the today line, late, status unknown, targets below the path, "
+        "not updated and the meeting's changes count against this date. Statuses are the latest published.",
+    ),
+    "asof_ignored": (
+        "Datumet i länken kunde inte läsas eller ligger i framtiden, så dagens datum används.",
+        "The date in the link could not be read or is in the future, so today's date is used.",
+    ),
+    "as_of_line": ("per {day}", "as of {day}"),
+    "as_of_caption": (
+        "Per {day}: försenat, status okänd och ändringar räknas mot detta datum (välj datum i sidopanelen).",
+        "As of {day}: late, status unknown and changes count against this date (choose the date in the sidebar).",
+    ),
+    "days_past_end": ("Dagar efter slut", "Days past end"),
+    "unknown_after_end": ("Status okänd efter slutdatum", "Status unknown after its end"),
+    "unknown_after_end_help": (
+        "Slutdatumet har passerat men planen anger ingen status. Det är inte känt att de är försenade: fråga ansvarig.",
+        "The end date has passed but the plan gives no status. They are not known to be late: ask who is responsible.",
+    ),
+    "none_unknown": (
+        "Inga aktiviteter med okänd status efter slutdatum bland de filtrerade.",
+        "No activities with an unknown status after their end among those filtered.",
+    ),
+    "m_n_unknown": ("Status okänd", "Status unknown"),
+    "tr_qualitative": ("kvalitativ, inget mätbart värde", "qualitative, no measurable value"),
+    "tr_baseline_value": ("basvärde saknas", "no baseline value"),
+    "tr_baseline_year": ("basår saknas", "no baseline year"),
+    "tr_target_value": ("målvärde saknas", "no target value"),
+    "tr_target_year": ("målår saknas", "no target year"),
+    "no_path_heading": ("Målsättningar utan väg från bas till mål", "Targets without a path from baseline to target"),
+    "no_path_intro": (
+        "För en rak väg behövs basvärde och basår, målvärde (eller förändring i %) och målår. Det här saknas:",
+        "A straight path needs a baseline value and year, a target value (or % change) and a target year. Missing:",
+    ),
+    "col_missing": ("Saknas", "Missing"),
+    "pack_as_of": ("Per datum", "As of"),
+    "pack_no_path": (
+        "Utan väg från utgångsvärde till mål, och därför inte i diagrammet:",
+        "Without a path from baseline to target, and so not in the chart:",
+    ),
+    "pack_missing": ("Saknas för en väg", "Missing for a path"),
     # follow-up meetings
     "page_meetings": ("Uppföljningsmöte", "Follow-up meeting"),
     "m_previous": ("Föregående möte", "Previous meeting"),
@@ -435,7 +502,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "m_kind_activity_changed": ("Ändrad aktivitet", "Changed activity"),
     "m_kind_plan_added": ("Ny plan", "New plan"),
     "m_fields": ("Ändrat: {fields}", "Changed: {fields}"),
-    "m_late": ("Försenade aktiviteter (slutdatum passerat, inte genomförda)", "Late activities (end passed, not done)"),
+    "m_late": (
+        "Försenade aktiviteter (slutdatum passerat, status ej påbörjad, pågår eller uppskjuten)",
+        "Late activities (end passed, status not started, ongoing or postponed)",
+    ),
     "m_days_late": ("Dagar sen", "Days late"),
     "m_at_risk": ("Målsättningar under kurvan", "Targets below the path"),
     "m_at_risk_help": (
@@ -508,6 +578,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "m_from_meetings": ("Från uppföljningsmöten", "From follow-up meetings"),
     "meeting_date_missing": ("Mötet behöver ett datum.", "The meeting needs a date."),
+    "meeting_date_invalid": (
+        "Mötets datum är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "The meeting's date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    ),
+    "item_due_invalid": (
+        "Datumet i Senast är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "The due date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    ),
     "item_kind_unknown": ("Okänd typ.", "Unknown type."),
     "item_text_missing": ("Skriv en text.", "Enter a text."),
     "item_owner_missing": (
@@ -570,8 +648,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "pack_no_targets": ("Målsättningar: inga målsättningar att visa.", "Targets: no targets to show."),
     "pack_no_target_values": (
-        "Målsättningar: ingen målsättning har både utgångsvärde och målvärde, så diagrammet visas inte.",
-        "Targets: no target has both a baseline and a target value, so there is no chart.",
+        "Målsättningar: ingen målsättning har en väg från utgångsvärde till mål, så diagrammet visas inte.",
+        "Targets: no target has a path from baseline to target, so there is no chart.",
     ),
     "pack_left_out": (
         "Utan utgångsvärde eller målvärde, och därför inte i diagrammet: {names}.",

@@ -78,7 +78,8 @@ class Pack:
     budget: pd.DataFrame  # year_label, kind ("budget" | "opening_balance"), tkr
     status: pd.DataFrame  # plan, status (localized label), n
     status_colors: dict[str, str]  # status label → hex colour, in display order
-    targets: pd.DataFrame  # name, baseline, target, latest, on_path
+    # name, baseline, target, latest, on_path; optional missing: why a target has no path ("" when it has one)
+    targets: pd.DataFrame
     sections: list[tuple[str, pd.DataFrame]]  # (heading, frame with localized columns and text cells)
 
 
@@ -318,13 +319,14 @@ def _progress(baseline: float, target: float, latest: float | None) -> float | N
 
 
 def _target_rows(df: pd.DataFrame) -> tuple[list[dict], list[str]]:
-    """Targets that have both a baseline and a target value, and the names of those that do not."""
+    """Targets that have a path (a baseline and a target value, nothing missing), and the others as
+    "name (what is missing)"."""
     shown, left_out = [], []
     for row in _frame(df).itertuples(index=False):
         baseline, target = _number(row.baseline), _number(row.target)
-        name = _text(row.name)
-        if baseline is None or target is None:
-            left_out.append(name)
+        name, missing = _text(row.name), _text(getattr(row, "missing", ""))
+        if baseline is None or target is None or missing:
+            left_out.append(f"{name} ({missing})" if missing else name)
             continue
         latest = _number(row.latest)
         on_path = None if _missing(row.on_path) else bool(row.on_path)
@@ -791,7 +793,11 @@ def _story(pack: Pack, lang: str, charts: dict, sections: list[_Section], frame:
     if not charts["targets"]:
         key = "no_targets" if _frame(pack.targets).empty else "no_target_values"
         story.append(_para(_t(key, lang), styles["note"]))
-    elif left_out:
+    if left_out and "missing" in _frame(pack.targets).columns:
+        # Every target in scope is named: those without a path each on a line, with what they lack.
+        story.append(_para(_t("no_path", lang), styles["note"]))
+        story += [_para(f"•\u00a0{name}", styles["note"]) for name in left_out]
+    elif left_out and charts["targets"]:
         story.append(_para(_t("left_out", lang, names="; ".join(left_out)), styles["note"]))
 
     # Sections follow one another on the page; a change of orientation starts a new page.
@@ -998,13 +1004,17 @@ def _status_sheet(book: _Book, ws, pack: Pack, lang: str) -> None:
 
 
 def _targets_sheet(book: _Book, ws, pack: Pack, lang: str) -> None:
-    header = [_t(k, lang) for k in ("name", "baseline", "target", "latest", "on_path", "progress")]
+    header = [_t(k, lang) for k in ("name", "baseline", "target", "latest", "on_path", "progress", "missing")]
     rows = []
     for row in _frame(pack.targets).itertuples(index=False):
         baseline, target, latest = _number(row.baseline), _number(row.target), _number(row.latest)
+        missing = _text(getattr(row, "missing", ""))
         on_path = None if _missing(row.on_path) else _t("yes" if row.on_path else "no", lang)
-        progress = _progress(baseline, target, latest) if baseline is not None and target is not None else None
-        rows.append([row.name, baseline, target, latest, on_path, None if progress is None else round(progress, 1)])
+        progress = (
+            _progress(baseline, target, latest) if baseline is not None and target is not None and not missing else None
+        )
+        progress = None if progress is None else round(progress, 1)
+        rows.append([row.name, baseline, target, latest, on_path, progress, missing or None])
     book.grid(ws, header, rows, numeric={1, 2, 3, 5})
     if not rows:
         book.text(ws, 1, 0, _t("nothing", lang), book.italic)

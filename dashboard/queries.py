@@ -307,18 +307,17 @@ def timeline(db: Database, f: Filters) -> pd.DataFrame:
     )
 
 
-def overdue(db: Database, f: Filters, today) -> pd.DataFrame:
+def with_end_date(db: Database, f: Filters) -> pd.DataFrame:
+    """Filtered activities that have an end date, earliest end first: what rules.overdue judges as of a day."""
     clauses, params = _activity_clauses(f)
-    clauses.append("a.end_date < ? and a.status not in ('done', 'cancelled')")
-    params.append(today)
+    clauses.append("a.end_date is not null")
     return db.query(
         f"""
-        select a.plan_id, p.title as plan_title, a.activity_id, a.title, a.responsible, a.status, a.end_date,
-               date_diff('day', a.end_date, ?::date) as days_late
+        select a.plan_id, p.title as plan_title, a.activity_id, a.title, a.responsible, a.status, a.end_date
         from activities a join plans p using (plan_id) {_where(clauses)}
         order by a.end_date, a.plan_id, a.sort_order
         """,
-        [today, *params],
+        params,
     )
 
 
@@ -358,7 +357,8 @@ def structure(db: Database, f: Filters) -> dict[str, pd.DataFrame]:
 
 
 def targets(db: Database, f: Filters) -> pd.DataFrame:
-    """Targets with their latest outcome; activity filters apply through the target's activity."""
+    """Targets with their latest outcome (as of f.as_of: of a year up to the as-of day's); activity filters
+    apply through the target's activity."""
     clauses, params = [], []
     if f.plans:
         clauses.append("list_contains(?, t.plan_id)")
@@ -382,7 +382,7 @@ def targets(db: Database, f: Filters) -> pd.DataFrame:
         with latest as (
             select plan_id, target_id, region, year, value,
                    row_number() over (partition by plan_id, target_id, region order by year desc) as rn
-            from target_values
+            from target_values where ?::int is null or year <= ?
         )
         select t.*, p.title as plan_title, p.period_start, a.title as activity_title,
                l.year as outcome_year, l.value as outcome
@@ -393,7 +393,7 @@ def targets(db: Database, f: Filters) -> pd.DataFrame:
         {_where(clauses)}
         order by t.plan_id, a.sort_order nulls first, t.target_id
         """,
-        params,
+        [*([f.as_of.year if f.as_of else None] * 2), *params],
     )
 
 
@@ -467,17 +467,21 @@ def _activities_in_scope(db: Database, f: Filters) -> set[tuple[str, str]]:
     return {(r[0], r[1]) for r in rows}
 
 
-def changes_since(db: Snapshot, since, f: Filters) -> pd.DataFrame:
-    """What the version history changed after `since`: status, outcomes, budget per year, activities."""
+def changes_since(db: Snapshot, since, f: Filters, until=None) -> pd.DataFrame:
+    """What the version history changed after `since`: status, outcomes, budget per year, activities. The
+    version current at `since` is compared with the one current at `until` (None: the latest)."""
     out = []
     in_scope = _activities_in_scope(db, f)
     narrowed = bool(f.units or f.responsible)
     for plan_id in _scope_plans(db, f):
-        current = db.rows("select max(version) from load_log where plan_id = ?", [plan_id])[0][0]
+        current = db.rows(
+            "select max(version) from load_log where plan_id = ? and (?::timestamp is null or loaded_at <= ?)",
+            [plan_id, until, until],
+        )[0][0]
         before = db.rows("select max(version) from load_log where plan_id = ? and loaded_at <= ?", [plan_id, since])[0][
             0
         ]
-        if before == current:
+        if before == current or current is None:
             continue
         if before is None:
             out.append(
@@ -520,19 +524,22 @@ def _change(plan_id, kind, item, title, before, after) -> dict:
     return {"plan_id": plan_id, "kind": kind, "item": item, "title": title, "before": before, "after": after}
 
 
-def versions_since(db: Database, since, f: Filters) -> pd.DataFrame:
+def versions_since(db: Database, since, f: Filters, until=None) -> pd.DataFrame:
+    """Versions published after `since` and up to `until` (None: up to now)."""
     plans = _scope_plans(db, f)
     return db.query(
         """
         select plan_id, version, loaded_at, loaded_by, action, file_name
-        from loads where loaded_at > ? and list_contains(?, plan_id) order by loaded_at
+        from loads where loaded_at > ? and (?::timestamp is null or loaded_at <= ?) and list_contains(?, plan_id)
+        order by loaded_at
         """,
-        [since, plans],
+        [since, until, until, plans],
     )
 
 
-def stale_activities(db: Database, f: Filters, cutoff) -> pd.DataFrame:
-    """Activities not done whose content and status have not changed since before `cutoff`."""
+def stale_activities(db: Database, f: Filters, cutoff, until=None) -> pd.DataFrame:
+    """Activities not done whose content and status have not changed since before `cutoff`, looking only at
+    versions published up to `until` (None: all); one first published after `until` is not stale then."""
     clauses, params = _activity_clauses(f)
     clauses.append("a.status not in ('done', 'cancelled')")
     return db.query(
@@ -544,6 +551,7 @@ def stale_activities(db: Database, f: Filters, cutoff) -> pd.DataFrame:
                        s.status_note, s.as_of::varchar)) as h
             from activity_rev r join load_log l using (plan_id, version)
             left join activity_status_rev s using (plan_id, version, activity_id)
+            where ?::timestamp is null or l.loaded_at <= ?
         ), marked as (
             select *, lag(h) over (partition by plan_id, activity_id order by version) as prev from rev
         ), last_change as (
@@ -557,7 +565,7 @@ def stale_activities(db: Database, f: Filters, cutoff) -> pd.DataFrame:
         {_where(clauses)} and c.changed_at::date < ?
         order by c.changed_at, a.plan_id, a.sort_order
         """,
-        [*params, cutoff],
+        [until, until, *params, cutoff],
     )
 
 
@@ -592,12 +600,14 @@ def meeting_items(db: Database, meeting_id: int) -> pd.DataFrame:
     return db.query(_ITEMS + " where i.meeting_id = ? order by i.item_id", [meeting_id])
 
 
-def items_since(db: Database, since, f: Filters) -> pd.DataFrame:
-    """Notes, decisions and actions recorded in meetings held after `since` (this meeting's record)."""
+def items_since(db: Database, since, f: Filters, until=None) -> pd.DataFrame:
+    """Notes, decisions and actions recorded in meetings held after `since` and up to `until` (None: any later
+    day): this meeting's record."""
     plans = _scope_plans(db, f)
     return db.query(
-        _ITEMS + " where i.held_on > ?::date and list_contains(?, i.plan_id) order by i.held_on, i.item_id",
-        [since, plans],
+        _ITEMS + " where i.held_on > ?::date and (?::date is null or i.held_on <= ?::date)"
+        " and list_contains(?, i.plan_id) order by i.held_on, i.item_id",
+        [since, until, until, plans],
     )
 
 

@@ -30,7 +30,8 @@ class Context:
     options: dict
     version: int
     unit_colors: dict[str, str]
-    today: date
+    today: date  # the calendar day: when a meeting is held, a file is named
+    as_of: date  # the day the plans are followed up as of (filters.as_of, or today): late, at risk, stale, changes
 
 
 # ---------------------------------------------------------------------------- database
@@ -110,7 +111,7 @@ def query(ctx: Context, name: str, *args):
 # ---------------------------------------------------------------------------- filters
 
 
-_KEYS = ("f_plans", "f_years", "f_units", "f_responsible", "f_funding", "f_goals", "f_statuses")
+_KEYS = ("f_plans", "f_years", "f_units", "f_responsible", "f_funding", "f_goals", "f_statuses", "f_asof")
 
 
 def request_filters(**changes) -> None:
@@ -141,10 +142,14 @@ def sidebar(db: Database, lang: str) -> Context:
         "goals": set(goals["key"]),
         "statuses": set(status_order()),
     }
+    today = date.today()
     if not st.session_state.get("filters_from_url"):
         # First run of a session: the URL decides (a shared link opens exactly that view).
-        from_url = from_query_params({k: st.query_params.get_all(k) for k in st.query_params}, known, years)
+        from_url = from_query_params({k: st.query_params.get_all(k) for k in st.query_params}, known, years, today)
+        if st.query_params.get("asof") and from_url.as_of is None:
+            st.session_state["asof_ignored"] = st.query_params.get("asof")
         st.session_state.update(
+            f_asof=from_url.as_of or today,
             f_plans=list(from_url.plans),
             f_years=(from_url.year_from, from_url.year_to),
             f_units=list(from_url.units),
@@ -187,6 +192,22 @@ def sidebar(db: Database, lang: str) -> Context:
         ("f_statuses", status_order(), lambda s: status_label(s, lang)),
     ):
         sb.multiselect(t(key, lang), choices, key=key, format_func=label, placeholder=all_)
+    # The as-of day: any day up to today; the earliest choice is the data's first year (or an older day from a link).
+    chosen = st.session_state.get("f_asof") or today
+    sb.date_input(
+        t("f_asof", lang),
+        key="f_asof",
+        min_value=min(date(years[0], 1, 1), chosen),
+        max_value=today,
+        format="YYYY-MM-DD",
+        help=t("f_asof_help", lang),
+    )
+    if st.session_state.get("asof_ignored"):
+        # Said until another day is chosen: the link asked for a day it does not get.
+        if _as_of(st.session_state.get("f_asof"), today) is None:
+            sb.caption(t("asof_ignored", lang))
+        else:
+            del st.session_state["asof_ignored"]
     sb.button(t("f_reset", lang), on_click=_reset, key="f_reset")
 
     y = st.session_state.get("f_years") or years
@@ -199,6 +220,7 @@ def sidebar(db: Database, lang: str) -> Context:
         funding=tuple(st.session_state["f_funding"]),
         goals=_with_subgoals(tuple(st.session_state["f_goals"]), goals),
         statuses=tuple(st.session_state["f_statuses"]),
+        as_of=_as_of(st.session_state.get("f_asof"), today),
     )
     params = to_query_params(f.with_(goals=tuple(st.session_state["f_goals"])), years)
     if lang == "en":
@@ -210,7 +232,12 @@ def sidebar(db: Database, lang: str) -> Context:
         st.query_params.from_dict(params)
     sb.caption(t("f_share", lang))
     colors = unit_colors(options["units"], t("not_stated", lang))
-    return Context(db, f, lang, options, version, colors, date.today())
+    return Context(db, f, lang, options, version, colors, today, f.as_of or today)
+
+
+def _as_of(value, today: date) -> date | None:
+    """The sidebar's as-of day as a filter value: today (or a cleared field) is None, so the URL stays short."""
+    return value if isinstance(value, date) and value < today else None
 
 
 def _with_subgoals(selected: tuple[str, ...], goals: pd.DataFrame) -> tuple[str, ...]:

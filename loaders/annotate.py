@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -167,22 +166,6 @@ def _remove_old_annotations(wb: Workbook) -> None:
                 cell.fill = PatternFill(fill_type=None)
 
 
-def _limits(memory_mb: int | None, cpu_s: int | None) -> Callable[[], None]:
-    if memory_mb is None and cpu_s is None:
-        return sandbox._limit
-
-    memory = (memory_mb if memory_mb is not None else sandbox.MEMORY_LIMIT_MB) * 1024 * 1024
-    cpu = cpu_s if cpu_s is not None else sandbox.CPU_LIMIT_S
-
-    def limit() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-
-    return limit
-
-
 def annotate_isolated(
     data: bytes,
     problems: list[Problem],
@@ -211,19 +194,19 @@ def annotate_isolated(
         (job_dir / "job.json").write_text(json.dumps(job, default=str), encoding="utf-8")
         try:
             run = subprocess.run(
-                [sys.executable, "-m", "loaders.annotate", str(job_dir)],
+                sandbox.child_command("loaders.annotate", str(job_dir)),
                 cwd=ROOT,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,  # a traceback may quote the user's cells
-                preexec_fn=_limits(memory_mb, cpu_s),  # runs in the child before exec
-                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+                # The child sets these on itself before it imports or opens anything.
+                env={**os.environ, "PYTHONWARNINGS": "ignore", **sandbox.fitted_limits(memory_mb, cpu_s).env()},
                 timeout=wall_s if wall_s is not None else sandbox.WALL_LIMIT_S,
             )
         except subprocess.TimeoutExpired:  # run() has killed the child already
             log.warning("annotation timed out")
             return None
-        except OSError as exc:
+        except (OSError, subprocess.SubprocessError) as exc:
             log.warning("annotation could not start: %s", type(exc).__name__)
             return None
         out = job_dir / "out.xlsx"

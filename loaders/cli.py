@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 
 from .database import ROOT, Database, default_db_path
-from .problems import Problem, WorkbookInvalid
+from .identity import ReplaceRefused
+from .problems import Problem, WorkbookInvalid, text
 from .service import build, check_file, export_plan, load_file, write_template
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -37,23 +38,31 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m loaders", description="Plan workbooks → DuckDB.")
-    parser.add_argument("--lang", choices=["sv", "en"], default="en", help="language of problem messages")
+    lang_help = "language of problem messages (before or after the command)"
+    parser.add_argument("--lang", choices=["sv", "en"], default="en", help=lang_help)
+    # --lang is accepted after the command too ("check --lang sv FILE"); SUPPRESS keeps a --lang
+    # given before the command when none follows it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=["sv", "en"], default=argparse.SUPPRESS, help=lang_help)
+    yes_help = "publish even when a workbook's title differs from its plan's or it removes most activities"
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    p = sub.add_parser("build", help="(re)build the database from every workbook in data/")
+    p = sub.add_parser("build", parents=[common], help="(re)build the database from every workbook in data/")
     p.add_argument("--data", type=Path, default=ROOT / "data")
     p.add_argument("--db", type=Path)
-    p = sub.add_parser("check", help="validate a workbook, change nothing")
+    p.add_argument("--yes", action="store_true", help=yes_help)
+    p = sub.add_parser("check", parents=[common], help="validate a workbook, change nothing")
     p.add_argument("file", type=Path)
-    p = sub.add_parser("load", help="validate and publish a workbook as a new version of its plan")
+    p = sub.add_parser("load", parents=[common], help="validate and publish a workbook as a new version of its plan")
     p.add_argument("file", type=Path)
     p.add_argument("--db", type=Path)
     p.add_argument("--by", default="cli", help="who loads (recorded with the version)")
-    p = sub.add_parser("export", help="write one plan back in the template layout")
+    p.add_argument("--yes", action="store_true", help=yes_help)
+    p = sub.add_parser("export", parents=[common], help="write one plan back in the template layout")
     p.add_argument("plan_id")
     p.add_argument("file", type=Path)
     p.add_argument("--db", type=Path)
     p.add_argument("--version", type=int)
-    p = sub.add_parser("template", help="write an empty template with its instructions")
+    p = sub.add_parser("template", parents=[common], help="write an empty template with its instructions")
     p.add_argument("file", type=Path)
     args = parser.parse_args(argv)
 
@@ -62,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             if not args.data.is_dir():
                 parser.error(f"no such folder: {args.data}")
-            summary = build(args.data, args.db or default_db_path(), progress=_progress)
+            summary = build(args.data, args.db or default_db_path(), progress=_progress, confirmed=args.yes)
             print(summary)
         elif args.command == "check":
             _need_file(parser, args.file)
@@ -70,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"OK: {args.file.name} is a valid plan workbook ({data.plan_id}).")
         elif args.command == "load":
             _need_file(parser, args.file)
-            pid, version = load_file(args.file, args.db or default_db_path(), args.by, progress=_progress)
+            pid, version = load_file(
+                args.file, args.db or default_db_path(), args.by, progress=_progress, confirmed=args.yes
+            )
             print(f"Loaded {args.file.name}: plan {pid}, version {version}.")
         elif args.command == "export":
             db_path = args.db or default_db_path()
@@ -89,6 +100,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Wrote {args.file}.")
     except WorkbookInvalid as exc:
         _print_problems(exc.problems, args.lang)
+        print("Nothing was changed.", file=sys.stderr)
+        return EXIT_INVALID
+    except ReplaceRefused as exc:
+        for rep in exc.replacements:
+            first, *changes = rep.lines(args.lang)
+            print(first, file=sys.stderr)
+            for line in changes:
+                print(f"  - {line}", file=sys.stderr)
+        print(text("replace_yes", args.lang), file=sys.stderr)
         print("Nothing was changed.", file=sys.stderr)
         return EXIT_INVALID
     except duckdb.IOException as exc:

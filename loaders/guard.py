@@ -118,6 +118,12 @@ def check(data: bytes, file: str, sheet_names: list[str] | None = None, limits: 
 
     try:
         sheet_paths = _sheet_paths(zf)
+        # An Excel 4 macro sheet (XLM) has no place in a plan and is a known way to ship macros in a
+        # file named .xlsx; the parser cannot read such a workbook, so say so rather than "damaged".
+        macro = [n for n, p in sheet_paths.items() if _is_macro_part(p)]
+        if macro or any(_is_macro_part(n) for n in names):
+            part = next((n for n in names if _is_macro_part(n)), "")
+            return fail("file_macrosheet", name=macro[0] if macro else PurePosixPath(part).name)
         result = GuardResult([])
         wanted = set(sheet_names) if sheet_names is not None else set(sheet_paths)
         for info in infos:
@@ -152,6 +158,10 @@ def check(data: bytes, file: str, sheet_names: list[str] | None = None, limits: 
 
 class _Layout(Exception):
     pass
+
+
+def _is_macro_part(path: str) -> bool:
+    return path.lower().startswith("xl/macrosheets/")
 
 
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:

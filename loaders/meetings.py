@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 
 from .database import WRITE_LOCK, Database
+from .parse import DATE_MAX, DATE_MIN, ParseError, parse_date
 
 KINDS = ("note", "decision", "action")
 
@@ -18,9 +19,28 @@ class MeetingInvalid(ValueError):
         self.key = key
 
 
-def record_meeting(db: Database, held_on: date, title: str, participants: str, scope: dict, created_by: str) -> int:
-    if not isinstance(held_on, date):
-        raise MeetingInvalid("meeting_date_missing")
+def _day(value: date | str | None, missing: str | None, invalid: str) -> date | None:
+    """A form's date as a day: a date, or text read strictly (2016-02-30 is refused, never rolled over)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if missing:
+            raise MeetingInvalid(missing)
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    elif not isinstance(value, date):
+        try:
+            value = parse_date(str(value))
+        except ParseError:
+            raise MeetingInvalid(invalid) from None
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise MeetingInvalid(invalid)
+    return value
+
+
+def record_meeting(
+    db: Database, held_on: date | str, title: str, participants: str, scope: dict, created_by: str
+) -> int:
+    held_on = _day(held_on, "meeting_date_missing", "meeting_date_invalid")
     with WRITE_LOCK, db.transaction() as cur:
         meeting_id = cur.execute("select coalesce(max(meeting_id), 0) + 1 from meeting").fetchall()[0][0]
         version = cur.execute("select coalesce(max(load_id), 0) from load_log").fetchall()[0][0]
@@ -51,7 +71,7 @@ def add_item(
     activity_id: str | None = None,
     target_id: str | None = None,
     owner: str | None = None,
-    due: date | None = None,
+    due: date | str | None = None,
 ) -> int:
     """A note, decision or action item on one activity or target (or the plan as a whole)."""
     if kind not in KINDS:
@@ -60,6 +80,7 @@ def add_item(
         raise MeetingInvalid("item_text_missing")
     if kind == "action" and not (owner or "").strip():
         raise MeetingInvalid("item_owner_missing")
+    due = _day(due, None, "item_due_invalid")
     with WRITE_LOCK, db.transaction() as cur:
         if not cur.execute("select 1 from meeting where meeting_id = ?", [meeting_id]).fetchall():
             raise MeetingInvalid("meeting_unknown")

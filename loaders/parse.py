@@ -182,19 +182,35 @@ def parse_line_kind(text: str) -> str:
     raise ParseError("kind_unknown")
 
 
+# Dates a plan can hold. The lower bound also keeps out Excel's day numbers 0–60, where Excel
+# counts a 29 February 1900 that never was (a date-formatted 0 or 60 would read as a real day).
+DATE_MIN, DATE_MAX = date(1901, 1, 1), date(2200, 12, 31)
+_DATE_LIKE = re.compile(r"([+-]?\d{4,6})-(\d{1,2})-(\d{1,2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?")
+
+
 def parse_date(text: str) -> date:
-    """A date cell as fastexcel renders it ("2016-02-01 00:00:00") or typed as text."""
+    """A date cell as fastexcel renders it ("2016-02-01 00:00:00") or typed as text; never rolled over."""
     s = str(text).strip()
-    try:
-        return datetime.fromisoformat(s).date()
-    except ValueError:
-        pass
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s):
+    if m := _DATE_LIKE.fullmatch(s):
         try:
-            return date(int(m[1]), int(m[2]), int(m[3]))
+            day = date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
-            pass
-    raise ParseError("date_invalid")
+            # 2016-13-45, 2012-02-30, or a year Python's dates cannot hold: refused, never moved
+            # to a nearby day.
+            raise ParseError("date_impossible" if 1 <= int(m[1]) <= 9999 else "date_out_of_range") from None
+        if m[4]:
+            try:
+                datetime.fromisoformat(f"{day.isoformat()} {m[4]}")
+            except ValueError:
+                raise ParseError("date_invalid") from None  # 25:00 is no time of day
+    else:
+        try:
+            day = datetime.fromisoformat(s).date()
+        except ValueError:
+            raise ParseError("date_invalid") from None
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ParseError("date_out_of_range")
+    return day
 
 
 def parse_year(text: str) -> int:

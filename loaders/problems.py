@@ -33,8 +33,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file is not an Excel workbook (.xlsx).",
     },
     "file_corrupt": {
-        "sv": "Filen är skadad eller ofullständig och kan inte läsas ({detail}).",
-        "en": "The file is damaged or truncated and cannot be read ({detail}).",
+        "sv": "Filen är skadad eller ofullständig (t.ex. avbruten vid nedladdning) och kan inte öppnas. "
+        "Spara om den i Excel, eller ladda upp originalet igen.",
+        "en": "The file is damaged or incomplete (e.g. cut off while downloading) and cannot be opened. "
+        "Save it again in Excel, or upload the original again.",
+    },
+    "file_unreadable": {
+        "sv": "Arbetsbokens innehåll kan inte läsas: en del saknas eller har en form som Excel inte skriver. "
+        "Öppna filen i Excel och spara den som Excel-arbetsbok (.xlsx), eller utgå från mallen.",
+        "en": "The workbook's content cannot be read: a part is missing or has a form Excel does not write. "
+        "Open the file in Excel and save it as an Excel workbook (.xlsx), or start from the template.",
+    },
+    "file_macrosheet": {
+        "sv": "Arbetsboken innehåller ett makroblad (Excel 4-makro, {name}). Makroblad stöds inte och läses aldrig. "
+        "Kopiera planens blad till en ny arbetsbok utan makron, eller utgå från mallen.",
+        "en": "The workbook contains a macro sheet (Excel 4 macro, {name}). Macro sheets are not supported and "
+        "are never read. Copy the plan's sheets into a new workbook without macros, or start from the template.",
     },
     "zip_too_many_entries": {
         "sv": "Filen innehåller för många delar ({count}, högst {limit}).",
@@ -53,6 +67,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Den är för stor eller byggd för att överbelasta läsaren (zip- eller dimensionsbomb).",
         "en": "The workbook could not be read within the limits ({memory} MB memory, {seconds} s). "
         "It is too large or built to overload the reader (a zip or dimension bomb).",
+    },
+    "parse_start": {
+        "sv": "Servern kunde inte starta läsaren av arbetsboken med dess gränser ({memory} MB minne, {seconds} s). "
+        "Filen har inte kontrollerats; felet ligger i serverns inställningar, inte i filen. "
+        "Be administratören se över serverprocessens minnesgräns (ulimit -v), som kan vara för låg.",
+        "en": "The server could not start the workbook reader with its limits ({memory} MB memory, {seconds} s). "
+        "The file was not checked; the fault is in the server's settings, not in the file. "
+        "Ask the administrator to check the server process's memory limit (ulimit -v), which may be too low.",
     },
     "xml_entities": {
         "sv": "Filen innehåller XML-deklarationer (DOCTYPE/ENTITY) som inte tillåts i en arbetsbok.",
@@ -130,8 +152,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The line has neither an amount nor an original text.",
     },
     "date_invalid": {
-        "sv": "Inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
-        "en": "Not a date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+        "sv": "{value} är inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "en": "{value} is not a date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    },
+    "date_impossible": {
+        "sv": "{value} är inte ett datum: den månaden eller dagen finns inte. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "en": "{value} is not a date: that month or day does not exist. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    },
+    "date_out_of_range": {
+        "sv": "{value} ligger utanför åren 1901–2200 och kan inte vara ett datum i en plan.",
+        "en": "{value} lies outside the years 1901–2200 and cannot be a date in a plan.",
     },
     "year_invalid": {
         "sv": "Inte ett årtal. Skriv fyra siffror, t.ex. 2016.",
@@ -170,6 +200,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Uppdateringen innehåller inga rader på bladen Utfall eller Status.",
         "en": "The update has no rows on the Utfall or Status sheets.",
     },
+    # replacing a plan by mistake (loaders/identity.py): said before anything is published
+    "replace_plan": {
+        "sv": "Plan-ID {plan_id} tillhör planen ”{title}”. Arbetsboken skulle ersätta den planen:",
+        "en": "Plan-ID {plan_id} belongs to the plan “{title}”. This workbook would replace that plan:",
+    },
+    "replace_title": {
+        "sv": "titeln ändras: ”{old}” → ”{new}”",
+        "en": "the title changes: “{old}” → “{new}”",
+    },
+    "replace_activities": {
+        "sv": "{removed} av planens {total} aktiviteter tas bort",
+        "en": "{removed} of the plan's {total} activities would be removed",
+    },
+    "replace_yes": {
+        "sv": "Kontrollera Plan-ID. Är det rätt plan, kör igen med --yes.",
+        "en": "Check the Plan-ID. If it is the right plan, run again with --yes.",
+    },
     "more_problems": {
         "sv": "… och {count} problem till. Rätta dem ovan och kontrollera igen.",
         "en": "… and {count} more problems. Fix the ones above and check again.",
@@ -198,6 +245,11 @@ class Problem:
             "value": self.value,
             "message": self.message(lang),
         }
+
+
+def text(code: str, lang: str = "sv", **params) -> str:
+    """A catalogue message that is not tied to a cell (e.g. a warning before publishing)."""
+    return MESSAGES[code][lang if lang in ("sv", "en") else "sv"].format(**params)
 
 
 class WorkbookInvalid(Exception):

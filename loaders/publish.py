@@ -155,6 +155,25 @@ def current_version(db: Database, plan_id: str) -> int | None:
     return rows[0][0] if rows else None
 
 
+def current_identity(db: Database, plan_id: str) -> tuple[int, str | None, list[str]] | None:
+    """The current version's number, title and activity ids (None: no such plan): enough to tell plans apart."""
+    cur = db.cursor()
+    try:
+        cur.execute("begin transaction")  # version, title and ids from one and the same version
+        version = _scalar(cur, "select max(version) from load_log where plan_id = ?", [plan_id])
+        if version is None:
+            cur.execute("commit")
+            return None
+        title = _scalar(cur, "select title from plan_rev where plan_id = ? and version = ?", [plan_id, version])
+        ids = cur.execute(
+            "select activity_id from activity_rev where plan_id = ? and version = ?", [plan_id, version]
+        ).fetchall()
+        cur.execute("commit")
+    finally:
+        cur.close()
+    return version, title, [r[0] for r in ids]
+
+
 def read_version(db: Database, plan_id: str, version: int | None = None) -> PlanData:
     """A stored version (default: the current one) as PlanData, e.g. for export or a diff."""
     cur = db.cursor()

@@ -17,6 +17,72 @@ from pathlib import Path
 MEMORY_LIMIT_MB = int(os.environ.get("PLANS_PARSE_MEMORY_MB", "3072"))
 CPU_LIMIT_S = int(os.environ.get("PLANS_PARSE_CPU_S", "120"))
 WALL_LIMIT_S = float(os.environ.get("PLANS_PARSE_WALL_S", str(CPU_LIMIT_S + 30)))
+MB = 1024 * 1024
+# The limits a child is to set on itself, "memory bytes,cpu seconds" (see _BOOTSTRAP).
+LIMITS_ENV = "PLANS_CHILD_LIMITS"
+EXIT_NO_LIMITS = 3  # the child could not set its limits and did no work
+
+
+@dataclass(frozen=True)
+class ChildLimits:
+    """The memory (bytes) and CPU time (s) a worker runs under."""
+
+    memory: int
+    cpu_s: int
+
+    @property
+    def memory_mb(self) -> int:
+        return self.memory // MB
+
+    def env(self) -> dict[str, str]:
+        return {LIMITS_ENV: f"{self.memory},{self.cpu_s}"}
+
+
+def fitted_limits(memory_mb: int | None = None, cpu_s: int | None = None) -> ChildLimits:
+    """The worker's limits, lowered to those this process already has (the lower of the two wins).
+
+    A child inherits its parent's limits and may not raise them: asking for 3 GB under
+    `ulimit -v 2500000` would fail, so the worker gets what the process has instead.
+    """
+    memory = (memory_mb if memory_mb is not None else MEMORY_LIMIT_MB) * MB
+    cpu = cpu_s if cpu_s is not None else CPU_LIMIT_S
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX: nothing is inherited to fit into
+        return ChildLimits(memory, cpu)
+    for which, wanted in ((resource.RLIMIT_AS, "memory"), (resource.RLIMIT_CPU, "cpu")):
+        soft, _hard = resource.getrlimit(which)
+        if soft != resource.RLIM_INFINITY:
+            if wanted == "memory":
+                memory = min(memory, soft)
+            else:
+                cpu = min(cpu, soft)
+    return ChildLimits(memory, cpu)
+
+
+# A child starts with this, so its limits hold before anything is imported or read: the parser's
+# own imports count too, and a child that cannot set them says why and does no work. (Not a
+# preexec_fn: that is unsafe in a threaded parent such as the app, and its failure is mute.)
+_BOOTSTRAP = f"""
+import json, os, sys
+try:
+    import resource
+    memory, cpu = (int(x) for x in os.environ["{LIMITS_ENV}"].split(","))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+except Exception as exc:
+    print(json.dumps({{"no_limits": type(exc).__name__ + ": " + str(exc)}}), flush=True)
+    sys.exit({EXIT_NO_LIMITS})
+import runpy
+module = sys.argv[1]
+sys.argv = [module, *sys.argv[2:]]
+runpy.run_module(module, run_name="__main__", alter_sys=True)
+"""
+
+
+def child_command(module: str, *args: str) -> list[str]:
+    """The command that runs `python -m module args` under limits it sets on itself first (ChildLimits.env)."""
+    return [sys.executable, "-c", _BOOTSTRAP, module, *args]
 
 
 @dataclass
@@ -26,12 +92,15 @@ class ParsedSheet:
 
 
 class SandboxFailed(Exception):
-    """The worker died (memory or time limit, or a parser crash) or could not read the file."""
+    """The worker died (memory or time limit, or a parser crash), could not read the file, or could not start."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: str, detail: str = "", limits: ChildLimits | None = None):
         super().__init__(reason)
-        self.reason = reason  # "limits" or "unreadable"
-        self.detail = detail
+        # "limits": the file took more than the limits; "unreadable": the parser refused the file;
+        # "start": the worker could not start or set its limits (the server's fault, not the file's).
+        self.reason = reason
+        self.detail = detail  # for the server's log only: it may hold paths and parser internals
+        self.limits = limits or fitted_limits()
 
 
 class Worker:
@@ -42,21 +111,29 @@ class Worker:
         self.err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in kill(), after the worker ends
         self.timed_out = False
         self.ready = False  # the worker got its imports done and could start work
+        self.no_limits = ""  # why the worker could not set its limits ("" if it could)
         self._timer: threading.Timer | None = None
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "loaders.sandbox"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.err,
-            cwd=Path(__file__).resolve().parent.parent,
-            preexec_fn=_limit,  # runs in the child before exec: no threads involved
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        )
+        self.limits = fitted_limits()
+        try:
+            self.proc = subprocess.Popen(
+                child_command("loaders.sandbox"),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.err,
+                cwd=Path(__file__).resolve().parent.parent,
+                env={**os.environ, "PYTHONWARNINGS": "ignore", **self.limits.env()},
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            self.err.close()
+            raise SandboxFailed("start", f"{type(exc).__name__}: {exc}", self.limits) from exc
 
     def start(self, path: Path, sheets: list[str], out_dir: Path) -> None:
         job = json.dumps({"path": str(path), "sheets": sheets, "out": str(out_dir)})
-        self.proc.stdin.write(job.encode() + b"\n")
-        self.proc.stdin.close()
+        try:
+            self.proc.stdin.write(job.encode() + b"\n")
+            self.proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the worker is gone already; sheets() says why
         self._timer = threading.Timer(WALL_LIMIT_S, self._time_up)
         self._timer.daemon = True
         self._timer.start()
@@ -72,6 +149,9 @@ class Worker:
 
         for line in self.proc.stdout:
             msg = json.loads(line)
+            if "no_limits" in msg:
+                self.no_limits = msg["no_limits"]
+                continue
             if msg.get("ready"):
                 self.ready = True
                 continue
@@ -86,13 +166,18 @@ class Worker:
         self.proc.wait()
         self.err.seek(0)
         text = self.err.read().decode(errors="replace")
+        if self.timed_out:
+            raise SandboxFailed("limits", "time", self.limits)
+        if self.no_limits:
+            raise SandboxFailed("start", self.no_limits, self.limits)
         # A worker that died before it was ready could not even start within its limits (its
         # imports fail in many ways when memory is short): never blame the file for that.
-        limits = not self.ready or self.timed_out or self.proc.returncode < 0
-        if limits or "MemoryError" in text or "memory allocation" in text:
-            raise SandboxFailed("limits", "time" if self.timed_out else text[-300:])
+        if not self.ready:
+            raise SandboxFailed("start", text[-300:] or f"exit {self.proc.returncode}", self.limits)
+        if self.proc.returncode < 0 or "MemoryError" in text or "memory allocation" in text:
+            raise SandboxFailed("limits", text[-300:], self.limits)
         last = text.strip().splitlines()[-1][:200] if text.strip() else f"exit {self.proc.returncode}"
-        raise SandboxFailed("unreadable", last)
+        raise SandboxFailed("unreadable", last, self.limits)
 
     def kill(self) -> None:
         if self._timer:
@@ -105,14 +190,6 @@ class Worker:
                 stream.close()
 
 
-def _limit() -> None:
-    import resource
-
-    mem = MEMORY_LIMIT_MB * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_S, CPU_LIMIT_S))
-
-
 class _Spare:
     """A worker started ahead of need, so the next parse does not wait for Python to start."""
 
@@ -123,7 +200,10 @@ class _Spare:
 def prestart() -> None:
     with _Spare.lock:
         if _Spare.worker is None:
-            _Spare.worker = Worker()
+            try:
+                _Spare.worker = Worker()
+            except SandboxFailed:
+                return  # only a head start was lost; take_worker() reports the failure when it matters
             atexit.register(_reap_spare)
 
 

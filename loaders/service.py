@@ -6,11 +6,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import identity
 from .database import Database
 from .filestore import FileStore
 from .guard import DEFAULT_LIMITS
 from .problems import Problem, WorkbookInvalid
-from .publish import current_sha, publish, read_version
+from .publish import current_identity, current_sha, publish, read_version
 from .workbook import PlanData, read_plan
 from .writer import write_workbook
 
@@ -56,7 +57,36 @@ def _check(path: Path, progress: Progress = _quiet, prestart_next: bool = False)
     return data, raw
 
 
-def load_file(path: Path, db_path: Path, loaded_by: str, progress: Progress = _quiet) -> tuple[str, int]:
+def _guard_replacements(db: Database, plans: list[PlanData], confirmed: bool) -> dict[str, int | None]:
+    """Each plan's current version; ReplaceRefused if a workbook would replace a plan it seems not to be."""
+    bases: dict[str, int | None] = {}
+    found = []
+    for data in plans:
+        current = current_identity(db, data.plan_id)
+        bases[data.plan_id] = current[0] if current else None
+        if current is not None:
+            rep = identity.replacement(
+                data.plan_id,
+                current[1],
+                current[2],
+                data.plan.get("title"),
+                data.tables["activities"]["activity_id"].to_pylist(),
+            )
+            if rep is not None:
+                found.append(rep)
+    if found and not confirmed:
+        raise identity.ReplaceRefused(found)
+    return bases
+
+
+def load_file(
+    path: Path, db_path: Path, loaded_by: str, progress: Progress = _quiet, *, confirmed: bool = False
+) -> tuple[str, int]:
+    """Check a workbook and publish it as its plan's next version.
+
+    confirmed=False refuses (identity.ReplaceRefused, nothing changed) a workbook whose title differs
+    from its plan's, or that would remove most of its activities: its Plan-ID may be another plan's.
+    """
     with ThreadPoolExecutor(1) as pool:
         # Opening DuckDB (and creating its schema) overlaps the parse; nothing is written before
         # the file has passed every check.
@@ -68,8 +98,12 @@ def load_file(path: Path, db_path: Path, loaded_by: str, progress: Progress = _q
             raise
         db = opening.result()
     with db:
+        # The versions the check was made against: a load by someone else in between is caught.
+        bases = _guard_replacements(db, [data], confirmed)
         progress(f"{path.name}: publishing …")
-        return publish(db, [data], loaded_by, "load", files=[raw], store=FileStore.beside(db_path))[0]
+        return publish(
+            db, [data], loaded_by, "load", base_versions=bases, files=[raw], store=FileStore.beside(db_path)
+        )[0]
 
 
 def workbook_files(data_dir: Path) -> list[Path]:
@@ -77,8 +111,12 @@ def workbook_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.glob("*.xlsx") if not p.name.startswith("~$"))
 
 
-def build(data_dir: Path, db_path: Path, progress: Progress = _quiet) -> str:
-    """Validate every workbook in data_dir; if all are valid, publish the changed ones in one transaction."""
+def build(data_dir: Path, db_path: Path, progress: Progress = _quiet, *, confirmed: bool = False) -> str:
+    """Validate every workbook in data_dir; if all are valid, publish the changed ones in one transaction.
+
+    A changed workbook that would replace its plan by mistake (see load_file) stops the build unless
+    confirmed; a fresh database has nothing to replace.
+    """
     problems: list[Problem] = []
     plans: list[PlanData] = []
     raw: dict[str, bytes] = {}
@@ -100,12 +138,14 @@ def build(data_dir: Path, db_path: Path, progress: Progress = _quiet) -> str:
         raise WorkbookInvalid(problems)
     with Database(db_path) as db:
         changed = [p for p in plans if current_sha(db, p.plan_id) != p.sha256]
+        bases = _guard_replacements(db, changed, confirmed)
         progress(f"publishing {len(changed)} changed plan(s) of {len(plans)} …")
         publish(
             db,
             changed,
             loaded_by="build",
             action="build",
+            base_versions=bases,
             files=[raw[p.file_name] for p in changed],
             store=FileStore.beside(db_path),
         )

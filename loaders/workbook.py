@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ import pyarrow.compute as pc
 from . import guard, parse, sandbox
 from .problems import Problem, WorkbookInvalid, column_letter
 from .template import SHEETS, Sheet
+
+log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 500  # enough to fix a file by; a broken million-row sheet must not flood the user
 MAX_TEXT = 20_000
@@ -87,7 +90,11 @@ def read_plan(
         # original file, which could change in between.
         out_dir = sandbox.new_out_dir()
         (out_dir / "workbook.xlsx").write_bytes(data)
-        worker = sandbox.take_worker()
+        try:
+            worker = sandbox.take_worker()
+        except sandbox.SandboxFailed as exc:
+            sandbox.remove_out_dir(out_dir)
+            raise WorkbookInvalid([_sandbox_problem(exc, file_name)]) from exc
         worker.start(out_dir / "workbook.xlsx", names, out_dir)
     try:
         checked = guard.check(data, file_name, names)
@@ -138,7 +145,8 @@ def _sheets_here(data: bytes, file_name: str, names: list[str]) -> Iterator[tupl
         reader = fastexcel.read_excel(data)
         present = set(reader.sheet_names)
     except Exception as exc:  # calamine reports broken parts with many error types
-        raise WorkbookInvalid([Problem(file_name, "", "", "", "file_corrupt", {"detail": type(exc).__name__})]) from exc
+        log.info("parser refused %s: %s", file_name, exc)
+        raise WorkbookInvalid([Problem(file_name, "", "", "", "file_unreadable", {})]) from exc
     for name in names:
         if name not in present:
             yield name, None
@@ -159,9 +167,17 @@ def _sheets_isolated(worker, out_dir: Path, file_name: str) -> Iterator[tuple[st
     try:
         yield from worker.sheets(out_dir)
     except sandbox.SandboxFailed as exc:
-        code = "parse_limits" if exc.reason == "limits" else "file_corrupt"
-        params = {"memory": sandbox.MEMORY_LIMIT_MB, "seconds": sandbox.CPU_LIMIT_S, "detail": exc.detail or "?"}
-        raise WorkbookInvalid([Problem(file_name, "", "", "", code, params)]) from exc
+        raise WorkbookInvalid([_sandbox_problem(exc, file_name)]) from exc
+
+
+_SANDBOX_CODES = {"limits": "parse_limits", "start": "parse_start", "unreadable": "file_unreadable"}
+
+
+def _sandbox_problem(exc: sandbox.SandboxFailed, file_name: str) -> Problem:
+    """The worker's failure in plain words; its own last words (paths, parser internals) go to the log only."""
+    log.info("parse worker failed (%s) on %s: %s", exc.reason, file_name, exc.detail)
+    params = {"memory": exc.limits.memory_mb, "seconds": exc.limits.cpu_s}
+    return Problem(file_name, "", "", "", _SANDBOX_CODES[exc.reason], params)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -275,6 +291,9 @@ def _parsed(fast: str | None, cast: Callable[[pa.Array], pa.Array] | None, slow:
         if fast is not None:
             is_fast = pc.fill_null(pc.match_substring_regex(text, fast), False)
             fast_values = cast(pc.if_else(is_fast, text, pa.scalar(None, pa.string())))
+            # A value that looks fast but does not cast (an impossible date such as 2016-13-45)
+            # goes the slow way, which names the problem with its cell.
+            is_fast = pc.and_(is_fast, pc.is_valid(fast_values))
             rest = pc.if_else(is_fast, pa.scalar(None, pa.string()), text)
         else:
             fast_values, rest = pa.nulls(len(text), out_type), text
@@ -304,7 +323,18 @@ def _cast_int(text: pa.Array) -> pa.Array:
 
 
 def _cast_date(text: pa.Array) -> pa.Array:
-    return pc.cast(pc.strptime(pc.utf8_slice_codeunits(text, 0, 10), "%Y-%m-%d", "s"), pa.date32())
+    """Dates in bulk; null where the text is no real date in the accepted range (the slow path says why)."""
+    day = pc.utf8_slice_codeunits(text, 0, 10)
+    dates = pc.cast(pc.strptime(day, "%Y-%m-%d", "s", error_is_null=True), pa.date32())
+    # strptime rolls an impossible day over (2012-02-30 becomes 2012-03-01). Only days 29–31 can
+    # be impossible in a valid month, so those few go the slow, exact way (per distinct value);
+    # formatting every date back to text to compare would cost seconds per million rows.
+    late_in_month = pc.greater_equal(pc.utf8_slice_codeunits(text, 8, 10), "29")
+    in_range = pc.and_(
+        pc.greater_equal(dates, pa.scalar(parse.DATE_MIN, pa.date32())),
+        pc.less_equal(dates, pa.scalar(parse.DATE_MAX, pa.date32())),
+    )
+    return pc.if_else(pc.and_(pc.invert(late_in_month), in_range), dates, pa.scalar(None, pa.date32()))
 
 
 def _amount_total(text: str) -> int:

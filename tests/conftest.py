@@ -146,10 +146,51 @@ def editor_db(bundled_db, tmp_path, monkeypatch, editor_hash) -> Path:
     return path
 
 
+_MACRO_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    '<dimension ref="A1:A2"/><sheetData><row r="1"><c r="A1"><f>EXEC("calc.exe")</f><v>0</v></c></row>'
+    '<row r="2"><c r="A2"><f>HALT()</f><v>0</v></c></row></sheetData></xm:macrosheet>'
+)
+
+
+def with_macro_sheet(good: bytes) -> bytes:
+    """A workbook with an Excel 4 macro sheet, laid out as Excel writes one (part, content type, relationship)."""
+    changes = {
+        "[Content_Types].xml": (
+            b"</Types>",
+            b'<Override PartName="/xl/macrosheets/sheet1.xml" '
+            b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>',
+        ),
+        "xl/workbook.xml": (
+            b"</sheets>",
+            b'<sheet name="Makro1" sheetId="99" state="hidden" r:id="rId99"/></sheets><definedNames>'
+            b'<definedName name="_xlnm.Auto_Open" hidden="1">Makro1!$A$1</definedName></definedNames>',
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            b"</Relationships>",
+            b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" '
+            b'Target="macrosheets/sheet1.xml"/></Relationships>',
+        ),
+    }
+    src = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename in changes:
+                data = data.replace(*changes[info.filename])
+            dst.writestr(info.filename, data)
+        dst.writestr("xl/macrosheets/sheet1.xml", _MACRO_SHEET)
+    return out.getvalue()
+
+
 def hostile_files(tmp_path) -> dict[str, bytes]:
     """The loader's list of hostile and wrong files, each renamed .xlsx."""
     good = write_plan(tmp_path).read_bytes()
-    docx, bomb, entity, dims = io.BytesIO(), io.BytesIO(), io.BytesIO(), io.BytesIO()
+    docx, bomb, entity, dims, styles = io.BytesIO(), io.BytesIO(), io.BytesIO(), io.BytesIO(), io.BytesIO()
     with zipfile.ZipFile(docx, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("word/document.xml", "<w:document/>")
@@ -162,6 +203,8 @@ def hostile_files(tmp_path) -> dict[str, bytes]:
     for out, part, change in (
         (entity, "xl/sharedStrings.xml", lambda old: lol + old.split(b"?>", 1)[-1]),
         (dims, budget, lambda old: old.replace(b'<dimension ref="A1:H4"/>', b'<dimension ref="A1:XFD1048576"/>')),
+        # Cut off mid-part: the zip is whole, but the parser cannot read the workbook's styles.
+        (styles, "xl/styles.xml", lambda old: b"<styleSheet"),
     ):
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
             for info in src.infolist():
@@ -177,4 +220,6 @@ def hostile_files(tmp_path) -> dict[str, bytes]:
         "zip_ratio": bomb.getvalue(),
         "xml_entities": entity.getvalue(),
         "sheet_too_large": dims.getvalue(),
+        "file_unreadable": styles.getvalue(),
+        "file_macrosheet": with_macro_sheet(good),
     }

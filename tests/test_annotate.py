@@ -236,6 +236,8 @@ def test_isolated_uses_the_parse_workers_limits_by_default(tmp_path, monkeypatch
     monkeypatch.setattr(subprocess, "run", spy)
     path, problems = _invalid(tmp_path)
     assert annotate_isolated(path.read_bytes(), problems) is not None
-    assert seen["preexec_fn"] is annotate_module.sandbox._limit
+    assert "preexec_fn" not in seen  # the child sets its own limits: no preexec_fn in a threaded app
+    limits = annotate_module.sandbox.fitted_limits()
+    assert seen["env"][annotate_module.sandbox.LIMITS_ENV] == f"{limits.memory},{limits.cpu_s}"
     assert seen["timeout"] == annotate_module.sandbox.WALL_LIMIT_S
     assert seen["env"]["PYTHONWARNINGS"] == "ignore"

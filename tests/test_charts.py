@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard.charts import on_path
+from dashboard.rules import on_path
 
 
 def test_on_path():

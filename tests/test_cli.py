@@ -81,6 +81,86 @@ def test_check(tmp_path):
     assert "Beloppet är negativt" in run.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--lang", "sv", "check", "{file}"),
+        ("check", "--lang", "sv", "{file}"),
+        ("check", "{file}", "--lang", "sv"),
+        ("--lang", "en", "check", "--lang", "sv", "{file}"),  # the one nearest the command's options wins
+    ],
+)
+def test_lang_works_before_and_after_the_command(tmp_path, args):
+    bad = edit(write_plan(tmp_path, name="bad.xlsx"), "Budget", "F2", -1)
+    run = cli(*[str(bad) if a == "{file}" else a for a in args])
+    assert run.returncode == 1, run.stderr
+    assert "Beloppet är negativt" in run.stderr
+
+
+def test_lang_defaults_to_english_after_the_command_too(tmp_path):
+    bad = edit(write_plan(tmp_path, name="bad.xlsx"), "Budget", "F2", -1)
+    run = cli("check", bad)
+    assert "The amount is negative" in run.stderr
+    assert cli("check", "--lang", "de", bad).returncode == 2
+
+
+def _other_plans_workbook(tmp_path):
+    """The 2011–2013 plan's workbook with its Plan-ID changed to the mobility plan's."""
+    path = tmp_path / "arbetslivsanknytning.xlsx"
+    shutil.copy(DATA / "arbetslivsanknytning-2011-2013.xlsx", path)
+    return edit(path, "Plan", "A2", "mobilitet-2016-2018")
+
+
+def test_load_refuses_a_workbook_that_would_replace_another_plan(built, tmp_path):
+    before = snapshot(built)
+    path = _other_plans_workbook(tmp_path)
+    run = cli("load", path, "--db", built)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    with Database(built, read_only=True) as db:
+        title = db.rows("select title from plans where plan_id = 'mobilitet-2016-2018'")[0][0]
+    # It names the plan by its title, and says what would change.
+    assert f"Plan-ID mobilitet-2016-2018 belongs to the plan “{title}”" in run.stderr
+    assert f"the title changes: “{title}” → “Handlingsplan arbetslivsanknytning 2011–2013”" in run.stderr
+    assert "27 of the plan's 27 activities would be removed" in run.stderr
+    assert "--yes" in run.stderr and "Nothing was changed" in run.stderr
+    assert snapshot(built) == before
+    run = cli("load", "--lang", "sv", path, "--db", built)
+    assert run.returncode == 1 and "27 av planens 27 aktiviteter tas bort" in run.stderr
+    assert snapshot(built) == before
+
+    run = cli("load", path, "--db", built, "--yes")
+    assert run.returncode == 0, run.stderr
+    assert "plan mobilitet-2016-2018, version 2" in run.stdout
+
+
+def test_load_refuses_a_workbook_that_removes_most_activities(built, tmp_path):
+    exported = tmp_path / "skolsamverkan.xlsx"
+    assert cli("export", "skolsamverkan-2016-2017", exported, "--db", built).returncode == 0
+    wb = openpyxl.load_workbook(exported)
+    for name in ("Aktiviteter", "Budget", "Målsättningar", "Utfall", "Status"):
+        wb[name].delete_rows(2, wb[name].max_row)  # only the headers stay
+    wb.save(exported)
+    run = cli("load", exported, "--db", built)
+    assert run.returncode == 1
+    assert "12 of the plan's 12 activities would be removed" in run.stderr
+    assert "title changes" not in run.stderr  # the title is the same: only what changes is named
+
+
+def test_build_refuses_a_bundled_workbook_whose_title_changed(built, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("*.duckdb*"))
+    edit(data / "mobilitet-2016-2018.xlsx", "Plan", "B2", "En helt annan plan")
+    before = snapshot(built)
+    run = cli("build", "--data", data, "--db", built)
+    assert run.returncode == 1
+    assert "the title changes" in run.stderr and "“En helt annan plan”" in run.stderr
+    assert snapshot(built) == before
+    assert cli("build", "--data", data, "--db", built, "--yes").returncode == 0
+    # A fresh database has no plan to replace: the bundled data builds without --yes.
+    assert cli("build", "--data", data, "--db", tmp_path / "fresh.duckdb").returncode == 0
+
+
 def test_usage_errors_exit_2(tmp_path):
     assert cli().returncode == 2
     assert cli("frobnicate").returncode == 2

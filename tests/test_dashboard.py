@@ -6,14 +6,16 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard import auth, ui
 from loaders.service import build
 from tests.conftest import DATA, ROOT, downloads
 
@@ -405,3 +407,71 @@ def test_url_follows_a_change_in_a_repeated_parameter(app):
     set_filter(at, "f_plans", ["skolsamverkan-2016-2017", "mobilitet-2016-2018"])
     plans = at.query_params["plan"]
     assert sorted([plans] if isinstance(plans, str) else plans) == ["mobilitet-2016-2018", "skolsamverkan-2016-2017"]
+
+
+# ---------------------------------------------------------------------------- as of a day
+
+
+def _past_end(plans_db, as_of: date) -> tuple[set, set]:
+    """An oracle in SQL, apart from the rule: (late, status unknown after its end) activities as of a day."""
+    db = ui._database(str(plans_db))
+    past = "select plan_id, activity_id from activities where end_date < ? and status "
+    late = set(db.rows(past + "in ('not_started', 'ongoing', 'postponed')", [as_of]))
+    unknown = set(db.rows(past + "= 'unknown'", [as_of]))
+    return late, unknown
+
+
+@pytest.mark.parametrize("as_of", ["2012-06-30", "2013-06-30", None])
+def test_status_page_as_of_a_day(app, plans_db, as_of):
+    if as_of:
+        app.query_params["asof"] = as_of
+    at = open_page(app, "status")
+    day = date.fromisoformat(as_of) if as_of else date.today()
+    late, unknown = _past_end(plans_db, day)
+    plan_of = {v: k for k, v in ui.plan_short(at.session_state["ctx"]).items()}
+    past = [df.value for df in at.dataframe if {"Dagar sen", "Dagar efter slut"} & set(df.value.columns)]
+    rows = pd.concat(past) if past else pd.DataFrame(columns=["Plan", "Nr", "Status"])
+
+    def keys(df: pd.DataFrame) -> set:
+        return {(plan_of[p], a) for p, a in zip(df["Plan"], df["Nr"], strict=True)}
+
+    assert keys(rows[rows["Status"] != "Okänd"]) == late
+    assert keys(rows[rows["Status"] == "Okänd"]) == unknown
+    assert len(past) == bool(late) + bool(unknown)  # late and status unknown are shown apart
+    body = texts(at)
+    assert "Status okänd efter slutdatum" in body
+    if as_of == "2012-06-30":
+        # The 2011–2013 plan is live: nothing of it has ended unfinished yet, and the line marks the day.
+        assert "Inga försenade aktiviteter" in body and "Inga aktiviteter med okänd status" in body
+    timeline = next(c for c in at.get("plotly_chart") if "status_timeline" in c.proto.id).proto.spec
+    assert (f'"text":"per {as_of}"' if as_of else '"text":"idag"') in timeline
+    assert at.sidebar.date_input(key="f_asof").value == day
+
+
+def test_as_of_goes_to_and_comes_from_the_url(app):
+    at = open_page(app, "status")
+    assert "asof" not in at.query_params
+    at.sidebar.date_input(key="f_asof").set_value(date(2012, 6, 30)).run()
+    assert not at.exception
+    assert at.query_params["asof"] in ("2012-06-30", ["2012-06-30"])
+    at.sidebar.date_input(key="f_asof").set_value(date.today()).run()
+    assert "asof" not in at.query_params  # today is the default: the URL stays short
+
+
+@pytest.mark.parametrize("value", ["igår", "2999-01-01"])
+def test_an_unreadable_or_future_as_of_in_the_url_is_today(app, value):
+    app.query_params["asof"] = value
+    at = open_page(app, "status")
+    assert at.sidebar.date_input(key="f_asof").value == date.today()
+    assert any("kunde inte läsas" in c.value for c in at.sidebar.caption)
+
+
+def test_targets_without_a_path_are_listed_with_what_is_missing(app):
+    at = open_page(app, "targets")
+    table = next(df.value for df in at.dataframe if "Saknas" in df.value.columns)
+    missing = dict(zip(table["Nr"], table["Saknas"], strict=True))
+    assert missing["T3"] == "målår saknas"  # 33,3 % (2010) → 100 %, no target year
+    assert missing["T1"] == "kvalitativ, inget mätbart värde"
+    assert "TA" not in missing  # drawn as an index (2015 = 100 → 125)
+    row = table[table["Nr"] == "T3"].iloc[0]
+    assert (row["Basvärde"], row["Målvärde"]) == ("33,3 (2010)", "100")

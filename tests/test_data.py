@@ -1,7 +1,9 @@
 """The bundled plans: they load, state the documents' key figures, and survive a round trip."""
 
+import re
 from datetime import date
 
+import openpyxl
 import pyarrow as pa
 import pytest
 
@@ -72,10 +74,79 @@ def test_arbetslivsanknytning_statuses(db):
     )
     assert status["3.1.3"] == "done"  # "Genomfört 2011"
     assert status["3.2.1"] == "postponed"  # "kom inte igång under 2011 utan påbörjas 2012"
-    assert status["3.4.2"] == "cancelled"  # "fick ställas in"
+    # Only the Branschrådsdag of 5/12-2011 "fick ställas in"; the activity plans a new attempt in 2012.
+    assert status["3.4.2"] == "ongoing"
+    assert status["3.5.3"] == "not_started"  # the table: "Inleds under 2012"
     assert status["3.4.4"] == "postponed"  # "har skjutits upp till 2012"
     assert status["3.4.5"] == "not_started"  # "Tidigast 2013"
     assert status["3.2.3"] == "unknown"  # no words about it in the document
+
+
+def test_arbetslivsanknytning_3_4_2_cancelled_event_not_activity(db):
+    plan = "arbetslivsanknytning-2011-2013"
+    note = one(db, "select status_note from activities where plan_id = ? and activity_id = '3.4.2'", [plan])
+    assert "5/12-2011" in note and "ställas in" in note and "igen" in note
+    lines = db.rows("select year, amount_sek from budget_lines where plan_id = ? and activity_id = '3.4.2'", [plan])
+    assert lines == [(2012, 60_000)]  # the 2012 attempt is budgeted
+
+
+def test_no_status_ongoing_or_done_before_the_activity_starts(db):
+    """A status row saying work was going on (or finished) cannot be dated before the activity's start."""
+    rows = db.rows(
+        "select s.plan_id, s.activity_id, s.as_of, s.status, a.start_date"
+        " from status_rev s join current_versions using (plan_id, version)"
+        " join activities a using (plan_id, activity_id)"
+        " where s.status in ('ongoing', 'done') and s.as_of < a.start_date"
+    )
+    assert rows == []
+
+
+def test_arbetslivsanknytning_budget_notes_give_the_column_not_the_march_decision(db):
+    """Rows outside section 3.3 were not decided in March 2012; their year comes from the table's column."""
+    rows = db.rows(
+        "select activity_id, note from budget_lines where plan_id = 'arbetslivsanknytning-2011-2013'"
+        " and year = 2012 and kind = 'budget'"
+    )
+    outside = {aid: note for aid, note in rows if not aid.startswith("3.3.")}
+    assert set(outside) >= {"3.4.1", "3.4.2", "3.4.4", "3.5.3", "3.6.1"}
+    for aid, note in outside.items():
+        assert "mars 2012" not in note.lower() and "march 2012" not in note.lower(), aid
+    single = [aid for aid, _ in rows if aid not in ("3.1.1", "3.2.1", "3.2.2", "3.2.3", "3.3.1")]
+    for aid, note in rows:
+        if aid in single:
+            assert "Budget 2012" in note and "två tomma celler" in note, aid
+
+
+def test_mobilitet_study_environment_goal(db):
+    plan = "mobilitet-2016-2018"
+    goals = db.rows("select goal_id, description from goals where plan_id = ? order by sort_order", [plan])
+    assert [g for g, _ in goals] == ["S", "A", "B", "C", "D", "E"]
+    assert goals[0][1].endswith(
+        "när det gäller studiemiljön har universitetet uppnått en acceptabelt god nivå. Den nivån ska vidmakthållas."
+    )
+    target = db.rows(
+        "select target_id, target_value, baseline_value from targets where plan_id = ? and goal_id = 'S'", [plan]
+    )
+    assert target == [("TS", None, None)]  # qualitative: no figure is stated
+
+
+def test_notes_agree_with_their_cells(db):
+    """Notes once said an owner, a unit or goal links were assumed while the cells stayed empty."""
+    for plan in ("kommunikation-kvalitet", "mobilitet-2016-2018"):
+        owner, note = db.rows("select owner, note from plans where plan_id = ?", [plan])[0]
+        assert owner is None and "Ägare lämnas tom" in note, plan
+        assert "assumed" not in note and "taken as owner" not in note
+    channels = db.rows(
+        "select activity_id, goal_ids, note from activities where plan_id = 'kommunikation-kvalitet'"
+        " and activity_id like 'K%'"
+    )
+    assert len(channels) == 5
+    for aid, goal_ids, note in channels:
+        assert goal_ids == [] and "registreras inte som en koppling" in note and "antagande" not in note, aid
+    unit, note = db.rows(
+        "select unit, note from activities where plan_id = 'kommunikation-kvalitet' and activity_id = 'U1'"
+    )[0]
+    assert unit is None and "Enhet lämnas tom" in note and "KOM/ULS" not in note
 
 
 def test_mobilitet(db):
@@ -252,3 +323,121 @@ def test_round_trip(tmp_path, db, plan):
     for key, table in original.tables.items():
         assert again.tables[key].equals(table), key
         assert isinstance(table, pa.Table)
+
+
+# Notes (Anteckning) are read by Swedish plan owners. Words only English uses, looked for outside
+# quotations (a quoted document word such as 'at' is the document's language, not the note's).
+ENGLISH = set(
+    [
+        "the",
+        "of",
+        "and",
+        "is",
+        "are",
+        "was",
+        "not",
+        "from",
+        "with",
+        "taken",
+        "read",
+        "stated",
+        "assumed",
+        "kept",
+        "as",
+        "by",
+        "which",
+        "this",
+        "that",
+        "no",
+        "null",
+        "only",
+        "column",
+        "row",
+        "heading",
+        "title",
+        "year",
+        "unit",
+        "amount",
+        "target",
+        "goal",
+        "document",
+        "first",
+        "day",
+        "end",
+    ]
+)
+SWEDISH = set(
+    [
+        "och",
+        "är",
+        "att",
+        "som",
+        "inte",
+        "ingen",
+        "inget",
+        "inga",
+        "anges",
+        "från",
+        "för",
+        "av",
+        "i",
+        "med",
+        "den",
+        "det",
+        "till",
+        "på",
+        "ur",
+        "eller",
+        "enligt",
+    ]
+)
+QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|”[^”]*”|“[^”]*”")
+
+
+def _words(note: str) -> list[str]:
+    return re.findall(r"[a-zåäöé]+", QUOTED.sub(" ", note).lower())
+
+
+def english_words(note: str) -> list[str]:
+    return sorted(set(_words(note)) & ENGLISH)
+
+
+def looks_swedish(note: str) -> bool:
+    """Swedish function words or letters outside quotations (short notes such as 'Kvalitativ.' pass)."""
+    words = _words(note)
+    return len(words) < 6 or bool(set(words) & SWEDISH) or any(ch in "åäö" for w in words for ch in w)
+
+
+def test_the_language_check_tells_english_notes_from_swedish_ones():
+    assert {"no", "year", "stated"} <= set(english_words("Qualitative target; no figures or year stated."))
+    assert english_words("Header START only: single period → start = first day, end null.")
+    assert english_words("Column headed 'RESURSER 2016' → year 2016.") == ["column", "year"]
+    assert not looks_swedish("Joint report for 3.6.1 and 3.6.2; work started and continuing in 2012")
+    assert not english_words("Kvalitativ målsättning; inga siffror eller år anges.")
+    assert not english_words("Dokumentets stavning 'at' behållen.")
+    assert looks_swedish("Kvalitativ målsättning; inga siffror eller år anges.")
+
+
+def _notes(plan: str) -> list[tuple[str, str]]:
+    data = read_plan((DATA / f"{plan}.xlsx").read_bytes(), "a.xlsx")
+    notes = [("Plan", data.plan["note"])] if data.plan["note"] else []
+    for key, table in data.tables.items():
+        notes += [(key, n) for n in table["note"].to_pylist() if n]
+    return notes
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS))
+def test_notes_are_written_in_swedish(plan):
+    notes = _notes(plan)
+    assert notes
+    english = [(sheet, note[:80], english_words(note)) for sheet, note in notes if english_words(note)]
+    assert english == []
+    assert [(sheet, note[:80]) for sheet, note in notes if not looks_swedish(note)] == []
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS))
+def test_instructions_sheet_explains_kortnamn_in_swedish(plan):
+    """The bundled workbooks' Instruktioner sheet describes the Kortnamn column, in Swedish like the notes."""
+    lines = [c.value for c in openpyxl.load_workbook(DATA / f"{plan}.xlsx")["Instruktioner"]["A"] if c.value]
+    assert any(line.strip().startswith("Kortnamn:") for line in lines)
+    assert [line for line in lines if english_words(line)] == []

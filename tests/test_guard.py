@@ -166,3 +166,62 @@ def test_defusedxml_is_active():
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML is True
+
+
+def _isolated_problems(data: bytes, name: str) -> list:
+    from loaders.problems import WorkbookInvalid
+    from loaders.workbook import read_plan
+
+    with pytest.raises(WorkbookInvalid) as info:
+        read_plan(data, name, isolate=True)
+    return info.value.problems
+
+
+_PARSER_WORDS = ("/tmp", "plans-parse", "workbook.xlsx", "could not load", "Calamine", "Error", "?")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_an_unreadable_workbook_is_explained_without_a_server_path(tmp_path, lang):
+    from tests.conftest import hostile_files
+
+    data = hostile_files(tmp_path)["file_unreadable"]
+    for problems in (_isolated_problems(data, "plan.xlsx"), problems_of(_write(tmp_path, data))):
+        assert codes(problems) == ["file_unreadable"]
+        message = problems[0].message(lang)
+        assert not any(w in message for w in _PARSER_WORDS), message
+        assert ("Excel" in message) and (".xlsx" in message)
+
+
+def test_a_truncated_file_is_explained_without_parser_words(tmp_path):
+    data = write_plan(tmp_path).read_bytes()
+    for lang in ("sv", "en"):
+        (problem,) = problems_of(_write(tmp_path, data[: len(data) // 2]))
+        assert problem.code == "file_corrupt"
+        assert not any(w in problem.message(lang) for w in ("BadZipFile", "Error", "{"))
+
+
+def test_an_excel4_macro_sheet_is_named_in_plain_words(tmp_path):
+    from tests.conftest import with_macro_sheet
+
+    data = with_macro_sheet(write_plan(tmp_path).read_bytes())
+    for problems in (_isolated_problems(data, "plan.xlsx"), problems_of(_write(tmp_path, data))):
+        assert codes(problems) == ["file_macrosheet"]
+        assert "macro sheet (Excel 4 macro, Makro1)" in problems[0].message("en")
+        assert "makroblad (Excel 4-makro, Makro1)" in problems[0].message("sv")
+        assert "damaged" not in problems[0].message("en")
+
+
+def test_a_macro_sheet_part_without_a_sheet_entry_is_refused_too(tmp_path):
+    path = write_plan(tmp_path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("xl/macrosheets/sheet1.xml", "<xm:macrosheet/>")
+    assert codes(guard.check(out.getvalue(), "x.xlsx").problems) == ["file_macrosheet"]
+
+
+def _write(tmp_path, data: bytes, name: str = "upload.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path

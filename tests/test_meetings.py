@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from datetime import date, datetime, timedelta
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import followup, queries, ui
+from dashboard import followup, queries, rules, ui
 from dashboard.filters import Filters
 from loaders import meetings
 from loaders.database import Database
@@ -88,7 +89,8 @@ def test_a_changed_activity_is_named_with_its_fields_as_the_workbook_heads_them(
     with two_versions.snapshot() as snap:
         changes = queries.changes_since(snap, since, ALL)
     empty = pd.DataFrame()
-    shown = followup.content("sv", {}, changes, empty, empty, empty, empty, empty, empty).changes
+    none_late = rules.overdue(empty, date.today())
+    shown = followup.content("sv", {}, changes, empty, none_late, empty, empty, empty, empty).changes
     row = shown[shown["ID"] == "2"].iloc[0]
     assert row["Benämning"] == "Aktivitet två"
     assert row["Efter"] == "Ändrat: Ansvarig, Slut"
@@ -275,3 +277,163 @@ def test_missing_values_in_a_record_read_as_a_dash_never_nan(app_db):
     assert "nan" not in shown and "None" not in shown
     assert list(minutes["Gäller"]) == ["planen som helhet"]
     assert "deltagare: –" in shown
+
+
+# ---------------------------------------------------------------------------- as of a day
+
+
+def test_changes_and_versions_are_read_as_of_a_day(two_versions):
+    since, before_v2 = LONG_AGO + timedelta(days=1), LONG_AGO + timedelta(days=30)
+    with two_versions.snapshot() as snap:
+        # Version 2 was published after the as-of day: as of then, nothing had changed yet.
+        assert queries.changes_since(snap, since, ALL, before_v2).empty
+        assert queries.versions_since(snap, since, ALL, before_v2).empty
+        assert not queries.changes_since(snap, since, ALL).empty
+        assert list(queries.versions_since(snap, since, ALL)["version"]) == [2]
+        # Before version 1 the plan did not exist: as of the day before it, there is nothing to tell.
+        assert queries.changes_since(snap, since - timedelta(days=30), ALL, LONG_AGO - timedelta(days=1)).empty
+
+
+def test_stale_counts_only_versions_published_by_the_as_of_day(two_versions):
+    rows = base_rows()
+    rows["activities"][1]["responsible"] = "Prorektor"  # activity 2 changes today, in version 3 (1 is ongoing again)
+    publish(two_versions, [_plan(two_versions.path.parent, rows, "v3.xlsx")], "anna", "upload")
+    as_of = LONG_AGO + timedelta(days=300)
+    cutoff = rules.months_before(as_of.date(), 6)
+    with two_versions.snapshot() as snap:
+        # As of then, neither had changed since version 1; with today's versions both changed today.
+        assert list(queries.stale_activities(snap, ALL, cutoff, as_of)["activity_id"]) == ["1", "2"]
+        assert queries.stale_activities(snap, ALL, cutoff).empty
+
+
+def test_the_record_is_read_up_to_the_as_of_day(two_versions):
+    db = two_versions
+    first = meetings.record_meeting(db, date(2024, 6, 1), "Vårens möte", "", {}, "anna")
+    meetings.add_item(db, first, "testplan", "note", "Före", "anna")
+    second = meetings.record_meeting(db, date(2024, 11, 1), "Höstens möte", "", {}, "anna")
+    meetings.add_item(db, second, "testplan", "note", "Efter", "anna")
+    with db.snapshot() as snap:
+        assert list(queries.items_since(snap, date(2024, 5, 1), ALL, date(2024, 7, 1))["text"]) == ["Före"]
+        assert list(queries.items_since(snap, date(2024, 5, 1), ALL)["text"]) == ["Före", "Efter"]
+
+
+def test_an_open_action_is_past_due_against_the_as_of_day():
+    actions = pd.DataFrame(
+        [{"held_on": date(2012, 1, 10), "plan_id": "p", "activity_id": None, "target_id": None, "about": None,
+          "kind": "action", "text": "Ring", "owner": "SAM", "due": date(2012, 3, 1), "status": "open"}]
+    )  # fmt: skip
+    empty = pd.DataFrame()
+    none_late = rules.overdue(empty, date(2012, 6, 30))
+    args = ("sv", {}, empty, empty, none_late, empty, empty, empty, actions)
+    assert followup.content(*args, date(2012, 6, 30)).counts["overdue_actions"] == 1
+    assert followup.content(*args, date(2012, 2, 1)).counts["overdue_actions"] == 0
+
+
+def _expected_past_end(db_path, as_of: date) -> tuple[set, set]:
+    """An oracle in SQL, apart from the rule: (late, status unknown) activity keys as of a day."""
+    db = ui._database(str(db_path))
+    past = "select plan_id || ' ' || activity_id from activities where end_date < ? and status "
+    late = {r[0] for r in db.rows(past + "in ('not_started', 'ongoing', 'postponed')", [as_of])}
+    unknown = {r[0] for r in db.rows(past + "= 'unknown'", [as_of])}
+    return late, unknown
+
+
+def _keys(df: pd.DataFrame, titles: dict) -> set:
+    by_title = {v: k for k, v in titles.items()}
+    return {f"{by_title[p]} {a}" for p, a in zip(df["Plan"], df["ID"], strict=True)}
+
+
+@pytest.mark.parametrize("as_of", [date(2012, 6, 30), date(2013, 6, 30), None])
+def test_meeting_page_as_of_a_day_keeps_late_and_unknown_status_apart(app_db, storages, as_of):
+    at = AppTest.from_file(APP, default_timeout=120)
+    if as_of:
+        at.query_params["asof"] = as_of.isoformat()
+    at.run()
+    at.switch_page("app_pages/meetings.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    late, unknown = _expected_past_end(app_db, as_of or date.today())
+    assert {m.label: m.value for m in at.metric}["Försenade"] == str(len(late))
+    assert {m.label: m.value for m in at.metric}["Status okänd"] == str(len(unknown))
+    titles = ui.plan_short(at.session_state["ctx"])
+    # The two tables of activities past their end: late (days late), then status unknown (days past end).
+    past = [df.value for df in at.dataframe if {"Dagar sen", "Dagar efter slut"} & set(df.value.columns)]
+    rows = pd.concat(past) if past else pd.DataFrame(columns=["Plan", "ID", "Status"])
+    assert _keys(rows[rows["Status"] != "Okänd"], titles) == late
+    assert _keys(rows[rows["Status"] == "Okänd"], titles) == unknown
+    assert len(past) == bool(late) + bool(unknown)  # apart, each in a table of its own
+    if as_of == date(2012, 6, 30):
+        assert not late and not unknown  # the 2011–2013 plan is live: nothing of it has ended unfinished yet
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=downloads(at, storages)["meetings_pack_pdf"], capture_output=True
+        ).stdout.decode()
+        assert re.search(r"Per datum\s+2012-06-30", text)
+
+
+# ---------------------------------------------------------------------------- the pack's key figures and targets
+
+
+def _pack(storages, plans: list[str], lang: str = "sv") -> tuple[str, openpyxl.Workbook]:
+    """The meeting page's pack for these plans: the PDF's text (spaces normalised) and the workbook."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["plan"] = plans
+    if lang == "en":
+        at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("app_pages/meetings.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    files = downloads(at, storages)
+    # Reading order (-raw): each key figure's value, then its label.
+    pdf = subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=files["meetings_pack_pdf"], capture_output=True, check=True
+    )
+    text = " ".join(pdf.stdout.decode().replace("\u00a0", " ").split())
+    return text, openpyxl.load_workbook(io.BytesIO(files["meetings_pack_xlsx"]))
+
+
+def test_pack_key_figures_match_the_overview_and_every_target_is_listed(app_db, storages):
+    text, wb = _pack(storages, ["mobilitet-2016-2018"])
+    # The mobility plan's budget has no year: the pack says so, as the overview does.
+    assert "1 560,5 tkr Utan år" in text
+    assert "0 tkr Ingående balans" in text
+    overview = AppTest.from_file(APP, default_timeout=120)
+    overview.query_params["plan"] = ["mobilitet-2016-2018"]
+    overview.run()
+    figures = {m.label: m.value.replace("\u00a0", " ") for m in overview.metric}
+    assert figures["Utan år"] == "1 560,5 tkr"
+    for label, value in figures.items():
+        if label.startswith("Budget ") or label in ("Utan år", "Ingående balans"):
+            assert f"{value} {label}" in text
+    # Both +25 % and +20 % targets, with why they have no path; the qualitative ones too.
+    assert "TA Utresande studenter (basvärde saknas)" in text
+    assert "TB Lärarmobilitet inom Erasmus (basvärde saknas)" in text
+    assert "TC Strategisk plan för administrativ personalmobilitet (kvalitativ, inget mätbart värde)" in text
+    assert "inga målsättningar att visa" not in text
+    sheet = wb["Målsättningar"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert [c.value for c in sheet[1]][-1] == "Saknas för en väg"
+    assert rows["TA Utresande studenter"][-1] == "basvärde saknas"
+
+
+def test_full_pack_names_every_target_in_scope(app_db, storages):
+    text, wb = _pack(storages, [], "en")
+    with ui._database(str(app_db)).snapshot() as snap:
+        targets = queries.targets(snap, Filters())
+    # Every target is in the workbook; in the PDF those with a path are charted, the others named with why not.
+    assert {r[0] for r in wb["Targets"].iter_rows(min_row=2, values_only=True)} == {
+        f"{r.target_id} {r.name}" for r in targets.itertuples()
+    }
+    without = [r for _, r in targets.iterrows() if not rules.target_state(r).path]
+    assert len(without) > 20
+    for r in without:
+        assert f"{r['target_id']} {r['name']} (" in text, r["target_id"]
+    assert "TA Utresande studenter (no baseline value)" in text
+    assert "T3 Utbildningsprogram med branschråd (no target year)" in text
+
+
+def test_at_risk_judges_the_outcomes_known_by_the_as_of_day(two_versions):
+    with two_versions.snapshot() as snap:
+        now = queries.targets(snap, ALL)
+        then = queries.targets(snap, Filters(as_of=date(2015, 6, 30)))
+    t1 = now.set_index("target_id").loc["T1"]
+    assert (t1["outcome_year"], t1["outcome"]) == (2016, 30)
+    assert then.set_index("target_id").loc["T1"][["outcome_year", "outcome"]].isna().all()

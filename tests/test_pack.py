@@ -299,7 +299,7 @@ def test_targets_without_any_values_skip_the_chart(tmp_path, poppler):
         {"name": ["A"], "baseline": [None], "target": [None], "latest": [3.0], "on_path": [None]}
     )
     path = write(tmp_path, build_pdf(pack))
-    assert "no target has both a baseline and a target value" in text_of(path)
+    assert "no target has a path from baseline to target" in text_of(path)
     assert run("pdfimages", "-list", str(path)).splitlines()[2:] == []
 
 

@@ -127,6 +127,65 @@ def test_cancel_leaves_everything_as_it_was(built, db_path):
     assert _versions(db_path) == before
 
 
+def _other_plans_workbook() -> bytes:
+    """The 2011–2013 plan's workbook with its Plan-ID changed to this plan's."""
+    from tests.conftest import DATA
+
+    wb = openpyxl.load_workbook(DATA / "arbetslivsanknytning-2011-2013.xlsx")
+    wb["Plan"]["A2"] = PLAN
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_file_that_would_replace_another_plan_is_warned_about_first(built, db_path, lang):
+    before = _versions(db_path)
+    at = _app()
+    at.query_params["lang"] = lang
+    at = _upload(_as_editor(at), ("arbetslivsanknytning.xlsx", _other_plans_workbook()))
+    title = _db(db_path).rows("select title from plans where plan_id = ?", [PLAN])[0][0]
+    assert len(at.warning) == 1
+    warning = at.warning[0].value
+    if lang == "sv":
+        assert f"tillhör planen ”{title}”" in warning
+        assert "titeln ändras" in warning and "12 av planens 12 aktiviteter tas bort" in warning
+    else:
+        assert f"belongs to the plan “{title}”" in warning
+        assert "the title changes" in warning and "12 of the plan's 12 activities are removed" in warning
+    assert "arbetslivsanknytning 2011–2013" in warning
+    # Publishing waits for an explicit yes.
+    publish = at.button(key="upload_0_publish")
+    assert publish.disabled
+    at.checkbox(key="upload_0_replace").check().run()
+    assert not at.button(key="upload_0_publish").disabled
+    if lang == "sv":
+        at.button(key="upload_0_publish").click().run()
+        assert not at.exception
+        assert _versions(db_path) == [*before, (PLAN, 2, "anna", "upload")]
+    else:
+        assert _versions(db_path) == before
+
+
+def test_an_ordinary_change_has_no_replacement_warning(built, db_path):
+    at = _upload(_as_editor(_app()), ("skolsamverkan.xlsx", _edited(built, "B2", "Ny titel", sheet="Aktiviteter")))
+    assert not at.warning
+    assert not [c for c in at.checkbox if c.key == "upload_0_replace"]
+    assert not at.button(key="upload_0_publish").disabled
+
+
+def test_publishing_a_replacement_needs_the_confirmation(built, db_path, monkeypatch):
+    from dashboard import actions
+
+    monkeypatch.setattr("dashboard.actions.require_editor", lambda: "anna")
+    checked = actions.check_upload(_db(db_path), "x.xlsx", _other_plans_workbook())
+    assert checked.replacement is not None and checked.replacement.removed == 12
+    before = _versions(db_path)
+    with pytest.raises(actions.ReplaceRefused):
+        actions.publish_checked(_db(db_path), checked)
+    assert _versions(db_path) == before
+
+
 def test_an_unchanged_file_has_nothing_to_publish(built, db_path):
     at = _upload(_as_editor(_app()), ("same.xlsx", (built / f"{PLAN}.xlsx").read_bytes()))
     assert "Inga ändringar" in _texts(at)

@@ -7,12 +7,14 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, auth, followup, ui
-from dashboard.i18n import fmt_date, fmt_tkr, t
+from dashboard import actions, auth, followup, rules, ui
+from dashboard.i18n import fmt_date, t
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_meetings", lang))
+if ctx.as_of != ctx.today:
+    st.caption(t("as_of_caption", lang, day=fmt_date(ctx.as_of, lang)))
 
 plans = ctx.options["plans"]
 if plans.empty:
@@ -28,8 +30,8 @@ untitled = t("m_untitled", lang)
 labels = {
     r.meeting_id: f"{fmt_date(r.held_on, lang)} · {followup.text(r.title) or untitled}" for r in meetings.itertuples()
 }
-# The natural previous meeting is the latest one held before today (today's is being recorded).
-earlier = [r.meeting_id for r in meetings.itertuples() if pd.Timestamp(r.held_on).date() < ctx.today]
+# The natural previous meeting is the latest one held before the as-of day (today's is being recorded).
+earlier = [r.meeting_id for r in meetings.itertuples() if pd.Timestamp(r.held_on).date() < ctx.as_of]
 previous = c1.selectbox(
     t("m_previous", lang),
     choices,
@@ -38,7 +40,13 @@ previous = c1.selectbox(
     key="meetings_previous",
 )
 if previous == "date":
-    since_day = c2.date_input(t("m_since", lang), value=ctx.today - timedelta(days=182), key="meetings_since")
+    since_day = c2.date_input(
+        t("m_since", lang),
+        value=ctx.as_of - timedelta(days=182),
+        max_value=ctx.as_of,
+        format="YYYY-MM-DD",
+        key="meetings_since",
+    )
 else:
     since_day = meetings.set_index("meeting_id").loc[previous, "held_on"]
     since_day = since_day.date() if hasattr(since_day, "date") else since_day
@@ -58,25 +66,29 @@ if previous != "date":
             changes["years"] = (max(years[0], stored["year_from"]), min(years[1], stored["year_to"]))
         ui.request_filters(**changes)
 months = c3.number_input(t("m_months", lang), min_value=1, max_value=36, value=6, step=1, key="meetings_months")
-# Everything published after the end of that day counts as news.
+# Everything published after the end of that day, up to the end of the as-of day, counts as news.
 since = datetime.combine(since_day, time.max)
-cutoff = ctx.today - timedelta(days=int(months * 30.44))
+until = datetime.combine(ctx.as_of, time.max)
+cutoff = rules.months_before(ctx.as_of, int(months))
 
 data = followup.content(
     lang,
     titles,
-    ui.query(ctx, "changes_since", since, f),
-    ui.query(ctx, "versions_since", since, f),
-    ui.query(ctx, "overdue", f, ctx.today),
+    ui.query(ctx, "changes_since", since, f, until),
+    ui.query(ctx, "versions_since", since, f, until),
+    rules.overdue(ui.query(ctx, "with_end_date", f), ctx.as_of),
     targets := ui.query(ctx, "targets", f),
-    ui.query(ctx, "stale_activities", f, cutoff),
-    ui.fresh(ctx, "items_since", since_day, f),
+    ui.query(ctx, "stale_activities", f, cutoff, until),
+    ui.fresh(ctx, "items_since", since_day, f, ctx.as_of),
     open_items := ui.fresh(ctx, "open_actions", f),
+    ctx.as_of,
 )
 
-k1, k2, k3, k4, k5 = st.columns(5)
+# Widths by the labels' lengths, so that none is cut at 1366 pixels in either language.
+k1, k2, k6, k3, k4, k5 = st.columns([1, 0.7, 1.05, 1.3, 1.35, 0.95])
 k1.metric(t("m_n_changes", lang), data.counts["changes"])
 k2.metric(t("m_n_late", lang), data.counts["late"])
+k6.metric(t("m_n_unknown", lang), data.counts["unknown"], help=t("unknown_after_end_help", lang))
 k3.metric(t("m_n_at_risk", lang), data.counts["at_risk"])
 k4.metric(t("m_n_stale", lang, months=months), data.counts["stale"])
 overdue_help = t("m_n_overdue_actions", lang, n=data.counts["overdue_actions"])
@@ -86,6 +98,7 @@ title = t("m_pack_title", lang, day=fmt_date(ctx.today, lang))
 cards = ui.query(ctx, "plan_cards", f)
 all_ = t("f_all", lang)
 scope = [
+    (t("pack_as_of", lang), fmt_date(ctx.as_of, lang)),
     (t("f_plans", lang), ", ".join(titles.get(p, p) for p in f.plans) or all_),
     (t("f_years", lang), f"{f.year_from}–{f.year_to}"),
     (t("f_units", lang), ", ".join(f.units) or all_),
@@ -93,14 +106,7 @@ scope = [
     (t("m_previous", lang), labels.get(previous, fmt_date(since_day, lang))),
     (t("m_months", lang), str(months)),
 ]
-key_figures = [
-    (f"{t('budget', lang)} {f.year_from}–{f.year_to}", fmt_tkr(cards["budget"].sum(), lang)),
-    (t("kf_activities", lang), str(int(cards["activities"].sum()))),
-    (t("m_n_changes", lang), str(data.counts["changes"])),
-    (t("m_n_late", lang), str(data.counts["late"])),
-    (t("m_n_at_risk", lang), str(data.counts["at_risk"])),
-    (t("m_n_actions", lang), str(data.counts["actions"])),
-]
+key_figures = followup.key_figures(cards, f, data, lang)
 # The query results are gathered now (cached); the pack is assembled and built only when clicked.
 
 
@@ -171,6 +177,9 @@ with tabs[0]:
 with tabs[1]:
     st.markdown(f"**{t('m_late', lang)}**")
     table(data.late, "meetings_late", "m_none")
+    st.markdown(f"**{t('unknown_after_end', lang)}**")
+    st.caption(t("unknown_after_end_help", lang))
+    table(data.unknown, "meetings_unknown", "m_none")
     st.markdown(f"**{t('m_at_risk', lang)}**")
     st.caption(t("m_at_risk_help", lang))
     table(data.at_risk, "meetings_at_risk", "m_none_at_risk")

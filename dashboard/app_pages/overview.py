@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui
-from dashboard.charts import on_path
+from dashboard import rules, ui
 from dashboard.i18n import fmt_date, fmt_datetime, fmt_int, fmt_tkr, status_label, status_order, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -22,13 +21,10 @@ if counts.empty:
     ui.empty(t("no_match", lang))
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(
-    f"{t('budget', lang)} {f.year_from}–{f.year_to}",
-    fmt_tkr(cards["budget"].sum(), lang),
-    help=t("kf_budget_help", lang),
-)
-c2.metric(t("kf_no_year", lang), fmt_tkr(cards["no_year"].sum(), lang))
-c3.metric(t("kf_ib", lang), fmt_tkr(cards["opening_balance"].sum(), lang))
+# The same figures, by the same rule, as the meeting pack's key figures.
+money = rules.budget_key_figures(rules.budget_figures(cards), f.year_from, f.year_to, lang)
+for col, (label, value), help_key in zip((c1, c2, c3), money, ("kf_budget_help", None, None), strict=True):
+    col.metric(label, value, help=t(help_key, lang) if help_key else None)
 c4.metric(t("kf_activities", lang), fmt_int(counts["n"].sum(), lang))
 
 by_status = counts.groupby("status")["n"].sum()
@@ -44,14 +40,8 @@ if not counts.empty:
              key="overview_status")  # fmt: skip
 
 
-def target_state(row: pd.Series) -> str:
-    if pd.isna(row["outcome"]):
-        return "no_data"
-    verdict = on_path(row, int(row["outcome_year"]), float(row["outcome"]))
-    return "no_data" if verdict is None else ("on_track" if verdict else "behind")
-
-
-states = targets.apply(target_state, axis=1).value_counts() if not targets.empty else pd.Series(dtype=int)
+verdicts = [rules.target_state(r).verdict for _, r in targets.iterrows()]
+states = pd.Series(verdicts, dtype=object).map(lambda v: v if v in ("on_track", "behind") else "no_data").value_counts()
 st.subheader(t("kf_targets", lang))
 t1, t2, t3 = st.columns(3)
 t1.metric(t("on_track", lang), fmt_int(states.get("on_track", 0), lang))

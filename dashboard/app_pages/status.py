@@ -1,14 +1,17 @@
-"""Completion status: by plan, unit and goal; a timeline with today; what is overdue; status over versions."""
+"""Completion status: by plan, unit and goal; a timeline with the as-of day; what is late or has an unknown status
+after its end; status over versions."""
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui
-from dashboard.i18n import fmt_date, status_label, t
+from dashboard import rules, ui
+from dashboard.i18n import fmt_date, fmt_int, status_label, t
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_status", lang))
+if ctx.as_of != ctx.today:
+    st.caption(t("as_of_caption", lang, day=fmt_date(ctx.as_of, lang)))
 
 by_plan = ui.query(ctx, "status_counts", f, "plan")
 if by_plan.empty:
@@ -54,28 +57,47 @@ if timeline.empty:
 else:
     timeline = timeline.assign(label=[f"{names.get(p, p)} · {a} {ui._short(ti, 40)}" for p, a, ti in zip(
         timeline["plan_id"], timeline["activity_id"], timeline["title"], strict=True)])  # fmt: skip
-    ui.chart(ui.figure("timeline", timeline, lang, ctx.today), key="status_timeline")
+    ui.chart(ui.figure("timeline", timeline, lang, ctx.as_of, ctx.as_of != ctx.today), key="status_timeline")
 
-st.subheader(t("overdue", lang))
-late = ui.query(ctx, "overdue", f, ctx.today)
-if late.empty:
-    ui.empty(t("none_overdue", lang))
-else:
+overdue = rules.overdue(ui.query(ctx, "with_end_date", f), ctx.as_of)
+
+
+def past_end(df: pd.DataFrame, key: str, days: str) -> None:
+    # Long titles and names are cut (in full on hover) so that the end date and the days fit at 1366 pixels.
     st.dataframe(
         pd.DataFrame(
             {
-                t("col_plan", lang): late["plan_id"].map(names),
-                t("col_id", lang): late["activity_id"],
-                t("col_title", lang): late["title"],
-                t("col_responsible", lang): late["responsible"],
-                t("col_status", lang): late["status"].map(lambda s: status_label(s, lang)),
-                t("col_end", lang): late["end_date"].map(lambda d: fmt_date(d, lang)),
-                t("days_late", lang): late["days_late"],
+                t("col_plan", lang): df["plan_id"].map(names),
+                t("col_id", lang): df["activity_id"],
+                t("col_title", lang): df["title"],
+                t("col_responsible", lang): df["responsible"].fillna("–"),
+                t("col_status", lang): df["status"].map(lambda s: status_label(s, lang)),
+                t("col_end", lang): df["end_date"].map(lambda d: fmt_date(d, lang)),
+                t(days, lang): df["days_late"].map(lambda n: fmt_int(n, lang)),
             }
         ),
         hide_index=True,
-        key="status_overdue",
+        key=key,
+        width="stretch",
+        column_config={
+            t("col_plan", lang): st.column_config.TextColumn(width=200),
+            t("col_title", lang): st.column_config.TextColumn(width=230),
+            t("col_responsible", lang): st.column_config.TextColumn(width=150),
+        },
     )
+
+
+st.subheader(t("overdue", lang))
+if overdue.late.empty:
+    ui.empty(t("none_overdue", lang))
+else:
+    past_end(overdue.late, "status_overdue", "days_late")
+st.subheader(t("unknown_after_end", lang))
+st.caption(t("unknown_after_end_help", lang))
+if overdue.unknown.empty:
+    ui.empty(t("none_unknown", lang))
+else:
+    past_end(overdue.unknown, "status_unknown", "days_past_end")
 
 st.subheader(t("status_over_time", lang))
 history = ui.query(ctx, "status_history", f)

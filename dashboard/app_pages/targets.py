@@ -1,9 +1,10 @@
-"""Targets against their baselines: the straight path from baseline to target, and the outcomes."""
+"""Targets against their baselines: the straight path from baseline to target, and the outcomes; the targets
+without a path listed with what they lack."""
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import rules, ui
 from dashboard.i18n import fmt_number, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -12,20 +13,15 @@ st.title(t("page_targets", lang))
 st.caption(t("targets_intro", lang))
 
 targets = ui.query(ctx, "targets", f)
-has_path = (
-    (
-        targets["baseline_year"].notna()
-        & targets["target_year"].notna()
-        & (targets["baseline_value"].notna() | targets["target_change_pct"].notna())
-        & (targets["target_value"].notna() | targets["target_change_pct"].notna())
-    )
-    if not targets.empty
-    else pd.Series(dtype=bool)
-)
-paths = targets[has_path] if not targets.empty else targets
-if paths.empty:
+states = [rules.target_state(r) for _, r in targets.iterrows()]
+# A path in the target's own figures, or as an index when only the baseline value is missing.
+drawn = pd.Series([s.path or s.index_path for s in states], index=targets.index, dtype=bool)
+paths = targets[drawn] if not targets.empty else targets
+if targets.empty:
     ui.empty(t("no_targets", lang))
     st.stop()
+if paths.empty:
+    ui.empty(t("no_targets", lang))
 
 for target in paths.itertuples(index=False):
     row = pd.Series(target._asdict())
@@ -48,7 +44,7 @@ for target in paths.itertuples(index=False):
             st.caption(t("no_outcome", lang))
         else:
             last = outcomes.iloc[-1]
-            verdict = charts.on_path(row, int(last["year"]), float(last["value"]))
+            verdict = rules.on_path(row, int(last["year"]), float(last["value"]))
             if verdict is True:
                 st.success(t("latest_on_path", lang))
             elif verdict is False:
@@ -56,3 +52,41 @@ for target in paths.itertuples(index=False):
             st.dataframe(outcomes, hide_index=True, key=f"targets_table_{row['plan_id']}_{row['target_id']}")
         if row["source_text"]:
             st.caption(f"“{row['source_text']}”")
+
+without = [(r, s) for (_, r), s in zip(targets.iterrows(), states, strict=True) if not s.path and not s.index_path]
+if without:
+    st.subheader(t("no_path_heading", lang))
+    st.caption(t("no_path_intro", lang))
+
+    def value_year(value, year) -> str:
+        if pd.isna(value):
+            return "–"
+        return fmt_number(value, lang) + (f" ({int(year)})" if pd.notna(year) else "")
+
+    def goal(r) -> str:
+        pct = r["target_change_pct"]
+        if pd.isna(r["target_value"]) and pd.notna(pct):
+            change = ("+" if pct > 0 else "") + fmt_number(pct, lang) + " %"
+            return change + (f" ({int(r['target_year'])})" if pd.notna(r["target_year"]) else "")
+        return value_year(r["target_value"], r["target_year"])
+
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col_plan", lang): [ui.plan_short(ctx).get(r["plan_id"], r["plan_id"]) for r, _ in without],
+                t("col_id", lang): [r["target_id"] for r, _ in without],
+                t("diff_name", lang): [r["name"] for r, _ in without],
+                t("m_baseline", lang): [value_year(r["baseline_value"], r["baseline_year"]) for r, _ in without],
+                t("m_target", lang): [goal(r) for r, _ in without],
+                t("col_missing", lang): [rules.why_no_path(s, lang) for _, s in without],
+            }
+        ),
+        hide_index=True,
+        key="targets_without_path",
+        width="stretch",
+        # Plan and name are cut (in full on hover) so that what is missing fits at 1366 pixels.
+        column_config={
+            t("col_plan", lang): st.column_config.TextColumn(width=190),
+            t("diff_name", lang): st.column_config.TextColumn(width=280),
+        },
+    )

@@ -128,6 +128,13 @@ with tab_upload:
 
         pid = checked.data.plan_id
         title = checked.data.plan.get("title") or ctx.options["plans"].set_index("plan_id")["title"].get(pid, pid)
+        confirmed = True
+        if checked.replacement is not None:
+            # The file may carry another plan's Plan-ID: said first, and publishing waits for a yes.
+            st.warning(diffview.replacement_text(checked.replacement, lang), icon=":material/warning:")
+            confirmed = st.checkbox(
+                t("replace_confirm", lang, plan=checked.replacement.old_title), key=f"upload_{n}_replace"
+            )
         if checked.base_version is None:
             st.info(t("upload_new_plan", lang, plan=title), icon=":material/add_circle:")
         else:
@@ -137,11 +144,16 @@ with tab_upload:
         if checked.base_version is not None and checked.diff.is_empty():
             continue
         b1, b2, _ = st.columns([1, 1, 4])
-        if b1.button(t("publish", lang), key=f"{key}_publish", type="primary", icon=":material/publish:"):
+        if b1.button(
+            t("publish", lang), key=f"{key}_publish", type="primary", icon=":material/publish:", disabled=not confirmed
+        ):
             try:
-                version = actions.publish_checked(ctx.db, checked)
+                version = actions.publish_checked(ctx.db, checked, replace_confirmed=confirmed)
             except (actions.NotAuthorized, actions.NothingToPublish) as exc:
                 st.error(t("editors_only" if isinstance(exc, actions.NotAuthorized) else "diff_none", lang))
+                st.stop()
+            except actions.ReplaceRefused:
+                st.error(t("replace_unconfirmed", lang))
                 st.stop()
             except actions.PlanChanged as exc:
                 # Someone else published first: check again against their version, so nothing of

@@ -1,0 +1,158 @@
+"""The follow-up rules: late against status unknown after its end, a target's state, the money key figures, as-of."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard import rules
+from dashboard.filters import Filters, from_query_params, to_query_params
+
+# ---------------------------------------------------------------------------- late and status unknown
+
+AS_OF = date(2012, 6, 30)
+
+
+def activities() -> pd.DataFrame:
+    rows = [
+        ("a", "ongoing", date(2012, 6, 29)),  # late by a day
+        ("b", "not_started", date(2012, 1, 1)),
+        ("c", "postponed", date(2011, 12, 31)),
+        ("d", "unknown", date(2012, 3, 31)),  # no status: a gap to ask about, not late
+        ("e", "done", date(2011, 12, 31)),
+        ("f", "cancelled", date(2011, 12, 31)),
+        ("g", "ongoing", AS_OF),  # ends on the as-of day: not past its end yet
+        ("h", "unknown", date(2013, 12, 31)),  # ends after the as-of day
+        ("i", "ongoing", None),  # no end date
+    ]
+    return pd.DataFrame(
+        [
+            {"plan_id": "p", "activity_id": a, "status": s, "end_date": pd.Timestamp(e) if e else pd.NaT}
+            for a, s, e in rows
+        ]
+    )
+
+
+def test_late_is_a_known_open_status_past_its_end():
+    result = rules.overdue(activities(), AS_OF)
+    assert list(result.late["activity_id"]) == ["a", "b", "c"]
+    assert list(result.late["days_late"]) == [1, 181, 182]
+
+
+def test_status_unknown_after_its_end_is_apart_from_late():
+    result = rules.overdue(activities(), AS_OF)
+    assert list(result.unknown["activity_id"]) == ["d"]
+    assert list(result.unknown["days_late"]) == [91]
+
+
+def test_the_as_of_day_decides_what_has_passed():
+    result = rules.overdue(activities(), date(2014, 1, 1))
+    assert list(result.late["activity_id"]) == ["a", "b", "c", "g"]
+    assert list(result.unknown["activity_id"]) == ["d", "h"]
+    early = rules.overdue(activities(), date(2011, 6, 1))
+    assert early.late.empty and early.unknown.empty
+
+
+def test_no_activities_no_overdue():
+    result = rules.overdue(pd.DataFrame(columns=["plan_id", "activity_id", "status", "end_date"]), AS_OF)
+    assert result.late.empty and result.unknown.empty and "days_late" in result.late.columns
+
+
+def test_months_before_counts_back_from_the_as_of_day():
+    assert rules.months_before(AS_OF, 6) == date(2011, 12, 31)  # 182 days: a month is 30.44 days
+
+
+# ---------------------------------------------------------------------------- targets
+
+
+def target(**values) -> pd.Series:
+    base = {
+        "baseline_year": None, "baseline_value": None, "target_year": None, "target_value": None,
+        "target_change_pct": None, "outcome_year": None, "outcome": None,
+    }  # fmt: skip
+    return pd.Series({**base, **values}, dtype=object)
+
+
+def test_a_target_with_a_path_is_on_track_behind_or_without_outcome():
+    path = {"baseline_year": 2015, "baseline_value": 100, "target_year": 2019, "target_value": 140}
+    assert rules.target_state(target(**path, outcome_year=2017, outcome=125)).verdict == "on_track"
+    assert rules.target_state(target(**path, outcome_year=2017, outcome=110)).verdict == "behind"  # path: 120
+    state = rules.target_state(target(**path))
+    assert (state.path, state.missing, state.verdict) == (True, (), "no_outcome")
+    pct = rules.target_state(target(baseline_year=2015, baseline_value=100, target_year=2019, target_change_pct=20))
+    assert (pct.path, pct.target) == (True, pytest.approx(120))
+
+
+def test_a_percent_change_without_a_baseline_value_has_no_path_but_an_index():
+    # The mobility plan: "+25 % compared with 2015", with no figure for 2015.
+    state = rules.target_state(target(baseline_year=2015, target_year=2018, target_change_pct=25, outcome=3))
+    assert (state.path, state.index_path, state.missing, state.verdict) == (False, True, ("baseline_value",), "no_path")
+    assert rules.why_no_path(state, "sv") == "basvärde saknas"
+    assert rules.why_no_path(state, "en") == "no baseline value"
+
+
+def test_a_baseline_without_a_target_year_has_no_path():
+    # The 2011–2013 plan: "33,3 % (2010) → 100 %", no year given for the target.
+    state = rules.target_state(target(baseline_year=2010, baseline_value=33.3, target_value=100))
+    assert (state.path, state.index_path, state.missing) == (False, False, ("target_year",))
+    assert (state.baseline, state.target) == (33.3, 100)
+    assert rules.why_no_path(state, "en") == "no target year"
+
+
+def test_a_target_without_any_figure_is_qualitative():
+    state = rules.target_state(target(target_year=2012))
+    assert (state.path, state.missing, state.verdict) == (False, ("qualitative",), "no_path")
+    assert rules.why_no_path(state, "sv") == "kvalitativ, inget mätbart värde"
+
+
+def test_everything_missing_is_named():
+    state = rules.target_state(target(target_value=80))
+    assert state.missing == ("baseline_value", "baseline_year", "target_year")
+    assert rules.why_no_path(state, "en") == "no baseline value, no baseline year, no target year"
+    assert rules.target_state(target(baseline_value=8, target_year=2017, target_value=8)).missing == ("baseline_year",)
+
+
+# ---------------------------------------------------------------------------- money key figures
+
+
+def test_budget_key_figures_keep_no_year_and_opening_balance_apart():
+    cards = pd.DataFrame({"budget": [0.0, 2_400_000.0], "no_year": [1_560_500.0, 0.0], "opening_balance": [0.0, 5000]})
+    figures = rules.budget_figures(cards)
+    assert figures == rules.BudgetFigures(2_400_000.0, 1_560_500.0, 5000.0)
+    shown = dict(rules.budget_key_figures(figures, 2016, 2018, "sv"))
+    assert shown == {
+        "Budget 2016–2018": "2\u00a0400\u00a0tkr",
+        "Utan år": "1\u00a0560,5\u00a0tkr",
+        "Ingående balans": "5\u00a0tkr",
+    }
+    empty = rules.budget_figures(pd.DataFrame(columns=["budget", "no_year", "opening_balance"]))
+    assert empty == rules.BudgetFigures(0.0, 0.0, 0.0)
+
+
+# ---------------------------------------------------------------------------- as-of in the URL
+
+TODAY = date(2026, 12, 3)
+YEARS = (2011, 2023)
+
+
+def read(params: dict) -> Filters:
+    return from_query_params(params, {}, YEARS, TODAY)
+
+
+def test_as_of_round_trips_through_the_url():
+    f = Filters(year_from=2011, year_to=2023, as_of=date(2012, 6, 30))
+    params = to_query_params(f, YEARS)
+    assert params == {"asof": "2012-06-30"}
+    assert read({k: [v] for k, v in params.items()}) == f
+
+
+def test_no_as_of_means_today_and_keeps_the_url_short():
+    f = read({})
+    assert f.as_of is None
+    assert "asof" not in to_query_params(f, YEARS)
+    assert f.is_default() and Filters(as_of=date(2012, 6, 30)).is_default()
+
+
+@pytest.mark.parametrize("value", ["30/06/2012", "2012-13-40", "", "idag", "2026-12-03", "2027-01-01"])
+def test_an_unreadable_or_future_as_of_is_ignored(value):
+    assert read({"asof": [value]}).as_of is None
