@@ -79,11 +79,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_year_unit": ("Budget per år och enhet", "Budget by year and unit"),
     "by_funding": ("Budget per finansiering", "Budget by funding source"),
     "by_plan": ("Budget per plan", "Budget by plan"),
-    "by_goal": ("Budget per mål", "Budget by goal"),
+    "by_goal": ("Budget per mål (överlappande – summera inte)", "Budget by goal (overlapping – do not add up)"),
     "by_goal_note": (
-        "En aktivitet som bidrar till flera mål räknas under vart och ett av dem; summan över mål kan överstiga totalen.",
-        "An activity serving several goals is counted under each of them; the sum over goals can exceed the total.",
+        "Varje stapel är budgeten för de aktiviteter som bidrar till målet. En aktivitet som bidrar till flera mål "
+        "räknas fullt under vart och ett, så staplarna överlappar och kan inte läggas ihop. Strecket är planens "
+        "hela budget; procenten är stapelns andel av den.",
+        "Each bar is the budget of the activities serving the goal. An activity serving several goals counts in "
+        "full under each, so the bars overlap and cannot be added up. The tick is the plan's whole budget; the "
+        "percentage is the bar's share of it.",
     ),
+    "goal_budget_series": ("Budget för aktiviteter som bidrar till målet", "Budget of activities serving the goal"),
+    "plan_budget_series": ("Planens hela budget", "The plan's whole budget"),
+    "share_of_plan": ("{amount} ({pct}\u00a0%)", "{amount} ({pct}%)"),
+    "col_goal_budget": ("Aktiviteternas budget", "Activities' budget"),
+    "col_share_of_plan": ("Andel av planen", "Share of plan"),
+    "col_plan_budget": ("Planens budget", "Plan's budget"),
     "attribute": (
         "Fördela belopp utan år på aktivitetens startår",
         "Attribute amounts without a year to the activity's start year",
@@ -143,6 +153,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Targets with target values: mentor pairs, competence contracts (of which Jämtland) and the plans' other targets, with outcomes when present.",
     ),
     "of_which": ("varav", "of which"),
+    "bullet_total": ("Totalt", "Total"),
     "qualitative": ("Kvalitativa målsättningar", "Qualitative targets"),
     "no_value_targets": (
         "Inga målsättningar med målvärde matchar filtren.",
@@ -171,14 +182,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_goal": ("(inget mål angivet)", "(no goal given)"),
     # structure
     "structure_intro": (
-        "Plan → mål → delmål och aktiviteter, aktiviteterna färgade efter status. Klicka på en ruta för att gå in i den.",
-        "Plan → goals → sub-goals and activities, activities coloured by status. Click a box to zoom into it.",
+        "Plan → mål → delmål och de aktiviteter som bidrar till dem, med status. En aktivitet som bidrar till flera mål står under vart och ett.",
+        "Plan → goals → sub-goals and the activities serving them, with status. An activity serving several goals is listed under each.",
     ),
     "no_goals_activities": (
         "Planen anger inga mål; aktiviteterna visas per avsnitt.",
         "The plan gives no goals; activities are shown by section.",
     ),
     "activities_without_goal": ("Aktiviteter utan angivet mål", "Activities without a stated goal"),
+    "structure_n_activities": ("{n} aktiviteter", "{n} activities"),
+    "structure_no_activities": ("Inga aktiviteter kopplade", "No activities linked"),
     # activities
     "search": ("Sök", "Search"),
     "search_help": (
@@ -212,6 +225,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_end": ("Slut", "End"),
     "col_budget": ("Budget (tkr)", "Budget (SEK thousands)"),
     "col_goals": ("Mål", "Goals"),
+    "col_budget_short": ("Budget (tkr)", "Budget (kSEK)"),
+    "act_more_in_detail": (
+        "ansvarig och mål finns i detaljvyn nedan och i exporten",
+        "responsible and goals are in the detail below and in the export",
+    ),
     "col_period_text": ("Period (originaltext)", "Period (original text)"),
     "col_source_text": ("Originaltext", "Original text"),
     "col_note": ("Anteckning", "Note"),

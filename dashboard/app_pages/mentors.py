@@ -87,7 +87,11 @@ if not relative.empty:
 if not qualitative.empty:
     with st.expander(f"{t('qualitative', lang)} ({len(qualitative)})"):
         st.dataframe(
-            ui.show(qualitative[["plan_title", "activity_id", "name", "target_year", "source_text"]]).rename(
+            ui.show(
+                qualitative.assign(plan_title=qualitative["plan_id"].map(ui.plan_short(ctx)))[
+                    ["plan_title", "activity_id", "name", "target_year", "source_text"]
+                ]
+            ).rename(
                 columns={
                     "plan_title": t("col_plan", lang),
                     "activity_id": t("col_id", lang),
