@@ -129,6 +129,10 @@ def rollback(db: Database, plan_id: str, version: int, expected_current: int) ->
     if version == expected_current:
         raise NothingToPublish(plan_id)
     data = read_version(db, plan_id, version)
+    # The same content as the current version (e.g. the version just rolled back to): a new version
+    # would change nothing.
+    if diff_plans(read_version(db, plan_id, expected_current), data).is_empty():
+        raise NothingToPublish(plan_id)
     published = publish(
         db,
         [data],

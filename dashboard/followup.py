@@ -228,7 +228,7 @@ def to_pack(
     """The meeting pack's content: the same tables the meeting view shows, and its charts' data."""
     # Imported here: reportlab and matplotlib are only needed once somebody asks for a pack, and
     # importing them costs the meeting page's first run most of a second.
-    from .pack import Pack
+    from .pack import Pack, Section
 
     by_year = (
         budget.assign(
@@ -263,14 +263,15 @@ def to_pack(
                 "missing": rules.why_no_path(state, lang),
             }
         )
+    # Each with a short sheet name of its own: Excel cuts a name at 31 characters.
     sections = [
-        (t("m_late", lang), data.late),
-        (t("unknown_after_end", lang), data.unknown),
-        (t("m_at_risk", lang), data.at_risk),
-        (t("m_tab_changes", lang), data.changes),
-        (t("m_tab_stale", lang), data.stale),
-        (t("m_recorded", lang), data.decisions),
-        (t("m_open_actions", lang), data.actions),
+        Section(t("m_late", lang), data.late, t("pack_sheet_late", lang)),
+        Section(t("unknown_after_end", lang), data.unknown, t("pack_sheet_unknown", lang)),
+        Section(t("m_at_risk", lang), data.at_risk, t("pack_sheet_at_risk", lang)),
+        Section(t("m_tab_changes", lang), data.changes, t("pack_sheet_changes", lang)),
+        Section(t("m_tab_stale", lang), data.stale, t("pack_sheet_stale", lang)),
+        Section(t("m_recorded", lang), data.decisions, t("pack_sheet_recorded", lang)),
+        Section(t("m_open_actions", lang), data.actions, t("pack_sheet_actions", lang)),
     ]
     return Pack(
         lang=lang,

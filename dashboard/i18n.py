@@ -88,11 +88,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_year_unit": ("Budget per år och enhet", "Budget by year and unit"),
     "by_funding": ("Budget per finansiering", "Budget by funding source"),
     "by_plan": ("Budget per plan", "Budget by plan"),
-    "by_goal": ("Budget per mål", "Budget by goal"),
+    "by_goal": ("Budget per mål (överlappande – summera inte)", "Budget by goal (overlapping – do not add up)"),
     "by_goal_note": (
-        "En aktivitet som bidrar till flera mål räknas under vart och ett av dem; summan över mål kan överstiga totalen.",
-        "An activity serving several goals is counted under each of them; the sum over goals can exceed the total.",
+        "Varje stapel är budgeten för de aktiviteter som bidrar till målet. En aktivitet som bidrar till flera mål "
+        "räknas fullt under vart och ett, så staplarna överlappar och kan inte läggas ihop. Strecket är planens "
+        "hela budget; procenten är stapelns andel av den.",
+        "Each bar is the budget of the activities serving the goal. An activity serving several goals counts in "
+        "full under each, so the bars overlap and cannot be added up. The tick is the plan's whole budget; the "
+        "percentage is the bar's share of it.",
     ),
+    "goal_budget_series": ("Budget för aktiviteter som bidrar till målet", "Budget of activities serving the goal"),
+    "plan_budget_series": ("Planens hela budget", "The plan's whole budget"),
+    "share_of_plan": ("{amount} ({pct}\u00a0%)", "{amount} ({pct}%)"),
+    "col_goal_budget": ("Aktiviteternas budget", "Activities' budget"),
+    "col_share_of_plan": ("Andel av planen", "Share of plan"),
+    "col_plan_budget": ("Planens budget", "Plan's budget"),
     "attribute": (
         "Fördela belopp utan år på aktivitetens startår",
         "Attribute amounts without a year to the activity's start year",
@@ -150,6 +160,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Targets with target values: mentor pairs, competence contracts (of which Jämtland) and the plans' other targets, with outcomes when present.",
     ),
     "of_which": ("varav", "of which"),
+    "bullet_total": ("Totalt", "Total"),
     "qualitative": ("Kvalitativa målsättningar", "Qualitative targets"),
     "no_value_targets": (
         "Inga målsättningar med målvärde matchar filtren.",
@@ -178,14 +189,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_goal": ("(inget mål angivet)", "(no goal given)"),
     # structure
     "structure_intro": (
-        "Plan → mål → delmål och aktiviteter, aktiviteterna färgade efter status. Klicka på en ruta för att gå in i den.",
-        "Plan → goals → sub-goals and activities, activities coloured by status. Click a box to zoom into it.",
+        "Plan → mål → delmål och de aktiviteter som bidrar till dem, med status. En aktivitet som bidrar till flera mål står under vart och ett.",
+        "Plan → goals → sub-goals and the activities serving them, with status. An activity serving several goals is listed under each.",
     ),
     "no_goals_activities": (
         "Planen anger inga mål; aktiviteterna visas per avsnitt.",
         "The plan gives no goals; activities are shown by section.",
     ),
     "activities_without_goal": ("Aktiviteter utan angivet mål", "Activities without a stated goal"),
+    "structure_n_activities": ("{n} aktiviteter", "{n} activities"),
+    "structure_no_activities": ("Inga aktiviteter kopplade", "No activities linked"),
     # activities
     "search": ("Sök", "Search"),
     "search_help": (
@@ -219,9 +232,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_end": ("Slut", "End"),
     "col_budget": ("Budget (tkr)", "Budget (SEK thousands)"),
     "col_goals": ("Mål", "Goals"),
+    "col_budget_short": ("Budget (tkr)", "Budget (kSEK)"),
+    "act_more_in_detail": (
+        "ansvarig och mål finns i detaljvyn nedan och i exporten",
+        "responsible and goals are in the detail below and in the export",
+    ),
     "col_period_text": ("Period (originaltext)", "Period (original text)"),
     "col_source_text": ("Originaltext", "Original text"),
     "col_note": ("Anteckning", "Note"),
+    "col_status_note": ("Statuskommentar", "Status comment"),
     "export_sheet": ("Aktiviteter", "Activities"),
     "filters_sheet": ("Filter och version", "Filters and version"),
     "exported_at": ("Exporterad", "Exported"),
@@ -418,6 +437,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Yes, publish version {version} again as the current one (version {current} and older are kept).",
     ),
     "h_rollback": ("Återställ till version {version}", "Roll back to version {version}"),
+    "h_same_as_current": (
+        "Version {version} har samma innehåll som den gällande versionen ({current}): inget att återställa.",
+        "Version {version} has the same content as the current version ({current}): nothing to roll back.",
+    ),
     "h_rolled_back": (
         "Version {version} är publicerad på nytt som version {new}.",
         "Version {version} is published again as version {new}.",
@@ -584,6 +607,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "m_from_meetings": ("Från uppföljningsmöten", "From follow-up meetings"),
     "meeting_date_missing": ("Mötet behöver ett datum.", "The meeting needs a date."),
+    "meeting_duplicate": (
+        "Det finns redan ett möte med den rubriken det datumet. Välj det under Möte nedan, eller ge mötet en annan rubrik.",
+        "There is already a meeting with that title on that date. Choose it under Meeting below, or give this one another title.",
+    ),
     "meeting_date_invalid": (
         "Mötets datum är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
         "The meeting's date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
@@ -679,6 +706,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "pack_status_sheet": ("Status", "Status"),
     "pack_targets_sheet": ("Målsättningar", "Targets"),
     "pack_section_sheet": ("Avsnitt {n}", "Section {n}"),
+    # The meeting pack's section sheets: Excel allows 31 characters, so names of their own.
+    "pack_sheet_late": ("Försenade", "Late"),
+    "pack_sheet_unknown": ("Status okänd", "Status unknown"),
+    "pack_sheet_at_risk": ("Mål under kurvan", "Targets below the path"),
+    "pack_sheet_changes": ("Ändringar", "Changes"),
+    "pack_sheet_stale": ("Ej uppdaterade", "Not updated"),
+    "pack_sheet_recorded": ("Anteckningar och beslut", "Notes and decisions"),
+    "pack_sheet_actions": ("Öppna åtgärder", "Open actions"),
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,7 @@ from . import charts, display, queries
 from .charts import unit_colors
 from .filters import NO_VALUE, Filters, from_query_params, to_query_params
 from .i18n import status_label, status_order, t
+from .names import plan_display_names
 
 _build_lock = threading.Lock()  # one build at a time, whichever session starts it (no user data)
 
@@ -168,8 +168,10 @@ def sidebar(db: Database, lang: str) -> Context:
         st.session_state[f"f_{name}"] = value
 
     plan_titles = dict(zip(options["plans"]["plan_id"], options["plans"]["title"], strict=True))
+    plan_names = plan_display_names(options["plans"])
     goal_labels = {
-        r.key: f"{_short(r.plan_title)} · {r.goal_id} {_short(r.title, 60)}" for r in goals.itertuples(index=False)
+        r.key: f"{plan_names.get(r.plan_id, r.plan_id)} · {r.goal_id} {_short(r.title, 60)}"
+        for r in goals.itertuples(index=False)
     }
     sb = st.sidebar
     sb.header(t("filters", lang))
@@ -178,9 +180,16 @@ def sidebar(db: Database, lang: str) -> Context:
         t("f_plans", lang),
         list(plan_titles),
         key="f_plans",
-        format_func=lambda p: plan_titles.get(p, p),
+        format_func=lambda p: plan_names.get(p, p),
         placeholder=all_,
         select_all=False,  # Streamlit's "Select all" is English only; an empty filter already means all
+        # The options show short names; the tooltip gives each plan's full title.
+        help="\n".join(
+            f"- **{display.md(plan_names[p])}**: {display.md(title)}"
+            for p, title in plan_titles.items()
+            if plan_names[p] != title
+        )
+        or None,
     )
     if years[0] < years[1]:
         sb.slider(t("f_years", lang), years[0], years[1], key="f_years")
@@ -270,13 +279,8 @@ def _short(text: str, n: int = 28) -> str:
 
 
 def plan_short(ctx: Context) -> dict[str, str]:
-    """Chart labels: "Handlingsplan för mobilitet 2016-2018" → "Mobilitet 2016-2018"."""
-    plans = ctx.options["plans"]
-    out = {}
-    for pid, title in zip(plans["plan_id"], plans["title"], strict=True):
-        short = re.sub(r"^Handlingsplan (för )?", "", str(title)).strip(" –-")
-        out[pid] = _short(short[:1].upper() + short[1:], 40)
-    return out
+    """plan_id → the plan's display name where space is short (charts, tables, the pack)."""
+    return plan_display_names(ctx.options["plans"])
 
 
 # ---------------------------------------------------------------------------- rendering helpers

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import io
 import shutil
+import subprocess
+import uuid
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -261,3 +263,35 @@ def hostile_db(tmp_path: Path) -> Path:
         meetings.add_item(db, m, "testplan", "action", "Åtgärd " + EVIL, "anna", activity_id="1", owner="Vem " + EVIL)
         meetings.add_item(db, m, "testplan", "note", "Not " + EVIL, "anna", activity_id="1")
     return path
+
+
+# ---------------------------------------------------------------------------- LibreOffice Calc
+
+# CSV import as a Swedish user's spreadsheet does it. Tokens: separator ; (59), text delimiter " (34),
+# UTF-8 (76), from line 1, default column formats, language Swedish (LCID 1053: LibreOffice 7.4 takes
+# no BCP 47 tag here), quoted fields not forced to text, detect special numbers (dates), no
+# "save as shown", no formulas on export, no space trimming, all sheets, evaluate formulas (as Excel
+# does with a CSV file, which is what neutralising is for).
+SWEDISH_CSV = "CSV:59,34,76,1,,1053,false,true,false,false,false,-1,true"
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        pytest.skip("LibreOffice Calc (Debian package libreoffice-calc) is not installed")
+    return path
+
+
+def convert(soffice: str, src: Path, fmt: str, infilter: str | None = None) -> Path:
+    """The file as LibreOffice reads it, saved as fmt (e.g. "xlsx", "csv") next to it in a folder of its own.
+    A private profile per call, so tests running at the same time do not share (and lock) one."""
+    out = src.parent / f"lo-{src.stem}-{fmt}"
+    profile = src.parent / f"lo-profile-{uuid.uuid4().hex}"
+    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+    cmd += [f"--infilter={infilter}"] if infilter else []
+    cmd += ["--convert-to", fmt, "--outdir", str(out), str(src)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
+    result = out / f"{src.stem}.{fmt.split(':')[0]}"
+    assert result.exists(), f"LibreOffice made nothing: {done.stdout} {done.stderr}"
+    return result

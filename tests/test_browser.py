@@ -36,7 +36,7 @@ PAGES = {  # url path → what a chart on it looks like in the DOM
     "mal": ".js-plotly-plot .scatterlayer .trace",
     "mentorpar": ".js-plotly-plot .barlayer .point",
     "status": ".js-plotly-plot .barlayer .point",
-    "struktur": ".js-plotly-plot .treemaplayer",
+    "struktur": "[data-testid='stMarkdownContainer'] strong",  # the outline's goals
     "aktiviteter": "[data-testid='stDataFrame']",
 }
 SHOTS = ROOT / "dashboard" / "screenshots"
@@ -394,4 +394,103 @@ def test_choices_follow_the_language_toggle_and_offer_no_select_all(server, brow
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
     page.wait_for_timeout(500)
     assert page.get_by_text("Select all").count() == 0
+    page.close()
+
+
+def test_a_created_meeting_empties_the_form_in_the_browser(editor_server, browser):
+    """The browser keeps what was typed unless the server sets the fields: a second click would record
+    the meeting twice."""
+    page = browser.new_page()
+    _open(page, editor_server)
+    _sign_in(page)
+    _nav(page, "Uppföljningsmöte")
+    page.get_by_role("tab", name="Protokollför").click()
+    page.get_by_label("Rubrik").fill("Dubbelklicksmötet")
+    page.get_by_label("Deltagare").fill("Prorektor, SAM")
+    page.get_by_role("button", name="Skapa möte").click()
+    # Created: the record form below offers it (its title shows only there, not in the emptied field).
+    chosen = page.get_by_role("combobox", name="Möte", exact=True)
+    expect(chosen).to_have_value(re.compile("Dubbelklicksmötet"), timeout=60_000)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    expect(page.get_by_label("Rubrik")).to_have_value("", timeout=30_000)
+    expect(page.get_by_label("Deltagare")).to_have_value("")
+    page.close()
+
+
+# ---------------------------------------------------------------------------- a laptop or a projector
+
+_TEXT_WIDTH = """(texts) => {
+    // The grid draws its cells on a canvas in this font (see its --gdg-base-font-style).
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = "400 14px 'Source Sans', sans-serif";
+    return Math.max(...texts.map((s) => ctx.measureText(s).width));
+}"""
+
+
+def _column_edges(png: bytes) -> list[int]:
+    """x of each column border in a grid's picture, read along a pixel row inside the header."""
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(png)).convert("L")
+    y = 6  # inside the header band, above its text
+    dark = [x for x in range(picture.width) if picture.getpixel((x, y)) < 240]
+    return [x for i, x in enumerate(dark) if i == 0 or x - dark[i - 1] > 1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "wanted"),
+    [
+        (
+            "sv",
+            {
+                "Plan": "Arbetslivsanknytning2011–2013",
+                "Status": "Genomförd",
+                "Start": "2011-01-01",
+                "Slut": "2012-12-31",
+                "Budget (tkr)": "1584",
+            },
+        ),
+        (
+            "en",
+            {
+                "Plan": "Arbetslivsanknytning2011–2013",
+                "Status": "Done",
+                "Start": "2011-01-01",
+                "End": "2012-12-31",
+                "Budget (kSEK)": "1584",
+            },
+        ),
+    ],
+)
+def test_activities_show_status_dates_and_budget_on_a_laptop_screen(server, browser, lang, wanted):
+    """At 1366 × 768 with the sidebar open, status, dates and budget are on screen, whole, without scrolling."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _open(page, f"{server}/aktiviteter?plan=arbetslivsanknytning-2011-2013" + ("&lang=en" if lang == "en" else ""))
+    grid = page.locator("[data-testid='stDataFrame']").first
+    expect(grid.locator("td").first).to_be_attached(timeout=60_000)
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid='stSidebar']").first.bounding_box()["width"] > 200  # the sidebar is open
+    box = grid.bounding_box()
+    assert box["x"] + box["width"] <= 1366 and box["y"] < 768 - 120, box  # the grid's head rows are on screen
+    # No horizontal scroll: the grid's content is no wider than its frame.
+    overflow = grid.evaluate(
+        "(el) => { const s = el.querySelector('.dvn-scroller'); return s.scrollWidth - s.clientWidth; }"
+    )
+    assert overflow <= 1, f"the table scrolls sideways by {overflow}px"
+    # The grid names the columns it draws (those in view) in its accessible table, in drawing order.
+    headers = grid.locator("th[role='columnheader']").all_inner_texts()
+    edges = _column_edges(grid.locator("canvas").first.screenshot())
+    assert len(edges) >= len(headers) - 1, (headers, edges)
+    spans = dict(zip(headers, zip([0, *edges], [*edges, int(box["width"])], strict=False), strict=False))
+    cells = grid.locator("td").all_inner_texts()
+    assert "None" not in cells and "nan" not in cells  # a missing amount reads "–"
+    for header, example in wanted.items():
+        assert header in spans, f"{header} is not in view: {headers}"
+        column = headers.index(header)
+        values = cells[column :: len(headers)]  # the column's cells in the rows drawn
+        assert example in {re.sub(r"[\s,]", "", v) for v in values}, (header, example, values)
+        left, right = spans[header]
+        needed = page.evaluate(_TEXT_WIDTH, [header, *values]) + 2 * 8  # the grid's cell padding
+        assert right - left >= needed, f"{header}: {right - left}px wide, {needed:.0f}px needed for {values}"
     page.close()

@@ -368,6 +368,79 @@ def test_history_lists_versions_and_rolls_back_as_a_new_version(built, db_path):
     assert at.dataframe[0].value.loc["2016", "Budget"] == "2\u00a0400\u00a0tkr"
 
 
+def test_after_a_rollback_the_page_offers_no_rollback_to_the_same_content(built, db_path):
+    at = _as_editor(_app())
+    at = _upload(at, ("v2.xlsx", _edited(built, _budget_cell(built, "1", 1700000), 1900000)))
+    at.button(key="upload_0_publish").click().run()
+    at.switch_page("app_pages/history.py").run()
+    at.selectbox(key="history_plan").set_value(PLAN).run()
+    at.selectbox(key="history_version").set_value(1).run()
+    at.checkbox(key="history_confirm").check().run()
+    at.button(key="history_rollback").click().run()
+    assert not at.exception
+    # The page shows the new current version (3, the content of 1), and nothing to roll back to.
+    assert at.selectbox(key="history_version").value == 3
+    assert not [w for w in at.checkbox if w.key == "history_confirm"]
+    assert not [b for b in at.button if b.key == "history_rollback"]
+    # Version 1 is now the same as the current one: shown, but not offered for a rollback.
+    at.selectbox(key="history_version").set_value(1).run()
+    assert not [b for b in at.button if b.key == "history_rollback"]
+    assert any("Version 1 har samma innehåll som den gällande versionen (3)" in c.value for c in at.caption)
+    # Version 2 differs: offered, and the confirmation asks again (unticked).
+    at.selectbox(key="history_version").set_value(2).run()
+    assert at.checkbox(key="history_confirm").value is False
+    assert at.button(key="history_rollback").disabled
+
+
+def test_a_confirmation_is_for_the_version_it_names(built, db_path):
+    at = _as_editor(_app())
+    for name, amount in (("v2.xlsx", 1900000), ("v3.xlsx", 2100000)):
+        data = _edited(built, _budget_cell(built, "1", 1700000), amount)
+        at.get("file_uploader")[0].set_value([(name, data, XLSX)]).run()
+        at.button(key="upload_0_publish").click().run()
+    assert [v[1] for v in _versions(db_path) if v[0] == PLAN] == [1, 2, 3]
+    at.switch_page("app_pages/history.py").run()
+    at.selectbox(key="history_plan").set_value(PLAN).run()
+    at.selectbox(key="history_version").set_value(1).run()
+    at.checkbox(key="history_confirm").check().run()
+    assert not at.button(key="history_rollback").disabled
+    # Ticked for version 1; choosing version 2 asks again.
+    at.selectbox(key="history_version").set_value(2).run()
+    assert at.checkbox(key="history_confirm").value is False
+    assert at.button(key="history_rollback").disabled
+
+
+def test_a_rollback_to_the_current_content_is_refused(built, db_path):
+    """The action refuses too (a page left open elsewhere still offers the button): no empty version."""
+    at = _as_editor(_app())
+    at = _upload(at, ("v2.xlsx", _edited(built, _budget_cell(built, "1", 1700000), 1900000)))
+    at.button(key="upload_0_publish").click().run()
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import streamlit as st
+from dashboard import actions
+from dashboard.ui import _database
+db = _database({str(db_path)!r})
+outcome = [str(actions.rollback(db, {PLAN!r}, 1, 2))]
+try:
+    outcome.append(str(actions.rollback(db, {PLAN!r}, 1, 3)))
+except actions.NothingToPublish:
+    outcome.append("refused")
+st.write(",".join(outcome))
+"""
+    at = AppTest.from_string(script, default_timeout=60)
+    at.session_state["auth_editor"] = "anna"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.markdown[0].value == "3,refused"
+    assert [v[1:] for v in _versions(db_path) if v[0] == PLAN] == [
+        (1, "build", "build"),
+        (2, "anna", "upload"),
+        (3, "anna", "rollback"),
+    ]
+
+
 def test_history_for_viewers_has_no_rollback(db_path):
     at = _app()
     at.run()

@@ -25,6 +25,28 @@ if rows.empty:
     st.stop()
 
 names = ui.plan_short(ctx)
+# Sized to show status, dates and budget without a horizontal scroll at 1366 × 768 with the sidebar
+# open. Responsible and goals are left out here; the detail below and the export hold them.
+ACTIVITY_COLUMNS = [t(k, lang) for k in ("col_plan", "col_id", "col_title", "col_status", "col_start", "col_end",
+                                          "col_budget", "col_unit")]  # fmt: skip
+
+
+def activity_columns(lang: str) -> dict:
+    column = st.column_config
+    return {
+        t("col_plan", lang): column.TextColumn(width=208),  # a Kortnamn has at most 30 characters
+        t("col_id", lang): column.TextColumn(width=46),
+        t("col_title", lang): column.TextColumn(width=204),
+        t("col_status", lang): column.TextColumn(width=96),
+        t("col_start", lang): column.TextColumn(width=88),
+        t("col_end", lang): column.TextColumn(width=88),
+        t("col_budget", lang): column.TextColumn(
+            t("col_budget_short", lang), width=104, help=t("col_budget", lang), alignment="right"
+        ),
+        t("col_unit", lang): column.TextColumn(width=56),
+    }
+
+
 table = pd.DataFrame({
     t("col_plan", lang): rows["plan_id"].map(names),
     t("col_id", lang): rows["activity_id"],
@@ -37,8 +59,9 @@ table = pd.DataFrame({
     t("col_budget", lang): rows["budget_sek"] / 1000,
     t("col_goals", lang): rows["goal_ids"].map(lambda g: ", ".join(ui.as_list(g))),
 })  # fmt: skip
-st.caption(t("n_activities", lang, n=len(table)))
-ui.table(table, lang, key="activities_table")
+st.caption(f"{t('n_activities', lang, n=len(table))} · {t('act_more_in_detail', lang)}")
+# Amounts as text in the UI's format, a missing one as "—" (ui.table); the sort menu above sorts them as numbers.
+ui.table(table, lang, key="activities_table", column_order=ACTIVITY_COLUMNS, column_config=activity_columns(lang))
 
 # The export holds exactly the rows shown, with typed dates and amounts for Excel.
 full = table.assign(**{
@@ -49,7 +72,7 @@ full = table.assign(**{
     t("col_start", lang): pd.to_datetime(rows["start_date"]),
     t("col_end", lang): pd.to_datetime(rows["end_date"]),
     t("col_period_text", lang): rows["period_text"],
-    t("col_note", lang): rows["status_note"],
+    t("col_status_note", lang): rows["status_note"],
 })  # fmt: skip
 # The filters sheet names what was chosen, as the sidebar does: plans and goals by their titles.
 plan_titles = dict(zip(ctx.options["plans"]["plan_id"], ctx.options["plans"]["title"], strict=True))

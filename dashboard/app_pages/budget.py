@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.display import md, quote
-from dashboard.i18n import MISSING, fmt_tkr, t
+from dashboard.i18n import MISSING, NBSP, fmt_int, fmt_tkr, t
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -66,11 +66,18 @@ names = ui.plan_short(ctx)
 goals = ctx.options["goals"].set_index("key")
 
 
-def goal_label(key) -> str:
+def goal_text(key) -> str:
+    """A goal in the table: its id and full wording."""
     if not isinstance(key, str) or key not in goals.index:
         return t("no_goal", lang)
-    plan_id, goal_id = key.split(":", 1)
-    return f"{names.get(plan_id, plan_id)} · {goal_id} {ui._short(goals.loc[key, 'title'], 50)}"
+    return f"{key.split(':', 1)[1]} {goals.loc[key, 'title']}"
+
+
+def goal_label(key, plan_id: str) -> str:
+    """A goal on the chart's axis: plan short name, id and the start of its wording."""
+    if not isinstance(key, str) or key not in goals.index:
+        return f"{names.get(plan_id, plan_id)} · {t('no_goal', lang)}"
+    return f"{names.get(plan_id, plan_id)} · {key.split(':', 1)[1]} {ui._short(goals.loc[key, 'title'], 32)}"
 
 
 def bars_with_table(dimension: str, label, heading: str) -> None:
@@ -98,4 +105,27 @@ with right:
     bars_with_table("plan", lambda k: names.get(k, k), t("plan", lang))
 st.subheader(t("by_goal", lang))
 st.caption(t("by_goal_note", lang))
-bars_with_table("goal", goal_label, t("goal", lang))
+by_goal = ui.query(ctx, "budget_by_goal", f)
+if by_goal.empty:
+    ui.empty(t("no_budget", lang))
+else:
+    by_goal = by_goal.assign(label=[goal_label(k, p) for k, p in zip(by_goal["key"], by_goal["plan_id"], strict=True)])
+    ui.chart(ui.figure("goal_budget", by_goal, lang), key="budget_goal")
+    amounts = zip(by_goal["amount_sek"], by_goal["plan_sek"], strict=True)
+    percent = "%" if lang == "en" else NBSP + "%"
+    shares = [f"{fmt_int(100 * a / p, lang)}{percent}" if p else "–" for a, p in amounts]
+    goal_table = pd.DataFrame({
+        t("plan", lang): by_goal["plan_id"].map(lambda p: names.get(p, p)),
+        t("goal", lang): by_goal["key"].map(goal_text),
+        t("col_goal_budget", lang): by_goal["amount_sek"].map(lambda v: fmt_tkr(v, lang)),
+        t("col_share_of_plan", lang): shares,
+        t("col_plan_budget", lang): by_goal["plan_sek"].map(lambda v: fmt_tkr(v, lang)),
+    })  # fmt: skip
+    # Amounts and shares in view beside the goal's full wording at 1366 × 768 (the wording is cut last).
+    widths = dict(zip(goal_table.columns, (180, 390, 110, 90, 110), strict=True))
+    st.dataframe(
+        goal_table,
+        hide_index=True,
+        key="budget_goal_table",
+        column_config={c: st.column_config.TextColumn(width=w) for c, w in widths.items()},
+    )

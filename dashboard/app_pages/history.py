@@ -19,10 +19,23 @@ titles = dict(zip(plans["plan_id"], plans["title"], strict=True))
 choices = list(titles)
 # A plan chosen in the sidebar filter is the natural one to look at.
 default = choices.index(f.plans[0]) if len(f.plans) == 1 and f.plans[0] in choices else 0
-plan_id = st.selectbox(t("f_plans", lang), choices, index=default, format_func=lambda p: titles[p], key="history_plan")
+
+
+def untick() -> None:
+    # A confirmation is for the version it names: choosing another plan or version asks again.
+    st.session_state["history_confirm"] = False
+
+
+plan_id = st.selectbox(
+    t("f_plans", lang), choices, index=default, format_func=lambda p: titles[p], key="history_plan", on_change=untick
+)
 
 versions = ui.query(ctx, "plan_versions", plan_id)
 current = int(versions["version"].max())
+# After a rollback: show the new current version and untick the confirmation. Set before the widgets
+# are made, so the browser shows it too (a widget's state that is only deleted keeps what the browser had).
+for key, value in st.session_state.pop("history_reset", {}).items():
+    st.session_state[key] = value
 table = pd.DataFrame(
     {
         t("h_version", lang): versions["version"],
@@ -44,6 +57,7 @@ version = st.selectbox(
         t("h_version_label", lang, version=v) + (f" ({t('h_current', lang)})" if v == current else "")
     ),
     key="history_version",
+    on_change=untick,
 )
 row = versions[versions["version"] == version].iloc[0]
 st.caption(
@@ -92,7 +106,10 @@ if auth.current_editor() is not None:
         )
     else:
         st.caption(t("h_no_file", lang))
-    if version != current:
+    if version != current and ui.query(ctx, "same_content", plan_id, int(version), current):
+        # E.g. the version just rolled back to: publishing it again would change nothing.
+        st.caption(t("h_same_as_current", lang, version=version, current=current))
+    elif version != current:
         confirm = st.checkbox(t("h_rollback_confirm", lang, version=version, current=current), key="history_confirm")
         if st.button(
             t("h_rollback", lang, version=version),
@@ -108,6 +125,9 @@ if auth.current_editor() is not None:
             except actions.PlanChanged as exc:
                 st.warning(t("plan_changed_rollback", lang, version=exc.current, by=md(exc.by) or "—"))
                 st.stop()
-            st.session_state.pop("history_confirm", None)
+            except actions.NothingToPublish:
+                st.info(t("h_same_as_current", lang, version=version, current=current))
+                st.stop()
+            st.session_state["history_reset"] = {"history_version": new, "history_confirm": False}
             st.toast(t("h_rolled_back", lang, version=version, new=new), icon=":material/check_circle:")
             st.rerun()

@@ -231,9 +231,10 @@ with tabs[3]:
         table(minutes, "meetings_minutes_items", "m_no_decisions")
 
 
-def save(call, clear: tuple[str, ...], done: str):
+def save(call, clear: dict[str, object], done: str):
     """Run one recording action; its form is emptied only after a save, so a refused entry keeps what
-    was typed, to be corrected. Returns the action's result, or None when it was refused."""
+    was typed, to be corrected. Returns the action's result, or None when it was refused.
+    clear: widget key → its empty value, set on the next run (the caller reruns after a save)."""
     try:
         result = call()
     except actions.NotAuthorized:
@@ -242,8 +243,9 @@ def save(call, clear: tuple[str, ...], done: str):
     except actions.MeetingInvalid as exc:
         st.error(t(exc.key, lang))
         return None
-    for k in clear:
-        st.session_state.pop(k, None)
+    # Set, not deleted, and before the widgets are made on the next run: a deleted widget state
+    # leaves the browser showing what was typed, and a second click would record it twice.
+    st.session_state["meetings_reset"] = clear
     st.toast(t(done, lang), icon=":material/check_circle:")
     return result
 
@@ -252,6 +254,8 @@ with tabs[4]:
     if not editor:
         st.info(t("m_editors_record", lang), icon=":material/lock:")
     else:
+        for key, value in st.session_state.pop("meetings_reset", {}).items():
+            st.session_state[key] = value
         with st.form("meetings_new"):
             st.markdown(f"**{t('m_new_meeting', lang)}**")
             held_on = st.date_input(t("m_held_on", lang), value=ctx.today, key="meetings_new_date")
@@ -261,11 +265,15 @@ with tabs[4]:
             if st.form_submit_button(t("m_create", lang)):
                 mid = save(
                     lambda: actions.record_meeting(ctx.db, held_on, m_title, participants, dataclasses.asdict(f)),
-                    ("meetings_new_date", "meetings_new_title", "meetings_new_participants"),
+                    # The date stays: the next meeting is often recorded the same day.
+                    {"meetings_new_title": "", "meetings_new_participants": ""},
                     "m_created",
                 )
                 if mid is not None:
                     st.session_state["meetings_record_to"] = mid
+                    # The record form below turns to the new meeting (its choice would otherwise keep
+                    # the meeting chosen before).
+                    st.session_state["meetings_reset"]["meetings_item_meeting"] = mid
                     st.rerun()
 
         if meetings.empty:
@@ -323,7 +331,7 @@ with tabs[4]:
                             due=due,
                         ),
                         # The meeting, subject and kind stay: several items on one activity are common.
-                        ("meetings_item_text", "meetings_item_owner", "meetings_item_due"),
+                        {"meetings_item_text": "", "meetings_item_owner": "", "meetings_item_due": None},
                         "m_added",
                     )
                     if saved is not None:

@@ -88,9 +88,9 @@ if not relative.empty:
 if not qualitative.empty:
     with st.expander(f"{t('qualitative', lang)} ({len(qualitative)})"):
         ui.table(
-            qualitative[["plan_title", "activity_id", "name", "target_year", "source_text"]].rename(
-                columns={"name": t("targets", lang), "target_year": t("year", lang)}
-            ),
+            qualitative.assign(plan_title=qualitative["plan_id"].map(ui.plan_short(ctx)))[
+                ["plan_title", "activity_id", "name", "target_year", "source_text"]
+            ].rename(columns={"name": t("targets", lang), "target_year": t("year", lang)}),
             lang,
             key="mentors_qualitative",
             plain=(t("year", lang),),

@@ -33,6 +33,13 @@ cols = st.columns(len(status_order()))
 for col, status in zip(cols, status_order(), strict=True):
     col.metric(status_label(status, lang), fmt_int(by_status.get(status, 0), lang))
 
+# The same counts per plan: which plan the statuses above come from.
+if not counts.empty:
+    st.subheader(t("status_by_plan", lang))
+    names = ui.plan_short(ctx)
+    ui.chart(ui.figure("status_bars", counts.assign(label=counts["grp"].map(lambda p: names.get(p, p))), lang),
+             key="overview_status")  # fmt: skip
+
 
 verdicts = [rules.target_state(r).verdict for _, r in targets.iterrows()]
 states = pd.Series(verdicts, dtype=object).map(lambda v: v if v in ("on_track", "behind") else "no_data").value_counts()
