@@ -317,7 +317,8 @@ def target_path(target: pd.Series, outcomes: pd.DataFrame, lang: str) -> go.Figu
         text=[
             f"{t('target', lang)} {y1}: {fmt_number(v1, lang)}"
             + (
-                f" (+{fmt_number(target['target_change_pct'], lang)} %)"
+                # English writes 25%, Swedish 25 % with a space that never wraps (as share_of_plan).
+                f" (+{fmt_number(target['target_change_pct'], lang)}{'%' if lang == 'en' else NBSP + '%'})"
                 if pd.notna(target["target_change_pct"])
                 else ""
             )
