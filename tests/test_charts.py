@@ -74,3 +74,12 @@ def test_a_percentage_target_is_written_in_each_languages_style():
     }
     assert "Target 2018: 125 (+25%)" in texts["en"]
     assert "Mål 2018: 125 (+25\u00a0%)" in texts["sv"]
+
+
+def test_a_count_in_a_thin_status_segment_stays_legible():
+    """A unit with one postponed activity beside 26 unknown ones: the "1" is not shrunk below 12 px."""
+    from dashboard.charts import status_bars
+
+    df = pd.DataFrame({"label": ["HUM", "International Office"], "status": ["postponed", "unknown"], "n": [1, 26]})
+    fig = status_bars(df, "sv")
+    assert fig.layout.uniformtext.minsize >= 12 and fig.layout.uniformtext.mode == "show"
