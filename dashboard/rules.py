@@ -144,6 +144,7 @@ class BudgetFigures:
     in_period: float
     no_year: float
     opening_balance: float
+    stated: bool = True  # False: no plan in scope states any budget line, so "0 tkr" would be a figure it never gave
 
 
 def budget_figures(cards: pd.DataFrame) -> BudgetFigures:
@@ -152,13 +153,22 @@ def budget_figures(cards: pd.DataFrame) -> BudgetFigures:
     def total(col: str) -> float:
         return float(pd.to_numeric(cards[col], errors="coerce").fillna(0).sum()) if not cards.empty else 0.0
 
-    return BudgetFigures(total("budget"), total("no_year"), total("opening_balance"))
+    if "budget_lines_stated" in cards:
+        stated = bool(pd.to_numeric(cards["budget_lines_stated"], errors="coerce").fillna(0).sum())
+    else:
+        stated = bool(total("budget") or total("no_year") or total("opening_balance"))
+    return BudgetFigures(total("budget"), total("no_year"), total("opening_balance"), stated)
 
 
 def budget_key_figures(figures: BudgetFigures, year_from, year_to, lang: str) -> list[tuple[str, str]]:
-    """The overview's and the meeting pack's money key figures as (label, value), in that order."""
+    """The overview's and the meeting pack's money key figures as (label, value), in that order. Where no
+    plan in scope states a budget, each reads "no budget stated" rather than a zero the documents never gave."""
+
+    def value(amount: float) -> str:
+        return fmt_tkr(amount, lang) if figures.stated else t("plan_no_budget", lang)
+
     return [
-        (f"{t('budget', lang)} {year_from}–{year_to}", fmt_tkr(figures.in_period, lang)),
-        (t("kf_no_year", lang), fmt_tkr(figures.no_year, lang)),
-        (t("kf_ib", lang), fmt_tkr(figures.opening_balance, lang)),
+        (f"{t('budget', lang)} {year_from}–{year_to}", value(figures.in_period)),
+        (t("kf_no_year", lang), value(figures.no_year)),
+        (t("kf_ib", lang), value(figures.opening_balance)),
     ]

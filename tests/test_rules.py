@@ -126,7 +126,25 @@ def test_budget_key_figures_keep_no_year_and_opening_balance_apart():
         "Ingående balans": "5\u00a0tkr",
     }
     empty = rules.budget_figures(pd.DataFrame(columns=["budget", "no_year", "opening_balance"]))
-    assert empty == rules.BudgetFigures(0.0, 0.0, 0.0)
+    assert empty == rules.BudgetFigures(0.0, 0.0, 0.0, stated=False)
+
+
+def test_a_scope_without_any_budget_says_none_is_stated_not_zero():
+    """The communication and internationalisation plans state no budget: "0 tkr" would be a figure they never gave."""
+    cards = pd.DataFrame(
+        {"budget": [0.0, 0.0], "no_year": [0.0, 0.0], "opening_balance": [0.0, 0.0], "budget_lines_stated": [0, 0]}
+    )
+    shown = dict(rules.budget_key_figures(rules.budget_figures(cards), 2020, 2023, "sv"))
+    assert shown == {
+        "Budget 2020–2023": "Ingen budget angiven",
+        "Utan år": "Ingen budget angiven",
+        "Ingående balans": "Ingen budget angiven",
+    }
+    # A plan that states budget lines, none of them in the period, has a true zero in the period.
+    cards["budget_lines_stated"] = [0, 3]
+    cards["no_year"] = [0.0, 1000.0]
+    shown = dict(rules.budget_key_figures(rules.budget_figures(cards), 2020, 2023, "en"))
+    assert shown["Budget 2020–2023"] == "0\u00a0kSEK" and shown["No year given"] == "1\u00a0kSEK"
 
 
 # ---------------------------------------------------------------------------- as-of in the URL
