@@ -153,8 +153,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "outcome": ("Utfall", "Outcome"),
     "index": ("Index", "Index"),
     "no_targets": (
-        "Inga målsättningar med basår matchar filtren.",
-        "No targets with a baseline match the filters.",
+        "Inga målsättningar med basår matchar filtren. Välj en annan plan i sidopanelen eller rensa filtren.",
+        "No targets with a baseline match the filters. Choose another plan in the sidebar or clear the filters.",
     ),
     "latest_on_path": ("Senaste utfallet ligger på eller över vägen.", "The latest outcome is on or above the path."),
     "latest_below_path": ("Senaste utfallet ligger under vägen.", "The latest outcome is below the path."),
@@ -167,8 +167,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "bullet_total": ("Totalt", "Total"),
     "qualitative": ("Kvalitativa målsättningar", "Qualitative targets"),
     "no_value_targets": (
-        "Inga målsättningar med målvärde matchar filtren.",
-        "No targets with a target value match the filters.",
+        "Inga målsättningar med målvärde matchar filtren. Välj en annan plan i sidopanelen eller rensa filtren.",
+        "No targets with a target value match the filters. Choose another plan in the sidebar or clear the filters.",
     ),
     # status
     "status_by_plan": ("Status per plan", "Status by plan"),

@@ -505,3 +505,12 @@ def test_a_plan_without_activities_is_named_not_blamed_on_the_filters(app, page)
     shown = texts(at)
     assert "Valda planer listar inga aktiviteter: ”Handlingsplan för internationalisering 2020–2023”" in shown
     assert "Vidga filtren" not in shown
+
+
+@pytest.mark.parametrize("page", ["targets", "mentors"])
+def test_a_plan_without_targets_says_what_to_do(app, page):
+    """The communication plan states no targets: the empty state says why and what to do next."""
+    at = open_page(app, page)
+    set_filter(at, "f_plans", ["kommunikation-kvalitet"])
+    shown = texts(at)
+    assert "matchar filtren. Välj en annan plan i sidopanelen eller rensa filtren." in shown
