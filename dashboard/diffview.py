@@ -50,7 +50,8 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
     field, before, after = t("diff_field", lang), t("diff_before", lang), t("diff_after", lang)
 
     def by_id(sheet: str, id_key: str, title_key: str, added, removed, changed) -> pd.DataFrame:
-        blank = {field: "", before: "", after: ""}
+        # An added or removed row has no field, before or after: a dash says so (blank reads as missing data).
+        blank = {field: MISSING, before: MISSING, after: MISSING}
         rows = [{change: t("diff_added", lang), col_id: r[id_key], col_title: r.get(title_key), **blank} for r in added]
         rows += [
             {change: t("diff_removed", lang), col_id: r[id_key], col_title: r.get(title_key), **blank} for r in removed

@@ -83,10 +83,11 @@ def content(
             {
                 plan: plan_name(r.plan_id),
                 t("m_what", lang): t(f"m_kind_{r.kind}", lang),
-                "ID": str(item),
-                t("diff_name", lang): text(r.title),
-                t("diff_before", lang): before,
-                t("diff_after", lang): after,
+                # A new plan has no item, name or values: a dash says so (a blank cell reads as missing data).
+                "ID": text(item) or MISSING,
+                t("diff_name", lang): text(r.title) or MISSING,
+                t("diff_before", lang): before or MISSING,
+                t("diff_after", lang): after or MISSING,
             }
         )
 

@@ -225,7 +225,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "budget_lines": ("Budgetrader (med originaltext)", "Budget lines (with original text)"),
     "targets": ("Målsättningar", "Targets"),
     "history": ("Historik", "History"),
-    "nothing": ("Inga.", "None."),
+    "nothing": ("Inga.", "Nothing listed."),
     "col_plan": ("Plan", "Plan"),
     "col_id": ("Nr", "No."),
     "col_title": ("Aktivitet", "Activity"),
@@ -552,7 +552,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "m_baseline": ("Basvärde", "Baseline"),
     "m_target": ("Målvärde", "Target"),
     "m_latest": ("Senaste utfall", "Latest outcome"),
-    "m_none": ("Inga.", "None."),
+    "m_none": ("Inga.", "Nothing listed."),
     "m_stale_help": (
         "Aktiviteter som inte är genomförda och vars innehåll och status inte ändrats i någon version "
         "sedan före {day} ({months} månader).",

@@ -282,6 +282,16 @@ def test_activities_detail(app):
     assert "225 tkr + 265 tkr" in set(budget["Originaltext"])
 
 
+def test_activities_detail_in_english_never_reads_none(app):
+    # An empty list said "None.", which reads as a raw missing value on a page that must show none.
+    app.query_params["lang"] = "en"
+    at = open_page(app, "activities")
+    at.selectbox(key="activities_detail").set_value(("arbetslivsanknytning-2011-2013", "3.1.1")).run()
+    assert not at.exception
+    assert "Goals" in texts(at)  # the detail is shown, in English
+    assert not re.search(r"\bNone\b", texts(at))
+
+
 def test_every_page_has_a_test():
     pages = {p.stem for p in PAGES_DIR.glob("*.py") if not p.name.startswith("_")}
     # Page tests live here and in test_upload.py (the editors' pages): test_<page>_… anywhere in tests/.

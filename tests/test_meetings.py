@@ -97,6 +97,24 @@ def test_a_changed_activity_is_named_with_its_fields_as_the_workbook_heads_them(
     assert row["Efter"] == "Ändrat: Ansvarig, Slut"
 
 
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_new_plan_and_a_new_activity_show_a_dash_where_nothing_applies(two_versions, lang):
+    with two_versions.snapshot() as snap:
+        changes = queries.changes_since(snap, LONG_AGO - timedelta(days=1), ALL)
+        changes = pd.concat([changes, queries.changes_since(snap, LONG_AGO + timedelta(days=30), ALL)])
+    empty = pd.DataFrame()
+    shown = followup.content(lang, {}, changes, empty, rules.overdue(empty, date.today()), empty, empty, empty, empty)
+    changes = shown.changes
+    heads = ["Plan", "Vad", "ID", "Benämning", "Före", "Efter"] if lang == "sv" else None
+    if heads:
+        assert list(changes.columns) == heads
+    for row in changes.itertuples(index=False):
+        for value in row:
+            assert value.strip() and value not in ("None", "nan"), row
+    new_plan = changes[changes.iloc[:, 1] == followup.t("m_kind_plan_added", lang)].iloc[0]
+    assert list(new_plan.iloc[2:]) == ["—"] * 4
+
+
 def test_activities_without_an_update_for_months(two_versions):
     cutoff = date.today() - timedelta(days=180)
     with two_versions.snapshot() as snap:

@@ -316,3 +316,17 @@ def test_file_store_is_content_addressed_and_refuses_other_names(tmp_path):
     store.path(sha).write_bytes(b"tampered")
     with pytest.raises(OSError):
         store.get(sha)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_diff_tables_show_a_dash_where_an_added_row_has_no_field_before_or_after(tmp_path, lang):
+    from dashboard.diffview import diff_tables
+
+    old, _ = _plan(tmp_path)
+    rows = base_rows()
+    rows["activities"].append({"activity_id": "3", "title": "Aktivitet tre", "unit": "KOM"})
+    rows["activities"][1]["responsible"] = "Prorektor"
+    new, _ = _plan(tmp_path, rows, name="new.xlsx")
+    for df in diff_tables(diff_plans(old, new), lang).values():
+        for row in df.itertuples(index=False):
+            assert all(str(v).strip() and str(v) not in ("None", "nan") for v in row), row
