@@ -416,7 +416,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "h_file": ("Fil", "File"),
     "h_changes": ("Ändringar", "Changes"),
     "h_note": ("Anteckning", "Note"),
-    "action_build": ("Inläst från data/", "Built from data/"),
+    "action_build": ("Byggd från de medföljande arbetsböckerna", "Built from the bundled workbooks"),
     "action_load": ("Inläst (kommandorad)", "Loaded (command line)"),
     "action_upload": ("Uppladdad plan", "Uploaded plan"),
     "action_update": ("Uppdatering", "Update"),

@@ -465,3 +465,15 @@ def test_a_cached_read_is_never_filed_under_another_version(db_path):
     assert list(ui.cached("plan_versions", path, version, PLAN)["version"]) == [1]
     with pytest.raises(ui._Stale):
         ui.cached("plan_versions", path, version + 1, PLAN)
+
+
+def test_the_versions_table_names_no_checksum_and_no_folder(db_path):
+    """The versions table speaks to readers: no raw 'sha256' column (the checksum stays in the version's
+    detail) and a build is not described by a server folder."""
+    at = _app()
+    at.run()
+    at.switch_page("app_pages/history.py").run()
+    versions = at.dataframe[0].value
+    assert "sha256" not in versions.columns
+    assert not [c for c in versions.astype(str).to_numpy().ravel() if "data/" in c]
+    assert "Byggd från de medföljande arbetsböckerna" in set(versions["Hur"])

@@ -43,7 +43,6 @@ table = pd.DataFrame(
         t("h_who", lang): [who(v, lang) for v in versions["loaded_by"]],
         t("h_action", lang): [t(f"action_{a}", lang) for a in versions["action"]],
         t("h_file", lang): versions["file_name"],
-        "sha256": [s[:12] + "…" if isinstance(s, str) else None for s in versions["file_sha256"]],
         t("h_changes", lang): [diffview.summary_text(c, lang) for c in versions["changes"]],
         t("h_note", lang): versions["note"],
     }
