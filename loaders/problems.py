@@ -80,9 +80,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Filen innehåller XML-deklarationer (DOCTYPE/ENTITY) som inte tillåts i en arbetsbok.",
         "en": "The file contains XML declarations (DOCTYPE/ENTITY) that are not allowed in a workbook.",
     },
-    "xml_layout": {
-        "sv": "Bladets XML har en form som inte stöds ({detail}). Spara om filen i Excel.",
-        "en": "The sheet's XML has an unsupported form ({detail}). Re-save the file in Excel.",
+    "layout_no_cells": {
+        "sv": "Bladet {name} saknar sin tabell med celler. Excel sparar aldrig ett blad så; filen har troligen "
+        "skapats eller ändrats av ett annat program. Öppna filen i Excel och spara den igen.",
+        "en": "The sheet {name} lacks its table of cells. Excel never saves a sheet like that; the file was "
+        "probably made or changed by another program. Open the file in Excel and save it again.",
+    },
+    "layout_cells_unplaced": {
+        "sv": "Bladet {name} har celler utan cellreferens (t.ex. B12), så deras plats är okänd. Excel sparar aldrig "
+        "celler så; filen har troligen skapats av ett annat program. Öppna filen i Excel och spara den igen.",
+        "en": "The sheet {name} has cells without a cell reference (e.g. B12), so their place is unknown. Excel never "
+        "saves cells like that; the file was probably made by another program. Open the file in Excel and save "
+        "it again.",
+    },
+    "sheet_damaged": {
+        "sv": "Bladet {name} är skadat och kan inte läsas (det kan ha sparats ofullständigt). "
+        "Öppna filen i Excel och spara den igen, eller ladda upp originalet igen.",
+        "en": "The sheet {name} is damaged and cannot be read (it may have been saved incompletely). "
+        "Open the file in Excel and save it again, or upload the original again.",
+    },
+    "sheet_content_missing": {
+        "sv": "Bladet {name} finns i arbetsboken men dess innehåll saknas i filen; filen är skadad. "
+        "Öppna filen i Excel och spara den igen, eller ladda upp originalet igen.",
+        "en": "The sheet {name} is listed in the workbook but its content is missing from the file; the file is "
+        "damaged. Open the file in Excel and save it again, or upload the original again.",
     },
     "sheet_too_large": {
         "sv": "Bladet anger ett orimligt stort område ({ref}). Högst {rows} rader och {cols} kolumner.",
