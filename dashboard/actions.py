@@ -68,7 +68,7 @@ def check_upload(
     raw: bytes,
     *,
     today: date | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[..., None] | None = None,  # called with a loader catalogue code and its params
 ) -> Checked:
     """Validate an upload exactly as the loader does (in a limited worker) and diff it against the current version."""
     require_editor()

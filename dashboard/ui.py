@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.database import ROOT, Database, default_db_path
-from loaders.problems import WorkbookInvalid
+from loaders.problems import WorkbookInvalid, text
 
 from . import charts, queries
 from .charts import unit_colors
@@ -49,7 +49,7 @@ def ensure_database(lang: str) -> None:
             return
         with st.status(t("building_db", lang), expanded=True) as status:
             try:
-                build(ROOT / "data", path, progress=lambda m: status.write(m))
+                build(ROOT / "data", path, progress=lambda code, **p: status.write(text(code, lang, **p)))
             except WorkbookInvalid as exc:
                 status.update(state="error")
                 st.error(t("db_invalid", lang))

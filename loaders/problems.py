@@ -238,6 +238,54 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Kontrollera Plan-ID. Är det rätt plan, kör igen med --yes.",
         "en": "Check the Plan-ID. If it is the right plan, run again with --yes.",
     },
+    # the command line's own lines (loaders/cli.py) and the loader's progress notes
+    "progress_reading": {"sv": "{file}: läser och kontrollerar …", "en": "{file}: reading and validating …"},
+    "progress_valid": {"sv": "{file}: giltig ({counts})", "en": "{file}: valid ({counts})"},
+    "progress_rows": {
+        "sv": "{file}: {sheet}: {rows} rader lästa och kontrollerade",
+        "en": "{file}: {sheet}: {rows} rows read and checked",
+    },
+    "progress_publishing": {"sv": "{file}: publicerar …", "en": "{file}: publishing …"},
+    "progress_build": {
+        "sv": "publicerar {changed} ändrade av {total} planer …",
+        "en": "publishing {changed} changed plan(s) of {total} …",
+    },
+    "cli_done": {"sv": "klart på {seconds} s", "en": "done in {seconds} s"},
+    "cli_problems": {"sv": "{count} problem:", "en": "{count} problem(s):"},
+    "cli_nothing_changed": {"sv": "Inget ändrades.", "en": "Nothing was changed."},
+    "cli_check_ok": {
+        "sv": "OK: {file} är en giltig planarbetsbok ({plan_id}).",
+        "en": "OK: {file} is a valid plan workbook ({plan_id}).",
+    },
+    "cli_loaded": {
+        "sv": "Laddade {file}: plan {plan_id}, version {version}.",
+        "en": "Loaded {file}: plan {plan_id}, version {version}.",
+    },
+    "cli_wrote": {"sv": "Skrev {file}.", "en": "Wrote {file}."},
+    "cli_no_file": {"sv": "fel: filen finns inte: {path}", "en": "error: no such file: {path}"},
+    "cli_no_folder": {"sv": "fel: mappen finns inte: {path}", "en": "error: no such folder: {path}"},
+    "cli_no_db": {
+        "sv": "fel: ingen databas i {path}; kör först 'python -m loaders build'",
+        "en": "error: no database at {path}; run 'python -m loaders build' first",
+    },
+    "cli_no_plan": {
+        "sv": "fel: planen {plan_id} finns inte i databasen",
+        "en": "error: no plan {plan_id} in the database",
+    },
+    "cli_db_busy": {
+        "sv": "fel: databasen kan inte öppnas. Oftast har en annan process (t.ex. den körande instrumentpanelen) "
+        "den öppen för skrivning; stoppa den och försök igen.",
+        "en": "error: the database cannot be opened. Most often another process (e.g. the running dashboard) "
+        "has it open for writing; stop it and try again.",
+    },
+    "cli_file_error": {
+        "sv": "fel: {path} kan inte läsas eller skrivas (finns den, och har du behörighet?)",
+        "en": "error: {path} cannot be read or written (does it exist, and do you have permission?)",
+    },
+    "summary_header": {
+        "sv": "plan|ver|mål|aktiv.|målsättn.|budget, år (kr)|utan år (kr)|IB (kr)",
+        "en": "plan|ver|goals|activ.|targets|budget, year (kr)|no year (kr)|IB (kr)",
+    },
     "more_problems": {
         "sv": "… och {count} problem till. Rätta dem ovan och kontrollera igen.",
         "en": "… and {count} more problems. Fix the ones above and check again.",

@@ -10,15 +10,17 @@ from . import identity
 from .database import Database
 from .filestore import FileStore
 from .guard import DEFAULT_LIMITS
-from .problems import Problem, WorkbookInvalid
+from .problems import Problem, WorkbookInvalid, text
 from .publish import current_identity, current_sha, publish, read_version
+from .template import SHEET_BY_KEY
 from .workbook import PlanData, read_plan
 from .writer import write_workbook
 
-Progress = Callable[[str], None]
+# Progress notes are catalogue codes with their params (loaders/problems.py), worded by the caller.
+Progress = Callable[..., None]
 
 
-def _quiet(_: str) -> None:
+def _quiet(_: str, **__) -> None:
     pass
 
 
@@ -48,12 +50,12 @@ def check_file(path: Path, progress: Progress = _quiet, prestart_next: bool = Fa
 
 def _check(path: Path, progress: Progress = _quiet, prestart_next: bool = False) -> tuple[PlanData, bytes]:
     """The validated plan and the exact bytes that were checked (kept in the file store on publish)."""
-    progress(f"{path.name}: reading and validating …")
+    progress("progress_reading", file=path.name)
     raw = read_file(path)
     # Parsed in a limited worker process: a hostile file can only take the worker down.
     data = read_plan(raw, path.name, isolate=True, prestart_next=prestart_next, progress=progress)
-    counts = ", ".join(f"{k} {v.num_rows}" for k, v in data.tables.items())
-    progress(f"{path.name}: valid ({counts})")
+    counts = ", ".join(f"{SHEET_BY_KEY[k].name} {v.num_rows}" for k, v in data.tables.items())
+    progress("progress_valid", file=path.name, counts=counts)
     return data, raw
 
 
@@ -100,7 +102,7 @@ def load_file(
     with db:
         # The versions the check was made against: a load by someone else in between is caught.
         bases = _guard_replacements(db, [data], confirmed)
-        progress(f"{path.name}: publishing …")
+        progress("progress_publishing", file=path.name)
         return publish(
             db, [data], loaded_by, "load", base_versions=bases, files=[raw], store=FileStore.beside(db_path)
         )[0]
@@ -111,7 +113,9 @@ def workbook_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.glob("*.xlsx") if not p.name.startswith("~$"))
 
 
-def build(data_dir: Path, db_path: Path, progress: Progress = _quiet, *, confirmed: bool = False) -> str:
+def build(
+    data_dir: Path, db_path: Path, progress: Progress = _quiet, *, confirmed: bool = False, lang: str = "en"
+) -> str:
     """Validate every workbook in data_dir; if all are valid, publish the changed ones in one transaction.
 
     A changed workbook that would replace its plan by mistake (see load_file) stops the build unless
@@ -139,7 +143,7 @@ def build(data_dir: Path, db_path: Path, progress: Progress = _quiet, *, confirm
     with Database(db_path) as db:
         changed = [p for p in plans if current_sha(db, p.plan_id) != p.sha256]
         bases = _guard_replacements(db, changed, confirmed)
-        progress(f"publishing {len(changed)} changed plan(s) of {len(plans)} …")
+        progress("progress_build", changed=len(changed), total=len(plans))
         publish(
             db,
             changed,
@@ -149,10 +153,10 @@ def build(data_dir: Path, db_path: Path, progress: Progress = _quiet, *, confirm
             files=[raw[p.file_name] for p in changed],
             store=FileStore.beside(db_path),
         )
-        return summary(db)
+        return summary(db, lang)
 
 
-def summary(db: Database) -> str:
+def summary(db: Database, lang: str = "en") -> str:
     """A per-plan summary: version, counts and budget totals (IB and amounts without year apart)."""
     df = db.query(
         """
@@ -169,13 +173,11 @@ def summary(db: Database) -> str:
         from plans p order by p.plan_id
         """
     )
-    lines = [
-        f"{'plan':34} {'ver':>3} {'goals':>5} {'activ.':>6} {'targets':>7} {'budget, year (kr)':>18} "
-        f"{'no year (kr)':>13} {'IB (kr)':>10}"
-    ]
+    plan, ver, goals, activ, targets, with_year, no_year, ib = text("summary_header", lang).split("|")
+    lines = [f"{plan:34} {ver:>3} {goals:>5} {activ:>6} {targets:>9} {with_year:>18} {no_year:>13} {ib:>10}"]
     for r in df.itertuples():
         lines.append(
-            f"{r.plan_id:34} {r.version:>3} {r.goals:>5} {r.activities:>6} {r.targets:>7} "
+            f"{r.plan_id:34} {r.version:>3} {r.goals:>5} {r.activities:>6} {r.targets:>9} "
             f"{_sek(r.budget_with_year):>18} {_sek(r.budget_no_year):>13} {_sek(r.opening_balance):>10}"
         )
     return "\n".join(lines)

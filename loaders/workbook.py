@@ -72,7 +72,7 @@ def read_plan(
     *,
     isolate: bool = False,
     prestart_next: bool = False,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[..., None] | None = None,  # called with a catalogue code and its params
     sheets: tuple[Sheet, ...] = SHEETS,
 ) -> PlanData:
     """Guard, read and validate one workbook; raise WorkbookInvalid with every problem found.
@@ -116,7 +116,8 @@ def read_plan(
                 raw[sheet.key] = got
                 tables[sheet.key] = _convert(got, ctx)
                 if progress and len(got.rows) >= 10_000:
-                    progress(f"{file_name}: {sheet.name}: {len(got.rows):,} rows read and checked".replace(",", " "))
+                    rows = f"{len(got.rows):,}".replace(",", " ")
+                    progress("progress_rows", file=file_name, sheet=sheet.name, rows=rows)
         if prestart_next:
             sandbox.prestart()
     finally:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import actions, auth, diffview, ui
 from dashboard.i18n import fmt_datetime, t
+from loaders.problems import text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -96,7 +97,9 @@ with tab_upload:
         checked = state["checked"].get(f.file_id)
         if checked is None:
             with st.status(t("checking", lang, name=f.name), expanded=True) as status:
-                checked = actions.check_upload(ctx.db, f.name, f.getvalue(), progress=status.write)
+                checked = actions.check_upload(
+                    ctx.db, f.name, f.getvalue(), progress=lambda code, **p: status.write(text(code, lang, **p))
+                )
                 status.update(label=t("checked", lang, name=f.name), state="complete", expanded=False)
             state["checked"][f.file_id] = checked
         key = f"upload_{n}"
