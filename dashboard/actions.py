@@ -68,7 +68,7 @@ def check_upload(
     raw: bytes,
     *,
     today: date | None = None,
-    progress: Callable[..., None] | None = None,  # called with a loader catalogue code and its params
+    progress: Callable[[str], None] | None = None,
 ) -> Checked:
     """Validate an upload exactly as the loader does (in a limited worker) and diff it against the current version."""
     require_editor()
@@ -129,6 +129,10 @@ def rollback(db: Database, plan_id: str, version: int, expected_current: int) ->
     if version == expected_current:
         raise NothingToPublish(plan_id)
     data = read_version(db, plan_id, version)
+    # The same content as the current version (e.g. the version just rolled back to): a new version
+    # would change nothing.
+    if diff_plans(read_version(db, plan_id, expected_current), data).is_empty():
+        raise NothingToPublish(plan_id)
     published = publish(
         db,
         [data],

@@ -11,12 +11,33 @@ import streamlit as st
 from dashboard import auth, ui
 from dashboard.i18n import t
 
-st.set_page_config(page_title="Handlingsplaner", page_icon=":material/insights:", layout="wide")
-
 if "f_lang_en" not in st.session_state:
     st.session_state["f_lang_en"] = st.query_params.get("lang") == "en"
-english = st.sidebar.toggle("English", key="f_lang_en")
+# Choices whose labels depend on the language. A keyed widget keeps showing the labels it was drawn
+# with when only its format_func changes; writing its value back makes Streamlit send it again.
+RELABEL = (
+    "f_units",
+    "f_funding",
+    "f_statuses",
+    "activities_sort",
+    "meetings_previous",
+    "meetings_item_about",
+    "meetings_item_kind",
+    "meetings_item_meeting",
+    "meetings_minutes",
+    "history_version",
+)
+
+
+def _relabel() -> None:
+    for key in RELABEL:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+english = st.sidebar.toggle("English", key="f_lang_en", on_change=_relabel)
 lang = "en" if english else "sv"
+st.set_page_config(page_title=t("tab_title", lang), page_icon=":material/insights:", layout="wide")
 
 ui.ensure_database(lang)
 db = ui.database(lang)
@@ -44,9 +65,15 @@ pages = [
         here / "app_pages" / f"{name}.py",
         title=t(title, lang),
         icon=f":material/{icon}:",
-        url_path=path,
+        # The home page is served at the root; its own address answers too (below).
+        url_path="" if i == 0 else path,
         default=i == 0,
     )
     for i, (name, title, icon, path) in enumerate(PAGES + (EDITOR_PAGES if editor else ()))
 ]
+# Streamlit serves the default page only at "/": without this, /oversikt says "Page not found".
+home_name, home_title, _, home_path = PAGES[0]
+pages.append(
+    st.Page(here / "app_pages" / f"{home_name}.py", title=t(home_title, lang), url_path=home_path, visibility="hidden")
+)
 st.navigation(pages).run()

@@ -8,7 +8,11 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from .i18n import NBSP, fmt_number, fmt_tkr, status_label, status_order, t
+from .display import plain_html
+from .i18n import NBSP, fmt_int, fmt_number, fmt_tkr, status_label, status_order, t
+
+# Names from workbooks (units, plans, goals, activities) go into labels, ticks and hover texts through
+# plain_html: plotly renders tags such as <a href> and <b> in them.
 
 STATUS_COLORS = {
     "done": "#2E7D32",
@@ -58,8 +62,11 @@ def _layout(fig: go.Figure, title: str | None = None, height: int = 460, legend_
         plot_bgcolor="white",
         hoverlabel={"font_size": 15},
     )
-    fig.update_xaxes(gridcolor="#E0E0E0", zerolinecolor="#BDBDBD")
-    fig.update_yaxes(gridcolor="#E0E0E0", zerolinecolor="#BDBDBD")
+    # Stated outright: Streamlit's chart theme would draw axis labels and legends at 12 px, too small
+    # for a projector.
+    fig.update_xaxes(gridcolor="#E0E0E0", zerolinecolor="#BDBDBD", tickfont={"size": 14}, title_font={"size": 15})
+    fig.update_yaxes(gridcolor="#E0E0E0", zerolinecolor="#BDBDBD", tickfont={"size": 14}, title_font={"size": 15})
+    fig.update_layout(legend_font={"size": 14})
     return fig
 
 
@@ -82,7 +89,7 @@ def budget_by_year_unit(df: pd.DataFrame, lang: str, colors: dict[str, str]) -> 
         part = df[df["series"] == series]
         for unit in sorted(part["unit"].unique(), key=lambda u: (u == t("not_stated", lang), u)):
             rows = part[part["unit"] == unit]
-            name = unit if series == "budget" else f"{unit} ({t('attributed', lang)})"
+            name = plain_html(unit) if series == "budget" else f"{plain_html(unit)} ({t('attributed', lang)})"
             fig.add_bar(
                 x=rows["year_label"],
                 y=rows["amount_sek"] / 1000,
@@ -90,8 +97,9 @@ def budget_by_year_unit(df: pd.DataFrame, lang: str, colors: dict[str, str]) -> 
                 legendgroup=unit,
                 offsetgroup=group,
                 marker={"color": color_for(unit, colors), "pattern": {"shape": pattern}},
-                customdata=[[fmt_tkr(v, lang), unit] for v in rows["amount_sek"]],
-                hovertemplate="%{x}<br>%{customdata[1]}: %{customdata[0]}<extra></extra>",
+                # customdata[1] is the unit as it is (a click filters on it); [2] is the one shown.
+                customdata=[[fmt_tkr(v, lang), unit, plain_html(unit)] for v in rows["amount_sek"]],
+                hovertemplate="%{x}<br>%{customdata[2]}: %{customdata[0]}<extra></extra>",
             )
     ib = df[df["series"] == "opening_balance"]
     if not ib.empty:
@@ -119,7 +127,7 @@ def budget_bars(df: pd.DataFrame, label_col: str, lang: str, colors: dict[str, s
     fig = go.Figure(
         go.Bar(
             x=df["amount_sek"] / 1000,
-            y=df[label_col],
+            y=[plain_html(v) for v in df[label_col]],
             orientation="h",
             marker={"color": [colors.get(v, PALETTE[0]) for v in df[label_col]] if colors else PALETTE[0]},
             text=[fmt_tkr(v, lang) for v in df["amount_sek"]],
@@ -134,19 +142,64 @@ def budget_bars(df: pd.DataFrame, label_col: str, lang: str, colors: dict[str, s
     return fig
 
 
+def goal_budget(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Per goal, the budget of the activities serving it, each row beside its plan's whole budget.
+
+    The amounts overlap (an activity serving several goals counts under each), so they are drawn as
+    separate bars against the plan's total (a tick), never stacked, and labelled as shares of it.
+    A goal's amount never exceeds its plan's, so the label after the tick is clear of the bar.
+    df (grouped by plan): label, amount_sek, plan_sek.
+    """
+    labels = [plain_html(v) for v in df["label"]]
+    texts = [
+        t("share_of_plan", lang, amount=fmt_tkr(a, lang), pct=fmt_int(100 * a / p, lang)) if p else fmt_tkr(a, lang)
+        for a, p in zip(df["amount_sek"], df["plan_sek"], strict=True)
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=df["amount_sek"] / 1000,
+        orientation="h",
+        name=t("goal_budget_series", lang),
+        marker={"color": PALETTE[0]},
+        customdata=texts,
+        hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+    )
+    fig.add_scatter(
+        y=labels,
+        x=df["plan_sek"] / 1000,
+        mode="markers+text",
+        name=t("plan_budget_series", lang),
+        marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": "#424242"}},
+        text=texts,
+        textposition="middle right",
+        textfont={"size": 15},
+        cliponaxis=False,
+        customdata=[fmt_tkr(p, lang) for p in df["plan_sek"]],
+        hovertemplate=t("plan_budget_series", lang) + ": %{customdata}<extra></extra>",
+    )
+    fig.update_layout(barmode="overlay")
+    top = float(df["plan_sek"].max() or 1) / 1000
+    fig.update_xaxes(title=t("amount_tkr", lang), tickformat=",d", range=[0, top * 1.6])
+    fig.update_yaxes(title=None, automargin=True, categoryorder="array", categoryarray=labels[::-1])
+    _layout(fig, height=max(260, 90 + 42 * len(labels)))
+    fig.update_layout(separators=_separators(lang))
+    return fig
+
+
 # ---------------------------------------------------------------------------- status
 
 
 def status_bars(df: pd.DataFrame, lang: str, height: int | None = None) -> go.Figure:
     """Horizontal stacked bars: activities per status for each group. df: label, status, n."""
     fig = go.Figure()
-    labels = list(dict.fromkeys(df["label"]))
+    labels = [plain_html(v) for v in dict.fromkeys(df["label"])]
     for status in status_order():
         part = df[df["status"] == status]
         if part.empty:
             continue
         fig.add_bar(
-            y=part["label"],
+            y=[plain_html(v) for v in part["label"]],
             x=part["n"],
             name=status_label(status, lang),
             orientation="h",
@@ -154,12 +207,13 @@ def status_bars(df: pd.DataFrame, lang: str, height: int | None = None) -> go.Fi
             text=part["n"],
             textposition="inside",
             insidetextanchor="middle",
+            textangle=0,  # a count turned on its side in a thin bar is not read at a glance
             hovertemplate="%{y}<br>" + status_label(status, lang) + ": %{x}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, title=None)
     fig.update_xaxes(title=t("activities_count", lang), dtick=5)
-    return _layout(fig, height=height or max(260, 90 + 44 * len(labels)))
+    return _layout(fig, height=height or max(300, 130 + 44 * len(labels)))
 
 
 def timeline(df: pd.DataFrame, lang: str, today: date, as_of: bool = False) -> go.Figure:
@@ -183,7 +237,7 @@ def timeline(df: pd.DataFrame, lang: str, today: date, as_of: bool = False) -> g
             continue
         durations = (pd.to_datetime(part["end_draw"]) - pd.to_datetime(part["start_draw"])).dt.days * 86_400_000
         fig.add_bar(
-            y=part["label"],
+            y=[plain_html(v) for v in part["label"]],
             x=durations,
             base=pd.to_datetime(part["start_draw"]),
             orientation="h",
@@ -201,7 +255,9 @@ def timeline(df: pd.DataFrame, lang: str, today: date, as_of: bool = False) -> g
         )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(type="date", title=None)
-    fig.update_yaxes(categoryorder="array", categoryarray=list(rows["label"])[::-1], automargin=True, title=None)
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=[plain_html(v) for v in rows["label"]][::-1], automargin=True, title=None
+    )
     fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line={"color": "#C62828", "width": 2, "dash": "dash"})
     fig.add_annotation(
         x=pd.Timestamp(today).timestamp() * 1000, y=1.0, yref="paper", showarrow=False,
@@ -286,7 +342,8 @@ def target_path(target: pd.Series, outcomes: pd.DataFrame, lang: str) -> go.Figu
 
 
 def target_bullet(whole: dict, parts: list[dict], lang: str) -> go.Figure:
-    """One target on its own scale: target bar, baseline tick, outcome marker, "of which" parts inside.
+    """One target on its own scale: target bar, baseline tick, outcome marker; each "of which" part
+    on a row of its own below it, on the same scale and named on the axis, so it reads at a glance.
 
     whole and parts: target_value, baseline_value, outcome (parts: region).
     """
@@ -294,56 +351,49 @@ def target_bullet(whole: dict, parts: list[dict], lang: str) -> go.Figure:
     values = [whole.get("target_value"), whole.get("baseline_value"), whole.get("outcome")]
     values += [p.get("target_value") for p in parts] + [p.get("outcome") for p in parts]
     top = max((float(v) for v in values if v is not None and not pd.isna(v)), default=1.0)
+    total = t("bullet_total", lang) if parts else ""
+    rows = [total] + [f"{t('of_which', lang)} {plain_html(p.get('region'))}".strip() for p in parts]
+
+    def label(value) -> list[str]:
+        return [fmt_number(value, lang) if parts and value is not None and not pd.isna(value) else ""]
+
     fig.add_bar(
-        y=[""], x=[whole["target_value"]], orientation="h", name=t("target", lang), width=0.7,
+        y=[total], x=[whole["target_value"]], orientation="h", name=t("target", lang), width=0.7,
         marker={"color": "#C8E6C9", "line": {"color": "#2E7D32", "width": 2}},
+        text=label(whole["target_value"]), textposition="outside", cliponaxis=False,
+        textfont={"size": 15, "color": "#1B5E20"},
         hovertemplate=t("target", lang) + ": %{x}<extra></extra>",
     )  # fmt: skip
-    for part in parts:
+    for part, row in zip(parts, rows[1:], strict=True):
         fig.add_bar(
-            y=[""], x=[part["target_value"]], orientation="h", width=0.35, name=t("of_which", lang),
+            y=[row], x=[part["target_value"]], orientation="h", width=0.6, name=row,
             marker={"color": "#2E7D32"},
-            text=[f"{t('of_which', lang)} {part.get('region') or ''} {fmt_number(part['target_value'], lang)}"],
-            textposition="inside", insidetextanchor="start", textfont={"color": "white"},
-            hovertemplate=t("of_which", lang) + ": %{x}<extra></extra>",
+            text=label(part["target_value"]), textposition="outside", cliponaxis=False,
+            textfont={"size": 15, "color": "#1B5E20"},
+            hovertemplate=row + ": %{x}<extra></extra>",
         )  # fmt: skip
+        if part.get("outcome") is not None and not pd.isna(part["outcome"]):
+            fig.add_scatter(
+                y=[row], x=[part["outcome"]], mode="markers", name=t("outcome", lang),
+                marker={"symbol": "diamond", "size": 18, "color": "#1565C0"},
+                hovertemplate=t("outcome", lang) + ": %{x}<extra></extra>",
+            )  # fmt: skip
     if whole.get("baseline_value") is not None and not pd.isna(whole["baseline_value"]):
         fig.add_scatter(
-            y=[""], x=[whole["baseline_value"]], mode="markers", name=t("baseline", lang),
+            y=[total], x=[whole["baseline_value"]], mode="markers", name=t("baseline", lang),
             marker={"symbol": "line-ns", "size": 44, "line": {"width": 4, "color": "#424242"}},
             hovertemplate=t("baseline", lang) + ": %{x}<extra></extra>",
         )  # fmt: skip
     if whole.get("outcome") is not None and not pd.isna(whole["outcome"]):
         fig.add_scatter(
-            y=[""], x=[whole["outcome"]], mode="markers", name=t("outcome", lang),
+            y=[total], x=[whole["outcome"]], mode="markers", name=t("outcome", lang),
             marker={"symbol": "diamond", "size": 20, "color": "#1565C0"},
             hovertemplate=t("outcome", lang) + ": %{x}<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="overlay", showlegend=False)
-    fig.update_xaxes(range=[0, top * 1.08], tickformat=",d")
-    _layout(fig, height=150)
+    # Room on the right for the value written after the longest bar.
+    fig.update_xaxes(range=[0, top * (1.22 if parts else 1.08)], tickformat=",d")
+    fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], automargin=True, tickfont={"size": 15})
+    _layout(fig, height=150 + 50 * len(parts))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, separators=_separators(lang))
     return fig
-
-
-# ---------------------------------------------------------------------------- structure
-
-
-def structure_treemap(nodes: pd.DataFrame, lang: str) -> go.Figure:
-    """nodes: id, parent, label, status (None for plans and goals), hover."""
-    colors = [STATUS_COLORS.get(s, "#ECEFF1") if isinstance(s, str) else "#ECEFF1" for s in nodes["status"]]
-    fig = go.Figure(
-        go.Treemap(
-            ids=nodes["id"],
-            parents=nodes["parent"],
-            labels=nodes["label"],
-            marker={"colors": colors, "line": {"color": "#FFFFFF", "width": 2}},
-            hovertext=nodes["hover"],
-            hoverinfo="text",
-            branchvalues="remainder",
-            maxdepth=3,
-            textfont={"size": 16},
-            pathbar={"visible": True},
-        )
-    )
-    return _layout(fig, height=640)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 import pandas as pd
@@ -11,14 +10,15 @@ import streamlit as st
 
 from loaders.diff import PlanDiff
 from loaders.identity import Replacement
-from loaders.template import LINE_KIND_LABELS, SHEET_BY_KEY
+from loaders.template import SHEET_BY_KEY
 
-from .i18n import fmt_number, fmt_tkr, status_label, t
+from . import display
+from .i18n import MISSING, fmt_number, fmt_tkr, status_label, t
 
 
 def _value(v, lang: str) -> str:
     if v is None or v == []:
-        return "–"
+        return MISSING
     if isinstance(v, list | tuple):
         return ", ".join(str(x) for x in v)
     if isinstance(v, date):
@@ -36,7 +36,7 @@ def summary_text(counts: dict | str | None, lang: str) -> str:
         except ValueError:
             counts = None
     if not counts:
-        return "–"
+        return MISSING
     if counts.get("new_plan"):
         return t("diff_new_plan", lang).format(**{k: counts.get(k, 0) for k in ("activities_added", "budget_lines")})
     parts = [t(f"diff_n_{k}", lang).format(n=n) for k, n in counts.items() if n and k != "new_plan"]
@@ -109,13 +109,13 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
         out["budget_lines"] = pd.DataFrame(
             [
                 {
-                    t("col_activity", lang): r["activity_id"] or "–",
+                    t("col_activity", lang): r["activity_id"] or MISSING,
                     t("col_year", lang): str(r["year"]) if r["year"] is not None else t("no_year", lang),
-                    t("col_unit", lang): r["unit"] or "–",
-                    t("col_funding", lang): r["funding_source"] or "–",
+                    t("col_unit", lang): r["unit"] or MISSING,
+                    t("col_funding", lang): r["funding_source"] or MISSING,
                     t("diff_kind", lang): kind_label(r["kind"], lang),
-                    before: fmt_tkr(r["before"], lang) if r["before"] is not None else "–",
-                    after: fmt_tkr(r["after"], lang) if r["after"] is not None else "–",
+                    before: fmt_tkr(r["before"], lang) if r["before"] is not None else MISSING,
+                    after: fmt_tkr(r["after"], lang) if r["after"] is not None else MISSING,
                 }
                 for r in diff.budget_lines
             ]
@@ -126,8 +126,8 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
                 {
                     t("col_target", lang): r["target_id"],
                     col_title: r.get("name") or "",
-                    t("col_year", lang): str(r["year"]) if r["year"] is not None else "–",
-                    t("col_region", lang): r["region"] or "–",
+                    t("col_year", lang): str(r["year"]) if r["year"] is not None else MISSING,
+                    t("col_region", lang): r["region"] or MISSING,
                     before: _value(r["before"], lang),
                     after: _value(r["after"], lang),
                 }
@@ -153,7 +153,7 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
 
 def _md(text: str) -> str:
     # A title is the user's text: shown as it is, never as Markdown.
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$])", r"\\\1", text)
+    return display.md(text)
 
 
 def replacement_text(rep: Replacement, lang: str) -> str:
@@ -167,7 +167,7 @@ def replacement_text(rep: Replacement, lang: str) -> str:
 
 
 def kind_label(kind: str, lang: str) -> str:
-    return LINE_KIND_LABELS.get(kind, kind) if lang == "sv" else {"opening_balance": "opening balance"}.get(kind, kind)
+    return display.kind_label(kind, lang)
 
 
 def render(diff: PlanDiff, lang: str, key: str) -> None:
@@ -181,4 +181,4 @@ def render(diff: PlanDiff, lang: str, key: str) -> None:
     for name in order:
         if name in tables:
             st.markdown(f"###### {t('diff_section_' + name, lang)}")
-            st.dataframe(tables[name], hide_index=True, key=f"{key}_{name}", width="stretch")
+            st.dataframe(display.table(tables[name], lang), hide_index=True, key=f"{key}_{name}", width="stretch")

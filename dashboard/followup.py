@@ -11,7 +11,8 @@ import pandas as pd
 
 from . import rules
 from .charts import STATUS_COLORS
-from .i18n import fmt_date, fmt_int, fmt_number, fmt_tkr, status_label, t
+from .display import who
+from .i18n import MISSING, fmt_date, fmt_int, fmt_number, fmt_tkr, status_label, t
 
 if TYPE_CHECKING:
     from .pack import Pack
@@ -45,8 +46,8 @@ def _change_text(kind: str, before, after, lang: str) -> tuple[str, str]:
         return fmt_tkr(before, lang), fmt_tkr(after, lang)
     if kind == "outcome":
         return (
-            fmt_number(before, lang) if before is not None else "–",
-            fmt_number(after, lang) if after is not None else "–",
+            fmt_number(before, lang) if before is not None else MISSING,
+            fmt_number(after, lang) if after is not None else MISSING,
         )
     if kind == "activity_changed":
         return "", t("m_fields", lang, fields=after)
@@ -95,7 +96,7 @@ def content(
                 plan: plan_name(r.plan_id),
                 "ID": r.activity_id,
                 t("col_title", lang): r.title,
-                t("col_responsible", lang): text(r.responsible) or "–",
+                t("col_responsible", lang): text(r.responsible) or MISSING,
                 t("col_end", lang): fmt_date(r.end_date, lang),
                 t(days, lang): fmt_int(int(r.days_late), lang),
                 t("col_status", lang): status_label(r.status, lang),
@@ -121,7 +122,7 @@ def content(
             plan: plan_name(r.plan_id),
             "ID": r.activity_id,
             t("col_title", lang): r.title,
-            t("col_responsible", lang): text(r.responsible) or "–",
+            t("col_responsible", lang): text(r.responsible) or MISSING,
             t("col_status", lang): status_label(r.status, lang),
             t("m_last_update", lang): fmt_date(r.last_update, lang),
         }
@@ -134,7 +135,7 @@ def content(
             plan: plan_name(r.plan_id),
             t("h_version", lang): str(r.version),
             t("h_when", lang): pd.Timestamp(r.loaded_at).strftime("%Y-%m-%d %H:%M"),
-            t("h_who", lang): text(r.loaded_by) or "–",
+            t("h_who", lang): who(r.loaded_by, lang),
             t("h_action", lang): t(f"action_{r.action}", lang),
         }
         for r in versions.itertuples(index=False)
@@ -172,7 +173,7 @@ def _overdue(due, as_of: date) -> bool:
 
 def _value_year(value, year, lang: str) -> str:
     if value is None or pd.isna(value):
-        return "–"
+        return MISSING
     return fmt_number(value, lang) + (f" ({int(year)})" if year is not None and not pd.isna(year) else "")
 
 
@@ -191,7 +192,7 @@ def _item_row(r, plan_name, lang: str) -> dict:
         t("m_text", lang): r.text,
     }
     if r.kind == "action":
-        row[t("m_owner", lang)] = text(r.owner) or "–"
+        row[t("m_owner", lang)] = text(r.owner) or MISSING
         row[t("m_due", lang)] = fmt_date(r.due, lang)
         row[t("col_status", lang)] = t(f"m_action_{r.status}", lang)
     return row
@@ -227,7 +228,7 @@ def to_pack(
     """The meeting pack's content: the same tables the meeting view shows, and its charts' data."""
     # Imported here: reportlab and matplotlib are only needed once somebody asks for a pack, and
     # importing them costs the meeting page's first run most of a second.
-    from .pack import Pack
+    from .pack import Pack, Section
 
     by_year = (
         budget.assign(
@@ -262,14 +263,15 @@ def to_pack(
                 "missing": rules.why_no_path(state, lang),
             }
         )
+    # Each with a short sheet name of its own: Excel cuts a name at 31 characters.
     sections = [
-        (t("m_late", lang), data.late),
-        (t("unknown_after_end", lang), data.unknown),
-        (t("m_at_risk", lang), data.at_risk),
-        (t("m_tab_changes", lang), data.changes),
-        (t("m_tab_stale", lang), data.stale),
-        (t("m_recorded", lang), data.decisions),
-        (t("m_open_actions", lang), data.actions),
+        Section(t("m_late", lang), data.late, t("pack_sheet_late", lang)),
+        Section(t("unknown_after_end", lang), data.unknown, t("pack_sheet_unknown", lang)),
+        Section(t("m_at_risk", lang), data.at_risk, t("pack_sheet_at_risk", lang)),
+        Section(t("m_tab_changes", lang), data.changes, t("pack_sheet_changes", lang)),
+        Section(t("m_tab_stale", lang), data.stale, t("pack_sheet_stale", lang)),
+        Section(t("m_recorded", lang), data.decisions, t("pack_sheet_recorded", lang)),
+        Section(t("m_open_actions", lang), data.actions, t("pack_sheet_actions", lang)),
     ]
     return Pack(
         lang=lang,

@@ -10,10 +10,12 @@ from loaders.template import STATUS_CODES, STATUS_LABELS
 
 LANGS = ("sv", "en")
 NBSP = "\u00a0"
+MISSING = "—"  # how every table and figure shows a missing value
 
 TEXT: dict[str, tuple[str, str]] = {
     # app and navigation
     "app_title": ("Uppföljning av handlingsplaner", "Action plan follow-up"),
+    "tab_title": ("Handlingsplaner", "Action plans"),
     "page_overview": ("Översikt", "Overview"),
     "page_budget": ("Budget", "Budget"),
     "page_targets": ("Mål mot basår", "Targets vs baseline"),
@@ -73,24 +75,41 @@ TEXT: dict[str, tuple[str, str]] = {
     "period": ("Period", "Period"),
     "owner": ("Ägare", "Owner"),
     "goals_n": ("mål", "goals"),
+    "plan_no_activities": ("Planen har inga aktiviteter.", "The plan has no activities."),
+    "plan_no_match": (
+        "Inga av planens aktiviteter matchar filtren.",
+        "None of the plan's activities match the filters.",
+    ),
+    "plan_no_budget": ("Ingen budget angiven", "No budget stated"),
+    "plan_no_period": ("Period ej angiven", "No period stated"),
     "activities_n": ("aktiviteter", "activities"),
     "targets_n": ("målsättningar", "targets"),
     # budget
     "by_year_unit": ("Budget per år och enhet", "Budget by year and unit"),
     "by_funding": ("Budget per finansiering", "Budget by funding source"),
     "by_plan": ("Budget per plan", "Budget by plan"),
-    "by_goal": ("Budget per mål", "Budget by goal"),
+    "by_goal": ("Budget per mål (överlappande – summera inte)", "Budget by goal (overlapping – do not add up)"),
     "by_goal_note": (
-        "En aktivitet som bidrar till flera mål räknas under vart och ett av dem; summan över mål kan överstiga totalen.",
-        "An activity serving several goals is counted under each of them; the sum over goals can exceed the total.",
+        "Varje stapel är budgeten för de aktiviteter som bidrar till målet. En aktivitet som bidrar till flera mål "
+        "räknas fullt under vart och ett, så staplarna överlappar och kan inte läggas ihop. Strecket är planens "
+        "hela budget; procenten är stapelns andel av den.",
+        "Each bar is the budget of the activities serving the goal. An activity serving several goals counts in "
+        "full under each, so the bars overlap and cannot be added up. The tick is the plan's whole budget; the "
+        "percentage is the bar's share of it.",
     ),
+    "goal_budget_series": ("Budget för aktiviteter som bidrar till målet", "Budget of activities serving the goal"),
+    "plan_budget_series": ("Planens hela budget", "The plan's whole budget"),
+    "share_of_plan": ("{amount} ({pct}\u00a0%)", "{amount} ({pct}%)"),
+    "col_goal_budget": ("Aktiviteternas budget", "Activities' budget"),
+    "col_share_of_plan": ("Andel av planen", "Share of plan"),
+    "col_plan_budget": ("Planens budget", "Plan's budget"),
     "attribute": (
         "Fördela belopp utan år på aktivitetens startår",
         "Attribute amounts without a year to the activity's start year",
     ),
     "attributed_note": (
-        'Belopp utan år visas på aktivitetens startår (markerade "tillskrivet"). Dokumenten anger inget år för dem.',
-        'Amounts without a year are shown in the activity\'s start year (marked "attributed"). The documents give no year for them.',
+        "Belopp utan år visas på aktivitetens startår (markerade ”tillskrivet”). Dokumenten anger inget år för dem.",
+        "Amounts without a year are shown in the activity's start year (marked “attributed”). The documents give no year for them.",
     ),
     "no_year_bar": ("Inget år angivet", "No year given"),
     "ib_series": ("Ingående balans (IB)", "Opening balance (IB)"),
@@ -103,10 +122,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Lines that state no unit are shown under the activity's responsible unit.",
     ),
     "click_filters": ("Klicka på en stapel för att filtrera på den.", "Click a bar to filter on it."),
-    "no_budget": (
-        "Inga budgetrader matchar filtren. Planerna 000 och 003 har ingen budget.",
-        "No budget lines match the filters. Plans 000 and 003 have no budget.",
-    ),
+    "no_budget": ("Inga budgetrader matchar filtren.", "No budget lines match the filters."),
+    "plans_without_budget": ("Planer utan budget: {plans}.", "Plans without a budget: {plans}."),
     "amount_tkr": ("Belopp (tkr)", "Amount (SEK thousands)"),
     "year": ("År", "Year"),
     "unit": ("Enhet", "Unit"),
@@ -143,6 +160,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Targets with target values: mentor pairs, competence contracts (of which Jämtland) and the plans' other targets, with outcomes when present.",
     ),
     "of_which": ("varav", "of which"),
+    "bullet_total": ("Totalt", "Total"),
     "qualitative": ("Kvalitativa målsättningar", "Qualitative targets"),
     "no_value_targets": (
         "Inga målsättningar med målvärde matchar filtren.",
@@ -171,14 +189,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_goal": ("(inget mål angivet)", "(no goal given)"),
     # structure
     "structure_intro": (
-        "Plan → mål → delmål och aktiviteter, aktiviteterna färgade efter status. Klicka på en ruta för att gå in i den.",
-        "Plan → goals → sub-goals and activities, activities coloured by status. Click a box to zoom into it.",
+        "Plan → mål → delmål och de aktiviteter som bidrar till dem, med status. En aktivitet som bidrar till flera mål står under vart och ett.",
+        "Plan → goals → sub-goals and the activities serving them, with status. An activity serving several goals is listed under each.",
     ),
     "no_goals_activities": (
         "Planen anger inga mål; aktiviteterna visas per avsnitt.",
         "The plan gives no goals; activities are shown by section.",
     ),
     "activities_without_goal": ("Aktiviteter utan angivet mål", "Activities without a stated goal"),
+    "structure_n_activities": ("{n} aktiviteter", "{n} activities"),
+    "structure_no_activities": ("Inga aktiviteter kopplade", "No activities linked"),
     # activities
     "search": ("Sök", "Search"),
     "search_help": (
@@ -212,12 +232,35 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_end": ("Slut", "End"),
     "col_budget": ("Budget (tkr)", "Budget (SEK thousands)"),
     "col_goals": ("Mål", "Goals"),
+    "col_budget_short": ("Budget (tkr)", "Budget (kSEK)"),
+    "act_more_in_detail": (
+        "ansvarig och mål finns i detaljvyn nedan och i exporten",
+        "responsible and goals are in the detail below and in the export",
+    ),
     "col_period_text": ("Period (originaltext)", "Period (original text)"),
     "col_source_text": ("Originaltext", "Original text"),
     "col_note": ("Anteckning", "Note"),
+    "col_status_note": ("Statuskommentar", "Status comment"),
     "export_sheet": ("Aktiviteter", "Activities"),
     "filters_sheet": ("Filter och version", "Filters and version"),
     "exported_at": ("Exporterad", "Exported"),
+    "file_activities": ("aktiviteter", "activities"),
+    "file_pack": ("uppfoljning", "follow-up"),
+    "file_template": ("mall-handlingsplan", "action-plan-template"),
+    "file_update": ("uppdatering", "update"),
+    # display tables: labels of query columns (COLUMNS below) and of the values in them
+    "col_amount": ("Belopp", "Amount"),
+    "col_measure": ("Mått", "Measure"),
+    "col_baseline_year": ("Basår", "Baseline year"),
+    "col_target_year": ("Målår", "Target year"),
+    "col_change_pct": ("Förändring (%)", "Change (%)"),
+    "col_value": ("Värde", "Value"),
+    "col_lines": ("Rader", "Lines"),
+    "kind_budget": ("Budget", "Budget"),
+    "kind_opening_balance": ("Ingående balans", "Opening balance"),
+    "yes": ("Ja", "Yes"),
+    "who_system": ("Systemet", "The system"),
+    "no": ("Nej", "No"),
     # upload (editors)
     "page_upload": ("Ladda upp", "Upload"),
     "page_history": ("Versioner", "Versions"),
@@ -394,6 +437,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Yes, publish version {version} again as the current one (version {current} and older are kept).",
     ),
     "h_rollback": ("Återställ till version {version}", "Roll back to version {version}"),
+    "h_same_as_current": (
+        "Version {version} har samma innehåll som den gällande versionen ({current}): inget att återställa.",
+        "Version {version} has the same content as the current version ({current}): nothing to roll back.",
+    ),
     "h_rolled_back": (
         "Version {version} är publicerad på nytt som version {new}.",
         "Version {version} is published again as version {new}.",
@@ -560,6 +607,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "m_from_meetings": ("Från uppföljningsmöten", "From follow-up meetings"),
     "meeting_date_missing": ("Mötet behöver ett datum.", "The meeting needs a date."),
+    "meeting_duplicate": (
+        "Det finns redan ett möte med den rubriken det datumet. Välj det under Möte nedan, eller ge mötet en annan rubrik.",
+        "There is already a meeting with that title on that date. Choose it under Meeting below, or give this one another title.",
+    ),
     "meeting_date_invalid": (
         "Mötets datum är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
         "The meeting's date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
@@ -655,6 +706,60 @@ TEXT: dict[str, tuple[str, str]] = {
     "pack_status_sheet": ("Status", "Status"),
     "pack_targets_sheet": ("Målsättningar", "Targets"),
     "pack_section_sheet": ("Avsnitt {n}", "Section {n}"),
+    # The meeting pack's section sheets: Excel allows 31 characters, so names of their own.
+    "pack_sheet_late": ("Försenade", "Late"),
+    "pack_sheet_unknown": ("Status okänd", "Status unknown"),
+    "pack_sheet_at_risk": ("Mål under kurvan", "Targets below the path"),
+    "pack_sheet_changes": ("Ändringar", "Changes"),
+    "pack_sheet_stale": ("Ej uppdaterade", "Not updated"),
+    "pack_sheet_recorded": ("Anteckningar och beslut", "Notes and decisions"),
+    "pack_sheet_actions": ("Öppna åtgärder", "Open actions"),
+}
+
+
+# A query's column names are never shown: each is shown by its label (dashboard/display.py).
+COLUMNS: dict[str, str] = {
+    "plan_id": "col_plan",
+    "plan_title": "col_plan",
+    "activity_id": "col_id",
+    "target_id": "col_id",
+    "goal_id": "col_id",
+    "title": "col_title",
+    "name": "col_target",
+    "description": "description",
+    "responsible": "col_responsible",
+    "unit": "col_unit",
+    "status": "col_status",
+    "status_note": "col_comment",
+    "start_date": "col_start",
+    "end_date": "col_end",
+    "period_text": "col_period_text",
+    "year": "col_year",
+    "kind": "diff_kind",
+    "funding_source": "col_funding",
+    "amount_sek": "col_amount",
+    "source_text": "col_source_text",
+    "note": "col_note",
+    "measure": "col_measure",
+    "region": "col_region",
+    "baseline_year": "col_baseline_year",
+    "baseline_value": "baseline",
+    "target_year": "col_target_year",
+    "target_value": "m_target",
+    "target_change_pct": "col_change_pct",
+    "value": "col_value",
+    "lines": "col_lines",
+    "version": "h_version",
+    "loaded_at": "h_when",
+    "loaded_by": "h_who",
+    "action": "h_action",
+    "file_name": "h_file",
+    "as_of": "col_as_of",
+    "days_late": "days_late",
+    "file": "p_file",
+    "sheet": "p_sheet",
+    "cell": "p_cell",
+    "message": "p_message",
 }
 
 
@@ -674,7 +779,7 @@ def status_order() -> list[str]:
 def fmt_int(value, lang: str) -> str:
     """1 100 (Swedish, no-break space) or 1,100 (English)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
+        return MISSING
     text = f"{round(value):,}"
     return text if lang == "en" else text.replace(",", NBSP)
 
@@ -682,7 +787,7 @@ def fmt_int(value, lang: str) -> str:
 def fmt_tkr(sek, lang: str) -> str:
     """Whole SEK → "1 100 tkr" (or "1,100 kSEK"); fractions of a thousand keep one decimal."""
     if sek is None or (isinstance(sek, float) and pd.isna(sek)):
-        return "–"
+        return MISSING
     tkr = sek / 1000
     if abs(tkr - round(tkr)) < 1e-9:
         number = fmt_int(tkr, lang)
@@ -694,7 +799,7 @@ def fmt_tkr(sek, lang: str) -> str:
 
 def fmt_number(value, lang: str) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
+        return MISSING
     if float(value).is_integer():
         return fmt_int(value, lang)
     text = f"{value:,.1f}"
@@ -704,7 +809,7 @@ def fmt_number(value, lang: str) -> str:
 def fmt_date(value, lang: str) -> str:
     """ISO dates are the Swedish standard and unambiguous in English too."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return "–"
+        return MISSING
     if isinstance(value, datetime | pd.Timestamp):
         value = value.date()
     return value.isoformat() if isinstance(value, date) else str(value)
@@ -712,5 +817,5 @@ def fmt_date(value, lang: str) -> str:
 
 def fmt_datetime(value, lang: str) -> str:
     if value is None or value is pd.NaT:
-        return "–"
+        return MISSING
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")

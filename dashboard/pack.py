@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 import matplotlib
@@ -27,6 +28,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image as PILImage  # matplotlib needs Pillow; reportlab reads PNGs with it
 from reportlab.lib import colors
@@ -55,13 +57,22 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import HRFlowable
 
 from . import i18n
-from .export import neutralise
 from .i18n import fmt_number
 
 
 def _t(key: str, lang: str, **params) -> str:
     # The pack's fixed texts are in the one catalogue (dashboard/i18n.py), keys prefixed pack_.
     return i18n.t("pack_" + key, lang, **params)
+
+
+class Section(NamedTuple):
+    """One table of the pack: its heading, its rows (localized columns, text cells) and its sheet's name."""
+
+    heading: str
+    frame: pd.DataFrame
+    # The workbook's sheet: a short name of its own (Excel allows 31 characters); "" uses the heading,
+    # cut after a whole word if it is longer.
+    sheet: str = ""
 
 
 @dataclass
@@ -80,7 +91,7 @@ class Pack:
     status_colors: dict[str, str]  # status label → hex colour, in display order
     # name, baseline, target, latest, on_path; optional missing: why a target has no path ("" when it has one)
     targets: pd.DataFrame
-    sections: list[tuple[str, pd.DataFrame]]  # (heading, frame with localized columns and text cells)
+    sections: list[Section]  # a plain (heading, frame) pair works too
 
 
 # ---------------------------------------------------------------------------- shared helpers
@@ -151,6 +162,9 @@ def _figure(width_in: float, height_in: float) -> Figure:
 
 def _png(fig: Figure) -> bytes:
     """PNG without an alpha channel: in a PDF, alpha becomes a second image (a soft mask) for nothing."""
+    # Names from workbooks are text: "$…$" in one is not a formula (and a broken one would stop the pack).
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
     fig.canvas.draw()
     rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
     out = io.BytesIO()
@@ -652,7 +666,7 @@ def _sections(pack: Pack, portrait: tuple[float, float], wide: tuple[float, floa
     """Each section's cells as text and its column widths. A table goes on landscape pages when its columns'
     longest words do not fit across portrait, or when landscape saves a quarter of its pages."""
     out = []
-    for heading, df in pack.sections:
+    for heading, df, _sheet in (Section(*s) for s in pack.sections):
         df = _frame(df)
         if df.empty or df.columns.empty:
             out.append(_Section(_text(heading), [], [], [], 0, [], False))
@@ -824,16 +838,26 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
 
 def _sheet_name(name: str, used: set[str], fallback: str) -> str:
-    """≤ 31 characters, none of []:*?/\\, not starting or ending with ', unique ignoring case (as Excel compares)."""
+    """≤ 31 characters, none of []:*?/\\, not starting or ending with ', unique ignoring case (as Excel compares).
+    A longer name keeps its whole words, never half of one (then the fallback)."""
     base = re.sub(r"\s+", " ", _SHEET_BAD.sub(" ", name)).strip().strip("'").strip()
     if not base or base.lower() == "history":  # Excel reserves "History"
         base = fallback
-    candidate, k = base[:31].rstrip(" '"), 2
-    while candidate.lower() in used:
-        suffix = f" ({k})"
-        candidate, k = base[: 31 - len(suffix)].rstrip(" '") + suffix, k + 1
-    used.add(candidate.lower())
-    return candidate
+    k = 1
+    while True:
+        suffix = f" ({k})" if k > 1 else ""
+        candidate = (_whole_words(base, 31 - len(suffix)) or _whole_words(fallback, 31 - len(suffix))) + suffix
+        if candidate.lower() not in used:
+            used.add(candidate.lower())
+            return candidate
+        k += 1
+
+
+def _whole_words(text: str, most: int) -> str:
+    """The text if it fits in most characters, else its longest run of whole words that does ("" if none)."""
+    if len(text) <= most:
+        return text.rstrip(" '")
+    return text[: most + 1].rsplit(" ", 1)[0].rstrip(" '(,;–-") if " " in text[: most + 1] else ""
 
 
 class _Book:
@@ -853,8 +877,9 @@ class _Book:
         self.decimal = add({"num_format": "#,##0.0", "valign": "top"})
 
     def text(self, ws, r: int, c: int, value, fmt=None) -> None:
-        # write_string, never write(): text stays text however it begins.
-        ws.write_string(r, c, str(neutralise(_text(value))), fmt)
+        # write_string, never write(): text stays text however it begins ("=1+1" too, without an
+        # apostrophe: a string cell is never a formula).
+        ws.write_string(r, c, _text(value), fmt)
 
     def number(self, ws, r: int, c: int, value) -> None:
         number = _number(value)
@@ -923,9 +948,9 @@ def build_excel(pack: Pack) -> bytes:
     _status_sheet(book, wb.add_worksheet(names["status_sheet"]), pack, lang)
     _targets_sheet(book, wb.add_worksheet(names["targets_sheet"]), pack, lang)
 
-    for i, (heading, df) in enumerate(pack.sections, start=1):
+    for i, (heading, df, sheet) in enumerate((Section(*s) for s in pack.sections), start=1):
         df = _frame(df)
-        ws = wb.add_worksheet(_sheet_name(_text(heading), used, _t("section_sheet", lang, n=i)))
+        ws = wb.add_worksheet(_sheet_name(_text(sheet or heading), used, _t("section_sheet", lang, n=i)))
         if df.columns.empty:
             book.text(ws, 0, 0, _t("nothing", lang), book.italic)
             ws.set_column(0, 0, 30)

@@ -87,7 +87,7 @@ def data_version(db: Database) -> int:
 
 
 def filter_options(db: Database) -> dict:
-    plans = db.query("select plan_id, title from plans order by plan_id")
+    plans = db.query("select plan_id, title, short_name from plans order by plan_id")
     units = db.query(
         f"select distinct unnest({_UNIT_PARTS.format(col='unit')}) as unit from "
         "(select unit from activities union all select unit from budget_lines) order by 1"
@@ -134,7 +134,10 @@ def plan_cards(db: Database, f: Filters) -> pd.DataFrame:
                coalesce(acts.n, 0) as activities, coalesce(money.budget, 0) as budget,
                coalesce(money.no_year, 0) as no_year, coalesce(money.opening_balance, 0) as opening_balance,
                (select count(*) from goals g where g.plan_id = p.plan_id) as goals,
-               (select count(*) from targets t where t.plan_id = p.plan_id) as targets
+               (select count(*) from targets t where t.plan_id = p.plan_id) as targets,
+               -- whatever the filters: does the plan state any activities, any budget at all?
+               (select count(*) from activities a2 where a2.plan_id = p.plan_id) as activities_stated,
+               (select count(*) from budget_lines b2 where b2.plan_id = p.plan_id) as budget_lines_stated
         from plans p left join acts using (plan_id) left join money using (plan_id)
         {"where list_contains(?, p.plan_id)" if f.plans else ""}
         order by p.period_start nulls last, p.plan_id
@@ -184,14 +187,11 @@ def budget_by_year_unit(db: Database, f: Filters, attribute: bool = False) -> pd
 BUDGET_DIMENSIONS = {  # allow-list: the page picks a key, never a column
     "funding": "b.funding_source",
     "plan": "b.plan_id",
-    "goal": "unnest(case when len(coalesce(a.goal_ids, [])) = 0 then [null] else "
-    "list_transform(a.goal_ids, lambda g: a.plan_id || ':' || g) end)",
 }
 
 
 def budget_by(db: Database, f: Filters, dimension: str) -> pd.DataFrame:
-    """The budget (kind budget, any year) summed per funding source, plan or goal. An activity that
-    serves several goals counts under each of them."""
+    """The budget (kind budget, any year) summed per funding source or plan (each amount once)."""
     sql, params = _budget_from(f, ("b.kind = 'budget'", "b.amount_sek is not null"))
     return db.query(
         f"""
@@ -199,6 +199,33 @@ def budget_by(db: Database, f: Filters, dimension: str) -> pd.DataFrame:
             select {BUDGET_DIMENSIONS[dimension]} as key, b.amount_sek
             {sql}
         ) group by all order by amount_sek desc
+        """,
+        params,
+    )
+
+
+def budget_by_goal(db: Database, f: Filters) -> pd.DataFrame:
+    """Per plan and goal, the budget of the activities serving the goal, beside the plan's whole budget.
+
+    An activity serving several goals counts in full under each, so a plan's goal amounts overlap and
+    do not add up to its budget; key is NULL for amounts of activities without a goal and of the plan
+    itself. Columns: plan_id, key ("plan:goal" or NULL), amount_sek, plan_sek.
+    """
+    sql, params = _budget_from(f, ("b.kind = 'budget'", "b.amount_sek is not null"))
+    return db.query(
+        f"""
+        with lines as (select b.plan_id, a.goal_ids, b.amount_sek {sql}),
+        per_goal as (
+            select plan_id, amount_sek,
+                   unnest(case when len(coalesce(goal_ids, [])) = 0 then [null]
+                          else list_transform(goal_ids, lambda g: plan_id || ':' || g) end) as key
+            from lines
+        ),
+        plan_total as (select plan_id, sum(amount_sek) as plan_sek from lines group by 1)
+        select g.plan_id, g.key, sum(g.amount_sek) as amount_sek, any_value(p.plan_sek) as plan_sek
+        from per_goal g join plan_total p using (plan_id)
+        group by g.plan_id, g.key
+        order by g.plan_id, g.key is null, amount_sek desc, g.key
         """,
         params,
     )
@@ -399,6 +426,12 @@ def version_diff(db: Snapshot, plan_id: str, version: int) -> PlanDiff:
     new = read_in(db, plan_id, version)
     old = read_in(db, plan_id, version - 1) if version > 1 else None
     return diff_plans(old, new)
+
+
+def same_content(db: Snapshot, plan_id: str, version: int, other: int) -> bool:
+    """Whether publishing one version again over the other would change nothing (the rule an upload
+    identical to the published plan is refused by)."""
+    return diff_plans(read_in(db, plan_id, other), read_in(db, plan_id, version)).is_empty()
 
 
 def version_activities(db: Database, plan_id: str, version: int) -> pd.DataFrame:

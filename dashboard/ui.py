@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -12,12 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from loaders.database import ROOT, Database, default_db_path
-from loaders.problems import WorkbookInvalid, text
+from loaders.problems import WorkbookInvalid
 
-from . import charts, queries
+from . import charts, display, queries
 from .charts import unit_colors
 from .filters import NO_VALUE, Filters, from_query_params, to_query_params
 from .i18n import status_label, status_order, t
+from .names import plan_display_names
 
 _build_lock = threading.Lock()  # one build at a time, whichever session starts it (no user data)
 
@@ -49,13 +49,18 @@ def ensure_database(lang: str) -> None:
             return
         with st.status(t("building_db", lang), expanded=True) as status:
             try:
-                build(ROOT / "data", path, progress=lambda code, **p: status.write(text(code, lang, **p)))
+                build(ROOT / "data", path, progress=lambda m: status.write(step_text(m, lang)))
             except WorkbookInvalid as exc:
                 status.update(state="error")
                 st.error(t("db_invalid", lang))
-                st.dataframe(pd.DataFrame([p.as_row(lang) for p in exc.problems]), hide_index=True)
+                table(pd.DataFrame([p.as_row(lang) for p in exc.problems]), lang)
                 st.stop()
             status.update(label=t("built_db", lang), state="complete", expanded=False)
+
+
+def step_text(step, lang: str) -> str:
+    """A loader's progress line in the UI's language (shown as text: it holds file and sheet names)."""
+    return display.md(step.text(lang) if hasattr(step, "text") else step)
 
 
 @st.cache_resource(show_spinner=False)
@@ -163,8 +168,10 @@ def sidebar(db: Database, lang: str) -> Context:
         st.session_state[f"f_{name}"] = value
 
     plan_titles = dict(zip(options["plans"]["plan_id"], options["plans"]["title"], strict=True))
+    plan_names = plan_display_names(options["plans"])
     goal_labels = {
-        r.key: f"{_short(r.plan_title)} · {r.goal_id} {_short(r.title, 60)}" for r in goals.itertuples(index=False)
+        r.key: f"{plan_names.get(r.plan_id, r.plan_id)} · {r.goal_id} {_short(r.title, 60)}"
+        for r in goals.itertuples(index=False)
     }
     sb = st.sidebar
     sb.header(t("filters", lang))
@@ -173,8 +180,16 @@ def sidebar(db: Database, lang: str) -> Context:
         t("f_plans", lang),
         list(plan_titles),
         key="f_plans",
-        format_func=lambda p: plan_titles.get(p, p),
+        format_func=lambda p: plan_names.get(p, p),
         placeholder=all_,
+        select_all=False,  # Streamlit's "Select all" is English only; an empty filter already means all
+        # The options show short names; the tooltip gives each plan's full title.
+        help="\n".join(
+            f"- **{display.md(plan_names[p])}**: {display.md(title)}"
+            for p, title in plan_titles.items()
+            if plan_names[p] != title
+        )
+        or None,
     )
     if years[0] < years[1]:
         sb.slider(t("f_years", lang), years[0], years[1], key="f_years")
@@ -186,7 +201,7 @@ def sidebar(db: Database, lang: str) -> Context:
         ("f_goals", list(goal_labels), lambda g: goal_labels.get(g, g)),
         ("f_statuses", status_order(), lambda s: status_label(s, lang)),
     ):
-        sb.multiselect(t(key, lang), choices, key=key, format_func=label, placeholder=all_)
+        sb.multiselect(t(key, lang), choices, key=key, format_func=label, placeholder=all_, select_all=False)
     # The as-of day: any day up to today; the earliest choice is the data's first year (or an older day from a link).
     chosen = st.session_state.get("f_asof") or today
     sb.date_input(
@@ -264,31 +279,17 @@ def _short(text: str, n: int = 28) -> str:
 
 
 def plan_short(ctx: Context) -> dict[str, str]:
-    """Chart labels: "Handlingsplan för mobilitet 2016-2018" → "Mobilitet 2016-2018"."""
-    plans = ctx.options["plans"]
-    out = {}
-    for pid, title in zip(plans["plan_id"], plans["title"], strict=True):
-        short = re.sub(r"^Handlingsplan (för )?", "", str(title)).strip(" –-")
-        out[pid] = _short(short[:1].upper() + short[1:], 40)
-    return out
+    """plan_id → the plan's display name where space is short (charts, tables, the pack)."""
+    return plan_display_names(ctx.options["plans"])
 
 
 # ---------------------------------------------------------------------------- rendering helpers
 
 
-def show(df: pd.DataFrame) -> pd.DataFrame:
-    """For display: missing values as "–" instead of None or NaN."""
-
-    def cell(v) -> str:
-        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and pd.isna(v)):
-            return "–"
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, pd.Timestamp):
-            return v.strftime("%Y-%m-%d %H:%M") if (v.hour or v.minute) else v.strftime("%Y-%m-%d")
-        return str(v)
-
-    return df.map(cell)
+def table(df: pd.DataFrame, lang: str, key: str | None = None, plain: tuple[str, ...] = (), **kwargs) -> None:
+    """Every table on every page: labelled columns, labels for codes, "—" for missing, numbers in the UI's
+    format (display.table)."""
+    st.dataframe(display.table(df, lang, plain), hide_index=kwargs.pop("hide_index", True), key=key, **kwargs)
 
 
 def empty(message: str) -> None:

@@ -23,7 +23,6 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from . import sandbox
 from .problems import Problem
-from .writer import neutralise
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ _REF = re.compile(r"^(?:([A-Z]{1,3})(\d{1,7})|(\d{1,7}))$")
 
 
 def _text(value: object) -> str:
-    return neutralise(_ILLEGAL.sub("", "" if value is None else str(value)))
+    return _ILLEGAL.sub("", "" if value is None else str(value))
 
 
 def _lang(lang: str) -> str:
@@ -121,6 +120,10 @@ def annotate(data: bytes, problems: list[Problem], lang: str = "sv") -> bytes:
         cell_text = target[2] if target else (p.cell.rsplit("!", 1)[-1] if p.cell else "")
         ws.append([_text(p.sheet), _text(cell_text), _text(p.value), _text(p.message(lang))])
         r = ws.max_row
+        # openpyxl takes text starting with "=" for a formula; marked as a string it stays the text
+        # it was ("=HYPERLINK(…)" from the upload), with no apostrophe to show.
+        for c in ws[r]:
+            c.data_type = "s"
         if target is not None:
             link = ws.cell(r, 2)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=_location(target[0], target[1]))

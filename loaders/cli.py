@@ -11,7 +11,7 @@ import duckdb
 
 from .database import ROOT, Database, default_db_path
 from .identity import ReplaceRefused
-from .problems import Problem, WorkbookInvalid, text
+from .problems import Problem, Step, WorkbookInvalid, text
 from .service import build, check_file, export_plan, load_file, write_template
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -69,8 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
     lang = args.lang
 
-    def progress(code: str, **params) -> None:
-        _say(code, lang, **params)
+    def progress(step: str) -> None:
+        print(step.text(lang) if isinstance(step, Step) else step, file=sys.stderr, flush=True)
 
     started = time.perf_counter()
     try:

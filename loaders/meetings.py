@@ -42,6 +42,14 @@ def record_meeting(
 ) -> int:
     held_on = _day(held_on, "meeting_date_missing", "meeting_date_invalid")
     with WRITE_LOCK, db.transaction() as cur:
+        # The same date and title (ignoring case and spaces) is the same meeting: a second click on
+        # "create", or a second browser tab, must not record it twice. Checked inside the lock.
+        same = cur.execute(
+            "select count(*) from meeting where held_on = ? and lower(coalesce(title, '')) = lower(?)",
+            [held_on, (title or "").strip()],
+        ).fetchall()[0][0]
+        if same:
+            raise MeetingInvalid("meeting_duplicate")
         meeting_id = cur.execute("select coalesce(max(meeting_id), 0) + 1 from meeting").fetchall()[0][0]
         version = cur.execute("select coalesce(max(load_id), 0) from load_log").fetchall()[0][0]
         cur.execute(

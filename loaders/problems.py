@@ -238,18 +238,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Kontrollera Plan-ID. Är det rätt plan, kör igen med --yes.",
         "en": "Check the Plan-ID. If it is the right plan, run again with --yes.",
     },
-    # the command line's own lines (loaders/cli.py) and the loader's progress notes
-    "progress_reading": {"sv": "{file}: läser och kontrollerar …", "en": "{file}: reading and validating …"},
-    "progress_valid": {"sv": "{file}: giltig ({counts})", "en": "{file}: valid ({counts})"},
-    "progress_rows": {
-        "sv": "{file}: {sheet}: {rows} rader lästa och kontrollerade",
-        "en": "{file}: {sheet}: {rows} rows read and checked",
-    },
-    "progress_publishing": {"sv": "{file}: publicerar …", "en": "{file}: publishing …"},
-    "progress_build": {
-        "sv": "publicerar {changed} ändrade av {total} planer …",
-        "en": "publishing {changed} changed plan(s) of {total} …",
-    },
+    # the command line's own lines (loaders/cli.py)
     "cli_done": {"sv": "klart på {seconds} s", "en": "done in {seconds} s"},
     "cli_problems": {"sv": "{count} problem:", "en": "{count} problem(s):"},
     "cli_nothing_changed": {"sv": "Inget ändrades.", "en": "Nothing was changed."},
@@ -345,3 +334,55 @@ def column_index(letters: str) -> int:
     for ch in letters:
         n = n * 26 + (ord(ch) - 64)
     return n - 1
+
+
+# Progress of a check, load or build, shown as step.text(lang) by the CLI and the app.
+STEPS: dict[str, dict[str, str]] = {
+    "reading": {"sv": "{file}: läser och kontrollerar …", "en": "{file}: reading and validating …"},
+    "valid": {"sv": "{file}: godkänd ({counts})", "en": "{file}: valid ({counts})"},
+    "publishing_file": {"sv": "{file}: publicerar …", "en": "{file}: publishing …"},
+    "publishing": {
+        "sv": "publicerar {changed} ändrade planer av {total} …",
+        "en": "publishing {changed} changed plan(s) of {total} …",
+    },
+    "rows_read": {
+        "sv": "{file}: {sheet}: {rows} rader lästa och kontrollerade",
+        "en": "{file}: {sheet}: {rows} rows read and checked",
+    },
+}
+# The tables of a plan, as the counts in "valid (…)" name them.
+TABLE_NAMES: dict[str, dict[str, str]] = {
+    "goals": {"sv": "mål", "en": "goals"},
+    "activities": {"sv": "aktiviteter", "en": "activities"},
+    "budget": {"sv": "budgetrader", "en": "budget lines"},
+    "targets": {"sv": "målsättningar", "en": "targets"},
+    "target_values": {"sv": "utfall", "en": "outcomes"},
+    "status": {"sv": "statusrader", "en": "status rows"},
+}
+
+
+class Step(str):
+    """One progress line: English as a string, and in either language through text(lang)."""
+
+    def __new__(cls, key: str, counts: dict[str, int] | None = None, **params):
+        step = super().__new__(cls, cls._render(key, counts, params, "en"))
+        step.key, step.counts, step.params = key, counts, params
+        return step
+
+    @staticmethod
+    def _render(key: str, counts: dict[str, int] | None, params: dict, lang: str) -> str:
+        if counts is not None:
+            names = [(TABLE_NAMES.get(k, {}).get(lang, k), n) for k, n in counts.items()]
+            sep = "\u00a0" if lang == "sv" else ","
+            params = {**params, "counts": ", ".join(f"{name} {n:,}".replace(",", sep) for name, n in names)}
+        return STEPS[key][lang].format(**params)
+
+    def text(self, lang: str) -> str:
+        return self._render(self.key, self.counts, self.params, "en" if lang == "en" else "sv")
+
+    def __reduce__(self):  # a step may cross a process boundary
+        return (_step, (self.key, self.counts, self.params))
+
+
+def _step(key: str, counts: dict[str, int] | None, params: dict) -> Step:
+    return Step(key, counts, **params)

@@ -10,17 +10,15 @@ from . import identity
 from .database import Database
 from .filestore import FileStore
 from .guard import DEFAULT_LIMITS
-from .problems import Problem, WorkbookInvalid, text
+from .problems import Problem, Step, WorkbookInvalid, text
 from .publish import current_identity, current_sha, publish, read_version
-from .template import SHEET_BY_KEY
 from .workbook import PlanData, read_plan
 from .writer import write_workbook
 
-# Progress notes are catalogue codes with their params (loaders/problems.py), worded by the caller.
-Progress = Callable[..., None]
+Progress = Callable[[str], None]
 
 
-def _quiet(_: str, **__) -> None:
+def _quiet(_: str) -> None:
     pass
 
 
@@ -50,12 +48,11 @@ def check_file(path: Path, progress: Progress = _quiet, prestart_next: bool = Fa
 
 def _check(path: Path, progress: Progress = _quiet, prestart_next: bool = False) -> tuple[PlanData, bytes]:
     """The validated plan and the exact bytes that were checked (kept in the file store on publish)."""
-    progress("progress_reading", file=path.name)
+    progress(Step("reading", file=path.name))
     raw = read_file(path)
     # Parsed in a limited worker process: a hostile file can only take the worker down.
     data = read_plan(raw, path.name, isolate=True, prestart_next=prestart_next, progress=progress)
-    counts = ", ".join(f"{SHEET_BY_KEY[k].name} {v.num_rows}" for k, v in data.tables.items())
-    progress("progress_valid", file=path.name, counts=counts)
+    progress(Step("valid", {k: v.num_rows for k, v in data.tables.items()}, file=path.name))
     return data, raw
 
 
@@ -102,7 +99,7 @@ def load_file(
     with db:
         # The versions the check was made against: a load by someone else in between is caught.
         bases = _guard_replacements(db, [data], confirmed)
-        progress("progress_publishing", file=path.name)
+        progress(Step("publishing_file", file=path.name))
         return publish(
             db, [data], loaded_by, "load", base_versions=bases, files=[raw], store=FileStore.beside(db_path)
         )[0]
@@ -143,7 +140,7 @@ def build(
     with Database(db_path) as db:
         changed = [p for p in plans if current_sha(db, p.plan_id) != p.sha256]
         bases = _guard_replacements(db, changed, confirmed)
-        progress("progress_build", changed=len(changed), total=len(plans))
+        progress(Step("publishing", changed=len(changed), total=len(plans)))
         publish(
             db,
             changed,

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import guard, parse, sandbox
-from .problems import Problem, WorkbookInvalid, column_letter
+from .problems import Problem, Step, WorkbookInvalid, column_letter
 from .template import SHEETS, Sheet
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def read_plan(
     *,
     isolate: bool = False,
     prestart_next: bool = False,
-    progress: Callable[..., None] | None = None,  # called with a catalogue code and its params
+    progress: Callable[[str], None] | None = None,
     sheets: tuple[Sheet, ...] = SHEETS,
 ) -> PlanData:
     """Guard, read and validate one workbook; raise WorkbookInvalid with every problem found.
@@ -116,8 +116,9 @@ def read_plan(
                 raw[sheet.key] = got
                 tables[sheet.key] = _convert(got, ctx)
                 if progress and len(got.rows) >= 10_000:
-                    rows = f"{len(got.rows):,}".replace(",", " ")
-                    progress("progress_rows", file=file_name, sheet=sheet.name, rows=rows)
+                    progress(
+                        Step("rows_read", file=file_name, sheet=sheet.name, rows=f"{len(got.rows):,}".replace(",", " "))
+                    )
         if prestart_next:
             sandbox.prestart()
     finally:

@@ -97,11 +97,6 @@ def write_update_workbook(target: str | Path | BinaryIO, plan_id: str, targets: 
     wb.close()
 
 
-def neutralise(value: str) -> str:
-    """Text a spreadsheet would run as a formula gets an apostrophe (the rule of dashboard/export.py)."""
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
-
-
 def write_problem_list(target: str | Path | BinaryIO, problems: list, lang: str = "sv") -> None:
     """Validation problems as a workbook of their own (file, sheet, cell, value, message)."""
     wb, fmt = _open(target)
@@ -115,8 +110,9 @@ def write_problem_list(target: str | Path | BinaryIO, problems: list, lang: str 
     for i, p in enumerate(problems, start=1):
         row = p.as_row(lang)
         for j, key in enumerate(("file", "sheet", "cell", "value", "message")):
-            # A value such as "=HYPERLINK(…)" from the upload stays inert text.
-            ws.write_string(i, j, neutralise(str(row[key] or "")))
+            # A value such as "=HYPERLINK(…)" from the upload stays inert text: a string cell is
+            # never a formula (the workbook is opened with strings_to_formulas off).
+            ws.write_string(i, j, str(row[key] or ""))
     ws.freeze_panes(1, 0)
     wb.close()
 

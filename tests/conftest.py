@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import io
 import shutil
+import subprocess
+import uuid
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -15,7 +17,8 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
-from loaders import guard
+from loaders import guard, meetings
+from loaders.database import Database
 from loaders.problems import WorkbookInvalid
 from loaders.service import build
 from loaders.workbook import read_plan
@@ -223,3 +226,72 @@ def hostile_files(tmp_path) -> dict[str, bytes]:
         "file_unreadable": styles.getvalue(),
         "file_macrosheet": with_macro_sheet(good),
     }
+
+
+# ---------------------------------------------------------------------------- workbook text that attacks
+
+EVIL = (
+    "Logga in igen [här](https://evil.example/login) ![x](https://evil.example/pixel.png) "
+    "<img src=https://evil.example/x.png> <b>fet</b> :red[röd] $x^2$ www.evil.example"
+)
+
+
+def hostile_db(tmp_path: Path) -> Path:
+    """A plan whose every user text (and a meeting's) is a Markdown/HTML attack."""
+    rows = base_rows()
+    # Plotly renders <a href> in labels; short labels keep the start of a title.
+    rows["goals"][0]["title"] = "<a href=https://evil.example/a>Mål</a> " + EVIL
+    rows["goals"][1]["title"] = "Delmål " + EVIL
+    a = rows["activities"][0]
+    a.update(title=EVIL, description="Beskrivning " + EVIL, responsible="Ansvarig " + EVIL, note="Not " + EVIL)
+    a.update(start_date=date(2016, 2, 1), end_date=date(2017, 2, 1))
+    rows["activities"][1].update(section="Avsnitt " + EVIL, goal_ids=[], unit="<b>fet enhet</b>")
+    rows["budget"][0].update(funding_source="Fond " + EVIL, note="Budgetnot " + EVIL)
+    # (matplotlib would read "$…$" in a chart label as a formula, and stop at a broken one)
+    rows["targets"][0].update(
+        name=r"$\undefined{$ Kontrakt " + EVIL, measure="Mått " + EVIL, baseline_year=2015, baseline_value=50
+    )
+    rows["target_values"] = [{"target_id": "T1", "year": 2016, "value": 40, "source_text": EVIL}]
+    rows["status"][0].update(status_note="Kommentar " + EVIL, as_of=date(2016, 6, 1))
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    write_plan(data, rows, plan={"title": "Plan " + EVIL, "owner": "Ägare " + EVIL})
+    path = tmp_path / "hostile.duckdb"
+    build(data, path)
+    with Database(path) as db:
+        m = meetings.record_meeting(db, date(2020, 1, 1), "Möte " + EVIL, "Deltagare " + EVIL, {}, "anna")
+        meetings.add_item(db, m, "testplan", "action", "Åtgärd " + EVIL, "anna", activity_id="1", owner="Vem " + EVIL)
+        meetings.add_item(db, m, "testplan", "note", "Not " + EVIL, "anna", activity_id="1")
+    return path
+
+
+# ---------------------------------------------------------------------------- LibreOffice Calc
+
+# CSV import as a Swedish user's spreadsheet does it. Tokens: separator ; (59), text delimiter " (34),
+# UTF-8 (76), from line 1, default column formats, language Swedish (LCID 1053: LibreOffice 7.4 takes
+# no BCP 47 tag here), quoted fields not forced to text, detect special numbers (dates), no
+# "save as shown", no formulas on export, no space trimming, all sheets, evaluate formulas (as Excel
+# does with a CSV file, which is what neutralising is for).
+SWEDISH_CSV = "CSV:59,34,76,1,,1053,false,true,false,false,false,-1,true"
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        pytest.skip("LibreOffice Calc (Debian package libreoffice-calc) is not installed")
+    return path
+
+
+def convert(soffice: str, src: Path, fmt: str, infilter: str | None = None) -> Path:
+    """The file as LibreOffice reads it, saved as fmt (e.g. "xlsx", "csv") next to it in a folder of its own.
+    A private profile per call, so tests running at the same time do not share (and lock) one."""
+    out = src.parent / f"lo-{src.stem}-{fmt}"
+    profile = src.parent / f"lo-profile-{uuid.uuid4().hex}"
+    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+    cmd += [f"--infilter={infilter}"] if infilter else []
+    cmd += ["--convert-to", fmt, "--outdir", str(out), str(src)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
+    result = out / f"{src.stem}.{fmt.split(':')[0]}"
+    assert result.exists(), f"LibreOffice made nothing: {done.stdout} {done.stderr}"
+    return result

@@ -14,6 +14,7 @@ from openpyxl.comments import Comment
 from loaders import annotate as annotate_module
 from loaders.annotate import FILL_RGB, annotate, annotate_isolated
 from loaders.problems import Problem
+from loaders.writer import write_problem_list
 from tests.conftest import base_rows, edit, problems_of, write_plan
 
 
@@ -143,7 +144,7 @@ def test_cell_inside_a_merged_range_marks_its_first_cell(tmp_path):
     assert p.message("sv") in out["Budget"]["H2"].comment.text
 
 
-def test_formula_looking_value_is_neutralised_in_the_problem_sheet(tmp_path):
+def test_formula_looking_value_is_text_in_the_problem_sheet(tmp_path):
     path = write_plan(tmp_path)
     wb = openpyxl.load_workbook(path)
     wb["Budget"]["F2"].value = "=1+1"
@@ -153,9 +154,18 @@ def test_formula_looking_value_is_neutralised_in_the_problem_sheet(tmp_path):
     assert (p.cell, p.value) == ("Budget!F2", "=1+1")
     out = _open(annotate(path.read_bytes(), [p]))
     value = out["Problem"]["C2"]
-    assert value.data_type != "f" and value.value == "'=1+1"
+    # Text, not a formula, and without an apostrophe to show (a string cell is never run).
+    assert value.data_type == "s" and value.value == "=1+1"
     # The user's own cell stays the text it was, not a formula.
     assert (out["Budget"]["F2"].value, out["Budget"]["F2"].data_type) == ("=1+1", "s")
+
+
+def test_formula_looking_value_is_text_in_the_problem_list():
+    """The list of problems on its own (when the file cannot be marked up): the value as it was, as text."""
+    buf = io.BytesIO()
+    write_problem_list(buf, [Problem("plan.xlsx", "Budget", "Budget!F2", "=1+1", "amount_unparsable")])
+    cell = _open(buf.getvalue())["Problem"]["D2"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
 
 
 def test_control_characters_in_a_value_do_not_break_the_file(tmp_path):

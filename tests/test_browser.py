@@ -18,7 +18,7 @@ import pytest
 from dashboard import auth
 from loaders.database import Database
 from loaders.service import build, export_plan
-from tests.conftest import DATA, ROOT, hostile_files
+from tests.conftest import DATA, ROOT, hostile_db, hostile_files
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these flags Chromium stalls on this network-less machine (see DEVELOPERS.md).
@@ -36,7 +36,7 @@ PAGES = {  # url path → what a chart on it looks like in the DOM
     "mal": ".js-plotly-plot .scatterlayer .trace",
     "mentorpar": ".js-plotly-plot .barlayer .point",
     "status": ".js-plotly-plot .barlayer .point",
-    "struktur": ".js-plotly-plot .treemaplayer",
+    "struktur": "[data-testid='stMarkdownContainer'] strong",  # the outline's goals
     "aktiviteter": "[data-testid='stDataFrame']",
 }
 SHOTS = ROOT / "dashboard" / "screenshots"
@@ -71,8 +71,15 @@ def editor_server(tmp_path_factory):
     yield from _serve(tmp_path_factory.mktemp("browser-editor") / "plans.duckdb", env)
 
 
-def _serve(db: Path, env: dict):
-    build(DATA, db)
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    """A plan whose titles, descriptions, notes and meeting texts are Markdown and HTML attacks."""
+    yield from _serve(hostile_db(tmp_path_factory.mktemp("browser-hostile")), {}, built=True)
+
+
+def _serve(db: Path, env: dict, built: bool = False):
+    if not built:
+        build(DATA, db)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
@@ -327,4 +334,163 @@ def test_a_decision_is_recorded_and_the_meeting_pack_downloads(editor_server, br
         ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(tmp_path / "pack.pdf"), str(shots / "motespaket")],
         check=True,
     )
+    page.close()
+
+
+# ---------------------------------------------------------------------------- what users read
+
+
+def test_workbook_text_is_text_on_every_page(hostile_server, browser):
+    """No link, image or request to the host named in a workbook's text; the text itself is there, literally."""
+    outside = []
+    page = browser.new_page()
+    page.on("request", lambda r: outside.append(r.url) if "evil.example" in r.url else None)
+    for path in ["", *(p for p in PAGES if p), "uppfoljningsmote", "versioner"]:
+        _open(page, f"{hostile_server}/{path}")
+        page.wait_for_timeout(1500)  # charts draw after the script has run
+        assert page.locator("[data-testid='stException']").count() == 0, path
+        links = page.locator("a[href*='evil.example'], img[src*='evil.example'], [style*='evil.example']")
+        assert links.count() == 0, (path, [links.nth(i).evaluate("e => e.outerHTML") for i in range(links.count())])
+        # (md() puts an invisible word joiner into "https://" and "www." so that they are not autolinked)
+        main = page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")
+        if path in ("", "struktur", "aktiviteter", "mentorpar", "mal"):
+            assert "[här](https://evil.example/login)" in main, (path, main[:2000])
+            assert ":red[röd] $x^2$" in main, path  # Streamlit's colour and formula directives stay text
+        # Plotly draws a tag in a label as markup: the words must show with their brackets.
+        if path in ("status", "budget"):
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.js-plotly-plot')].some(e => e.textContent.includes('fet'))",
+                timeout=30_000,
+            )
+        svg = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map(e => e.textContent).join(' ')")
+        assert "<b>fet" in svg or path not in ("status", "budget"), (path, svg[:500])
+    page.close()
+    assert not outside, outside
+
+
+def test_the_home_page_answers_at_its_own_address(server, browser):
+    page = browser.new_page()
+    _open(page, f"{server}/oversikt")
+    expect(page.get_by_role("heading", name="Uppföljning av handlingsplaner")).to_be_visible(timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text("You have requested page").count() == 0
+    page.close()
+
+
+def test_choices_follow_the_language_toggle_and_offer_no_select_all(server, browser):
+    page = browser.new_page()
+    _open(page, f"{server}/aktiviteter?status=ongoing")
+    expect(page.get_by_role("combobox", name="Sortera")).to_have_value("Plan och nummer", timeout=60_000)
+    statuses = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Pågår")
+    expect(statuses).to_have_count(1)
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    expect(page.get_by_role("combobox", name="Sort", exact=True)).to_have_value("Plan and number", timeout=30_000)
+    expect(page).to_have_title(re.compile("Action plans"), timeout=30_000)  # the browser tab too
+    chips = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Ongoing")
+    expect(chips).to_have_count(1, timeout=30_000)
+    assert page.locator("[data-testid='stSidebar']").get_by_text("Pågår").count() == 0
+    # The filter dropdowns offer their choices only (Streamlit's "Select all" is English in a Swedish UI).
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Select all").count() == 0
+    page.close()
+
+
+def test_a_created_meeting_empties_the_form_in_the_browser(editor_server, browser):
+    """The browser keeps what was typed unless the server sets the fields: a second click would record
+    the meeting twice."""
+    page = browser.new_page()
+    _open(page, editor_server)
+    _sign_in(page)
+    _nav(page, "Uppföljningsmöte")
+    page.get_by_role("tab", name="Protokollför").click()
+    page.get_by_label("Rubrik").fill("Dubbelklicksmötet")
+    page.get_by_label("Deltagare").fill("Prorektor, SAM")
+    page.get_by_role("button", name="Skapa möte").click()
+    # Created: the record form below offers it (its title shows only there, not in the emptied field).
+    chosen = page.get_by_role("combobox", name="Möte", exact=True)
+    expect(chosen).to_have_value(re.compile("Dubbelklicksmötet"), timeout=60_000)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    expect(page.get_by_label("Rubrik")).to_have_value("", timeout=30_000)
+    expect(page.get_by_label("Deltagare")).to_have_value("")
+    page.close()
+
+
+# ---------------------------------------------------------------------------- a laptop or a projector
+
+_TEXT_WIDTH = """(texts) => {
+    // The grid draws its cells on a canvas in this font (see its --gdg-base-font-style).
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = "400 14px 'Source Sans', sans-serif";
+    return Math.max(...texts.map((s) => ctx.measureText(s).width));
+}"""
+
+
+def _column_edges(png: bytes) -> list[int]:
+    """x of each column border in a grid's picture, read along a pixel row inside the header."""
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(png)).convert("L")
+    y = 6  # inside the header band, above its text
+    dark = [x for x in range(picture.width) if picture.getpixel((x, y)) < 240]
+    return [x for i, x in enumerate(dark) if i == 0 or x - dark[i - 1] > 1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "wanted"),
+    [
+        (
+            "sv",
+            {
+                "Plan": "Arbetslivsanknytning2011–2013",
+                "Status": "Genomförd",
+                "Start": "2011-01-01",
+                "Slut": "2012-12-31",
+                "Budget (tkr)": "1584",
+            },
+        ),
+        (
+            "en",
+            {
+                "Plan": "Arbetslivsanknytning2011–2013",
+                "Status": "Done",
+                "Start": "2011-01-01",
+                "End": "2012-12-31",
+                "Budget (kSEK)": "1584",
+            },
+        ),
+    ],
+)
+def test_activities_show_status_dates_and_budget_on_a_laptop_screen(server, browser, lang, wanted):
+    """At 1366 × 768 with the sidebar open, status, dates and budget are on screen, whole, without scrolling."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _open(page, f"{server}/aktiviteter?plan=arbetslivsanknytning-2011-2013" + ("&lang=en" if lang == "en" else ""))
+    grid = page.locator("[data-testid='stDataFrame']").first
+    expect(grid.locator("td").first).to_be_attached(timeout=60_000)
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid='stSidebar']").first.bounding_box()["width"] > 200  # the sidebar is open
+    box = grid.bounding_box()
+    assert box["x"] + box["width"] <= 1366 and box["y"] < 768 - 120, box  # the grid's head rows are on screen
+    # No horizontal scroll: the grid's content is no wider than its frame.
+    overflow = grid.evaluate(
+        "(el) => { const s = el.querySelector('.dvn-scroller'); return s.scrollWidth - s.clientWidth; }"
+    )
+    assert overflow <= 1, f"the table scrolls sideways by {overflow}px"
+    # The grid names the columns it draws (those in view) in its accessible table, in drawing order.
+    headers = grid.locator("th[role='columnheader']").all_inner_texts()
+    edges = _column_edges(grid.locator("canvas").first.screenshot())
+    assert len(edges) >= len(headers) - 1, (headers, edges)
+    spans = dict(zip(headers, zip([0, *edges], [*edges, int(box["width"])], strict=False), strict=False))
+    cells = grid.locator("td").all_inner_texts()
+    assert "None" not in cells and "nan" not in cells  # a missing amount reads "–"
+    for header, example in wanted.items():
+        assert header in spans, f"{header} is not in view: {headers}"
+        column = headers.index(header)
+        values = cells[column :: len(headers)]  # the column's cells in the rows drawn
+        assert example in {re.sub(r"[\s,]", "", v) for v in values}, (header, example, values)
+        left, right = spans[header]
+        needed = page.evaluate(_TEXT_WIDTH, [header, *values]) + 2 * 8  # the grid's cell padding
+        assert right - left >= needed, f"{header}: {right - left}px wide, {needed:.0f}px needed for {values}"
     page.close()

@@ -17,3 +17,46 @@ def test_on_path():
     no_base = target.copy()
     no_base["baseline_value"] = None
     assert on_path(no_base, 2016, 500) is None  # no baseline: cannot tell
+
+
+def test_an_of_which_part_has_a_row_of_its_own_named_on_the_axis():
+    """ "varav Jämtland 15" is drawn on its own row, named by the axis and its value written legibly
+    beside the bar, not squeezed inside a thin bar overlaid on the whole."""
+    from dashboard.charts import target_bullet
+
+    whole = {"target_value": 80.0, "baseline_value": None, "outcome": None}
+    part = {"target_value": 15.0, "baseline_value": None, "outcome": None, "region": "Jämtland"}
+    fig = target_bullet(whole, [part], "sv")
+    bars = [trace for trace in fig.data if trace.type == "bar"]
+    rows = {b.y[0] for b in bars}
+    assert len(rows) == 2 and "varav Jämtland" in rows  # the part's own row, named
+    (part_bar,) = [b for b in bars if tuple(b.y) == ("varav Jämtland",)]
+    assert tuple(part_bar.x) == (15.0,)
+    assert part_bar.text == ("15",) and part_bar.textposition == "outside"
+    assert part_bar.textfont.size >= 14
+    assert fig.layout.yaxis.tickfont.size >= 14
+    assert fig.layout.height >= 190  # room for two rows
+    english = target_bullet(whole, [part], "en")
+    assert "of which Jämtland" in {b.y[0] for b in english.data if b.type == "bar"}
+    alone = target_bullet(whole, [], "sv")  # no part: one row, no axis label needed
+    assert {b.y[0] for b in alone.data if b.type == "bar"} == {""}
+
+
+def test_goal_budget_overlaps_are_drawn_against_the_plans_whole_budget_never_stacked():
+    """7 goals of a 7 650 tkr plan whose activities serve several goals each: the bars add up to
+    30 000 tkr. Each is drawn on its own beside the plan's whole budget and labelled as a share of it."""
+    from dashboard.charts import goal_budget
+
+    amounts = [7_200_000, 5_200_000, 5_000_000, 4_950_000, 3_850_000, 3_200_000, 600_000]
+    df = pd.DataFrame({"label": [f"Skolsamverkan · {g}" for g in "DABECGF"], "amount_sek": amounts,
+                       "plan_sek": [7_650_000] * 7})  # fmt: skip
+    fig = goal_budget(df, "sv")
+    bars = [trace for trace in fig.data if trace.type == "bar"]
+    assert len(bars) == 1  # one series: nothing stacks one goal on another
+    assert fig.layout.barmode not in ("stack", "relative")
+    assert sum(bars[0].x) == 30_000 > 7_650  # the overlap is real ...
+    (total,) = [trace for trace in fig.data if trace.type == "scatter"]
+    assert list(total.x) == [7_650] * 7  # ... and every bar stands beside the plan's real total
+    assert total.name == "Planens hela budget"
+    assert total.text[0] == "7\u00a0200\u00a0tkr (94\u00a0%)"  # written after the plan's tick, as a share
+    assert "bidrar till målet" in bars[0].name

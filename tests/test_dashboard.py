@@ -1,11 +1,16 @@
 """Every dashboard page under Streamlit's AppTest: it runs, a filter changes it, and exports hold exactly the rows."""
 
+import base64
+import csv
 import io
+import json
 import re
 import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -84,6 +89,34 @@ def test_overview(app):
     assert metric(at, "Utan år") == "1\u00a0560,5\u00a0tkr"
 
 
+def _values(v) -> list:
+    """A trace's array from the figure's JSON: plotly packs numeric arrays as base64 ("bdata")."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
+    return list(v)
+
+
+def _bar_totals(chart) -> dict[str, float]:
+    """Each bar's length in a horizontal stacked bar chart (its label → the sum of its segments)."""
+    totals: dict[str, float] = {}
+    for trace in json.loads(chart.proto.spec)["data"]:
+        for label, n in zip(_values(trace["y"]), _values(trace["x"]), strict=True):
+            totals[label] = totals.get(label, 0) + n
+    return totals
+
+
+def test_overview_has_a_chart_that_agrees_with_its_key_figures(app):
+    at = open_page(app, "overview")
+    (chart,) = at.get("plotly_chart")  # activities by status, per plan
+    totals = _bar_totals(chart)
+    assert sum(totals.values()) == int(metric(at, "Aktiviteter")) == 69
+    assert len(totals) == 4  # every plan with activities (internationalisering lists none)
+    done = sum(n for t in json.loads(chart.proto.spec)["data"] if t["name"] == "Genomförd" for n in _values(t["x"]))
+    assert done == int(metric(at, "Genomförd"))
+    set_filter(at, "f_plans", ["mobilitet-2016-2018"])
+    assert sum(_bar_totals(at.get("plotly_chart")[0]).values()) == 27
+
+
 def test_budget(app):
     at = open_page(app, "budget")
     assert len(at.get("plotly_chart")) == 4  # year × unit, funding, plan, goal
@@ -97,6 +130,22 @@ def test_budget(app):
     assert list(year_table.columns) == ["RUN", "Budget"]
     # RUN: 100 tkr, plus "Samordnare: 1700 tkr", which states no unit and is shown under its activity's (RUN).
     assert year_table.loc["2016", "Budget"] == "1\u00a0800\u00a0tkr"
+
+
+def test_budget_by_goal_is_labelled_overlapping_and_shown_beside_the_plans_total(app):
+    at = open_page(app, "budget")
+    heading = next(h.value for h in at.subheader if h.value.startswith("Budget per mål"))
+    assert "överlappande" in heading and "summera inte" in heading
+    (chart,) = [c for c in at.get("plotly_chart") if "Planens hela budget" in c.proto.spec]
+    traces = json.loads(chart.proto.spec)["data"]
+    rows = dict(zip(_values(traces[0]["y"]), _values(traces[0]["x"]), strict=True))
+    totals = dict(zip(_values(traces[1]["y"]), _values(traces[1]["x"]), strict=True))
+    school = [label for label in rows if label.startswith(("Regional skolsamverkan", "Skolsamverkan"))]
+    assert len(school) == 8  # goals A–G and the plan's amounts without a goal
+    assert sum(rows[label] for label in school) > 7650  # the goals overlap ...
+    assert {totals[label] for label in school} == {7650}  # ... so each is shown against the real total
+    table = next(d.value for d in at.dataframe if "Andel av planen" in d.value.columns)
+    assert set(table.loc[table["Mål"].str.startswith("D "), "Andel av planen"]) == {"94\u00a0%"}
 
 
 def test_budget_no_year_attribution_is_labelled(app):
@@ -150,9 +199,13 @@ def test_status(app):
 
 def test_structure(app):
     at = open_page(app, "structure")
-    assert len(at.get("plotly_chart")) == 1
+    assert not at.get("plotly_chart")  # no treemap: its boxes cut the goals' wording to nothing
     at.selectbox(key="structure_plan").set_value("internationalisering-2020-2023").run()
-    assert sum(1 for m in at.markdown if m.value.startswith("- H")) == 40  # every sub-goal
+    lines = [line for m in at.markdown for line in m.value.splitlines()]
+    assert sum(1 for line in lines if line.startswith("- **H")) == 40  # every sub-goal
+    # A goal is a sentence, read whole: the outline never cuts one (a treemap box cut them to a few words).
+    long_goal = "Säkerställa att lärosätets sammantagna partnerportfölj bidrar till god"
+    assert any(long_goal in line and "…" not in line for line in lines)
     set_filter(at, "f_plans", ["kommunikation-kvalitet"])
     assert at.selectbox(key="structure_plan").options == ["Kommunikationsplan för kvalitetsarbetet"]
 
@@ -179,14 +232,54 @@ def test_activities_export_holds_exactly_the_filtered_rows(app, storages):
     assert len(lines) == len(shown) + 1
 
 
+def test_activities_export_names_the_status_comment_and_writes_csv_numbers(app, storages):
+    at = open_page(app, "activities")
+    set_filter(at, "f_plans", ["arbetslivsanknytning-2011-2013"])
+    files = downloads(at, storages)
+    rows = list(openpyxl.load_workbook(io.BytesIO(files["activities_export_xlsx"])).worksheets[0].values)
+    header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    # The column holds what the document says about the status: named so, not "Anteckning".
+    assert "Statuskommentar" in header and "Anteckning" not in header
+    assert first["Nr"] == "3.1.1" and first["Statuskommentar"].startswith("Under 2012 arbetar referensgruppen")
+    table = list(csv.reader(io.StringIO(files["activities_export_csv"].decode("utf-8-sig")), delimiter=";"))
+    budget = table[0].index("Budget (tkr)")
+    amounts = [r[budget] for r in table[1:] if r[budget]]
+    # Whole thousands as whole numbers, parts with a decimal comma: "890.0" is text to Swedish Excel.
+    assert amounts and not [a for a in amounts if "." in a or a.endswith(",0")]
+    assert [a for a in amounts if a.isdigit()]
+
+
+def test_the_plan_filter_offers_short_names_with_the_full_titles_in_its_tooltip(app):
+    at = open_page(app, "overview")
+    plans = next(w for w in at.sidebar.multiselect if w.key == "f_plans")
+    assert "Skolsamverkan 2016–2017" in plans.options and "Mobilitet 2016–2018" in plans.options
+    assert not any("Handlingsplan" in o for o in plans.options)
+    shown = re.sub(r"\\(.)", r"\1", plans.help)  # (the tooltip is Markdown: the titles in it are escaped)
+    assert "Regional skolsamverkan, arbetslivsanknytning och alumnverksamhet – Handlingsplan 2016–2017" in shown
+
+
+def test_meeting_pack_names_plans_by_their_short_names(app, storages):
+    """Where space is short (the pack's status chart and tables) a plan goes by its Kortnamn, not a cut title."""
+    at = open_page(app, "meetings")
+    files = downloads(at, storages)
+    pdf = subprocess.run(["pdftotext", "-", "-"], input=files["meetings_pack_pdf"], capture_output=True, check=True)
+    text = " ".join(pdf.stdout.decode().split())
+    assert "Skolsamverkan 2016–2017" in text and "Arbetslivsanknytning 2011–2013" in text
+    assert "Regional skolsamverkan" not in text and "…" not in text
+    wb = openpyxl.load_workbook(io.BytesIO(files["meetings_pack_xlsx"]))
+    cells = {str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "Mobilitet 2016–2018" in cells
+    assert not any("Regional skolsamverkan" in c or "…" in c for c in cells)
+
+
 def test_activities_detail(app):
     at = open_page(app, "activities")
     at.selectbox(key="activities_detail").set_value(("arbetslivsanknytning-2011-2013", "3.1.1")).run()
     assert not at.exception
     body = texts(at)
     assert "Processledning" in body
-    budget = next(d.value for d in at.dataframe if "source_text" in d.value.columns)
-    assert "225 tkr + 265 tkr" in set(budget["source_text"])
+    budget = next(d.value for d in at.dataframe if "Originaltext" in d.value.columns)
+    assert "225 tkr + 265 tkr" in set(budget["Originaltext"])
 
 
 def test_every_page_has_a_test():

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import followup, queries, rules, ui
+from dashboard.display import md
 from dashboard.filters import Filters
 from loaders import meetings
 from loaders.database import Database
@@ -219,6 +220,26 @@ def test_meetings_page_records_a_decision_shown_on_the_activity_and_in_the_pack(
     assert items.iloc[0]["Text"] == "Samordnaren rapporterar i mars"
 
 
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [
+        ("sv", ["Möte", "Budget", "Status", "Målsättningar", "Försenade", "Status okänd", "Mål under kurvan",
+                "Ändringar", "Ej uppdaterade", "Anteckningar och beslut", "Öppna åtgärder"]),
+        ("en", ["Meeting", "Budget", "Status", "Targets", "Late", "Status unknown", "Targets below the path", "Changes",
+                "Not updated", "Notes and decisions", "Open actions"]),
+    ],
+)  # fmt: skip
+def test_the_pack_workbook_names_its_sheets_in_full(app_db, storages, lang, names):
+    """Excel allows 31 characters: every sheet has a short name of its own, none cut in the middle of a word."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("app_pages/meetings.py").run()
+    assert not at.exception
+    wb = openpyxl.load_workbook(io.BytesIO(downloads(at, storages)["meetings_pack_xlsx"]))
+    assert wb.sheetnames == names
+
+
 def test_a_refused_item_keeps_what_was_typed_and_a_saved_one_empties_the_form(app_db):
     db = ui._database(str(app_db))
     meetings.record_meeting(db, date(2026, 11, 20), "Höstmöte", "", {}, "anna")
@@ -239,6 +260,51 @@ def test_a_refused_item_keeps_what_was_typed_and_a_saved_one_empties_the_form(ap
     ]
     assert at.text_area(key="meetings_item_text").value == ""
     assert at.text_input(key="meetings_item_owner").value == ""
+    # Set (sent to the browser), not only forgotten on the server, where the browser keeps the text.
+    assert at.text_area(key="meetings_item_text").proto.set_value
+
+
+def test_a_created_meeting_empties_the_form_and_a_second_click_records_no_duplicate(app_db):
+    at = _open(editor=True)
+    at.date_input(key="meetings_new_date").set_value(date(2026, 11, 20))
+    at.text_input(key="meetings_new_title").input("Prorektorns uppföljning")
+    at.text_area(key="meetings_new_participants").input("Prorektor, SAM")
+    create = next(b for b in at.get("button") if "meetings_new" in (b.proto.form_id or ""))
+    create.click().run()
+    assert not at.exception and not at.main.error
+    # Emptied by setting the values (sent to the browser), not only by forgetting them on the server.
+    for key in ("meetings_new_title", "meetings_new_participants"):
+        widget = at.text_input(key=key) if key.endswith("title") else at.text_area(key=key)
+        assert widget.value == "" and widget.proto.set_value, key
+    assert not at.main.warning
+    # The browser sends the typed values again (a second click before the page was redrawn): refused.
+    at.text_input(key="meetings_new_title").input("Prorektorns uppföljning")
+    at.text_area(key="meetings_new_participants").input("Prorektor, SAM")
+    next(b for b in at.get("button") if "meetings_new" in (b.proto.form_id or "")).click().run()
+    assert [e.value for e in at.main.error] == [
+        "Det finns redan ett möte med den rubriken det datumet. Välj det under Möte nedan, eller ge mötet en annan rubrik."
+    ]
+    db = ui._database(str(app_db))
+    assert db.rows("select held_on, title from meetings") == [(date(2026, 11, 20), "Prorektorns uppföljning")]
+    # Another title the same day is another meeting.
+    at.text_input(key="meetings_new_title").input("Extra möte")
+    next(b for b in at.get("button") if "meetings_new" in (b.proto.form_id or "")).click().run()
+    assert not at.main.error
+    assert db.rows("select count(*) from meetings")[0][0] == 2
+    # The record form turns to the meeting just created.
+    assert at.selectbox(key="meetings_item_meeting").value == db.rows("select max(meeting_id) from meetings")[0][0]
+
+
+def test_the_same_date_and_title_is_one_meeting(app_db):
+    db = ui._database(str(app_db))
+    meetings.record_meeting(db, date(2026, 11, 20), "Höstmöte", "", {}, "anna")
+    with pytest.raises(meetings.MeetingInvalid, match="meeting_duplicate"):
+        meetings.record_meeting(db, date(2026, 11, 20), "  höstmöte ", "SAM", {}, "anna")
+    meetings.record_meeting(db, date(2026, 11, 21), "Höstmöte", "", {}, "anna")
+    meetings.record_meeting(db, date(2026, 11, 20), "", "", {}, "anna")
+    with pytest.raises(meetings.MeetingInvalid, match="meeting_duplicate"):
+        meetings.record_meeting(db, date(2026, 11, 20), None, "", {}, "anna")
+    assert db.rows("select count(*) from meetings")[0][0] == 3
 
 
 def test_a_recorded_meeting_can_be_read_and_its_scope_reused(app_db):
@@ -254,7 +320,7 @@ def test_a_recorded_meeting_can_be_read_and_its_scope_reused(app_db):
     at = _open(editor=False)
     # Viewers read the record: participants and every item.
     at.selectbox(key="meetings_minutes").set_value(mid).run()
-    assert any("Prorektor, IO" in c.value for c in at.caption)
+    assert any(md("Prorektor, IO") in c.value for c in at.caption)  # (escaped: a form's text is not Markdown)
     minutes = next(df.value for df in at.dataframe if "Text" in df.value.columns and "Vem" in df.value.columns)
     assert "Ta fram basvärden för 2015" in list(minutes["Text"])
     # The meeting's scope becomes the filters again (a plan that no longer exists is dropped).
@@ -276,7 +342,7 @@ def test_missing_values_in_a_record_read_as_a_dash_never_nan(app_db):
     minutes = next(df.value for df in at.dataframe if "Gäller" in df.value.columns)
     assert "nan" not in shown and "None" not in shown
     assert list(minutes["Gäller"]) == ["planen som helhet"]
-    assert "deltagare: –" in shown
+    assert "deltagare: —" in shown
 
 
 # ---------------------------------------------------------------------------- as of a day

@@ -6,7 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, ui
-from dashboard.i18n import fmt_date, fmt_datetime, fmt_tkr, status_label, t
+from dashboard.display import md
+from dashboard.filters import NO_VALUE
+from dashboard.i18n import fmt_date, fmt_datetime, status_label, t
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -23,45 +25,79 @@ if rows.empty:
     st.stop()
 
 names = ui.plan_short(ctx)
+# Sized to show status, dates and budget without a horizontal scroll at 1366 × 768 with the sidebar
+# open. Responsible and goals are left out here; the detail below and the export hold them.
+ACTIVITY_COLUMNS = [t(k, lang) for k in ("col_plan", "col_id", "col_title", "col_status", "col_start", "col_end",
+                                          "col_budget", "col_unit")]  # fmt: skip
+
+
+def activity_columns(lang: str) -> dict:
+    column = st.column_config
+    return {
+        t("col_plan", lang): column.TextColumn(width=208),  # a Kortnamn has at most 30 characters
+        t("col_id", lang): column.TextColumn(width=46),
+        t("col_title", lang): column.TextColumn(width=204),
+        t("col_status", lang): column.TextColumn(width=96),
+        t("col_start", lang): column.TextColumn(width=88),
+        t("col_end", lang): column.TextColumn(width=88),
+        t("col_budget", lang): column.TextColumn(
+            t("col_budget_short", lang), width=104, help=t("col_budget", lang), alignment="right"
+        ),
+        t("col_unit", lang): column.TextColumn(width=56),
+    }
+
+
 table = pd.DataFrame({
     t("col_plan", lang): rows["plan_id"].map(names),
     t("col_id", lang): rows["activity_id"],
     t("col_title", lang): rows["title"],
-    t("col_responsible", lang): rows["responsible"].fillna("–"),
-    t("col_unit", lang): rows["unit"].fillna("–"),
+    t("col_responsible", lang): rows["responsible"],
+    t("col_unit", lang): rows["unit"],
     t("col_status", lang): rows["status"].map(lambda s: status_label(s, lang)),
     t("col_start", lang): rows["start_date"].map(lambda d: fmt_date(d, lang)),
     t("col_end", lang): rows["end_date"].map(lambda d: fmt_date(d, lang)),
     t("col_budget", lang): rows["budget_sek"] / 1000,
     t("col_goals", lang): rows["goal_ids"].map(lambda g: ", ".join(ui.as_list(g))),
 })  # fmt: skip
-st.caption(t("n_activities", lang, n=len(table)))
-st.dataframe(
-    table,
-    hide_index=True,
-    key="activities_table",
-    column_config={t("col_budget", lang): st.column_config.NumberColumn(format="localized")},
-)
+st.caption(f"{t('n_activities', lang, n=len(table))} · {t('act_more_in_detail', lang)}")
+# Amounts as text in the UI's format, a missing one as "—" (ui.table); the sort menu above sorts them as numbers.
+ui.table(table, lang, key="activities_table", column_order=ACTIVITY_COLUMNS, column_config=activity_columns(lang))
 
 # The export holds exactly the rows shown, with typed dates and amounts for Excel.
 full = table.assign(**{
     t("col_plan", lang): rows["plan_title"],
+    t("col_budget", lang): rows["budget_sek"] / 1000,
     t("col_responsible", lang): rows["responsible"],
     t("col_unit", lang): rows["unit"],
     t("col_start", lang): pd.to_datetime(rows["start_date"]),
     t("col_end", lang): pd.to_datetime(rows["end_date"]),
     t("col_period_text", lang): rows["period_text"],
-    t("col_note", lang): rows["status_note"],
+    t("col_status_note", lang): rows["status_note"],
 })  # fmt: skip
+# The filters sheet names what was chosen, as the sidebar does: plans and goals by their titles.
+plan_titles = dict(zip(ctx.options["plans"]["plan_id"], ctx.options["plans"]["title"], strict=True))
+goal_names = {
+    g.key: f"{names.get(g.plan_id, g.plan_id)} · {g.goal_id} {g.title}" for g in ctx.options["goals"].itertuples()
+}
+
+
+def named(values, label=lambda v: v) -> str:
+    return "; ".join(label(v) for v in values) or t("f_all", lang)
+
+
+def stated(value: str) -> str:
+    return t("not_stated", lang) if value == NO_VALUE else value
+
+
 about = [
-    (t("f_plans", lang), ", ".join(f.plans) or t("f_all", lang)),
+    (t("f_plans", lang), named(f.plans, lambda p: plan_titles.get(p, p))),
     (t("f_years", lang), f"{f.year_from}–{f.year_to}"),
-    (t("f_units", lang), ", ".join(f.units) or t("f_all", lang)),
-    (t("f_responsible", lang), ", ".join(f.responsible) or t("f_all", lang)),
-    (t("f_funding", lang), ", ".join(f.funding) or t("f_all", lang)),
-    (t("f_goals", lang), ", ".join(f.goals) or t("f_all", lang)),
+    (t("f_units", lang), named(f.units, stated)),
+    (t("f_responsible", lang), named(f.responsible)),
+    (t("f_funding", lang), named(f.funding, stated)),
+    (t("f_goals", lang), named(st.session_state.get("f_goals") or f.goals, lambda g: goal_names.get(g, g))),
     (t("f_statuses", lang), ", ".join(status_label(s, lang) for s in f.statuses) or t("f_all", lang)),
-    (t("search", lang), search or "–"),
+    (t("search", lang), search or "—"),
     (t("sort", lang), t(f"sort_{sort}", lang)),
     (t("data_version", lang), str(ctx.version)),
     (t("n_activities", lang, n=len(full)), ""),
@@ -85,7 +121,7 @@ e1, e2, _ = st.columns([1, 1, 3])
 e1.download_button(
     t("export_excel", lang),
     data=excel,
-    file_name=f"aktiviteter-{datetime.now():%Y%m%d-%H%M}.xlsx",
+    file_name=f"{t('file_activities', lang)}-{datetime.now():%Y%m%d-%H%M}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="activities_export_xlsx",
     icon=":material/download:",
@@ -93,7 +129,7 @@ e1.download_button(
 e2.download_button(
     t("export_csv", lang),
     data=csv,
-    file_name=f"aktiviteter-{datetime.now():%Y%m%d-%H%M}.csv",
+    file_name=f"{t('file_activities', lang)}-{datetime.now():%Y%m%d-%H%M}.csv",
     mime="text/csv",
     key="activities_export_csv",
     icon=":material/download:",
@@ -110,53 +146,54 @@ choice = st.selectbox(
 )
 detail = ui.query(ctx, "activity_detail", *choice)
 activity = detail["activity"].iloc[0]
-st.markdown(f"### {activity['activity_id']} {activity['title']}")
+# Text from the workbook is shown as text (md escapes it), never as Markdown.
+st.markdown(f"### {md(activity['activity_id'])} {md(activity['title'])}")
 st.markdown(
     f"**{t('col_status', lang)}:** {status_label(activity['status'], lang)}"
-    + (f" — {activity['status_note']}" if isinstance(activity["status_note"], str) else "")
+    + (f" — {md(activity['status_note'])}" if isinstance(activity["status_note"], str) else "")
 )
 st.markdown(
-    f"**{t('col_responsible', lang)}:** {activity['responsible'] or '–'} · "
-    f"**{t('col_unit', lang)}:** {activity['unit'] or '–'} · "
-    f"**{t('period', lang)}:** {fmt_date(activity['start_date'], lang)} – {fmt_date(activity['end_date'], lang)}"
-    + (f" ({activity['source_text']})" if isinstance(activity["source_text"], str) else "")
+    f"**{t('col_responsible', lang)}:** {md(activity['responsible']) or '—'} · "
+    f"**{t('col_unit', lang)}:** {md(activity['unit']) or '—'} · "
+    + (
+        f"**{t('period', lang)}:** {fmt_date(activity['start_date'], lang)} – {fmt_date(activity['end_date'], lang)}"
+        if pd.notna(activity["start_date"]) or pd.notna(activity["end_date"])
+        else f"**{t('plan_no_period', lang)}**"
+    )
+    + (f" ({md(activity['source_text'])})" if isinstance(activity["source_text"], str) else "")
 )
 if isinstance(activity["description"], str):
-    st.markdown(f"**{t('description', lang)}:** {activity['description']}")
+    st.markdown(f"**{t('description', lang)}:** {md(activity['description'])}")
 if isinstance(activity["note"], str):
-    st.caption(f"{t('col_note', lang)}: {activity['note']}")
+    st.caption(f"{t('col_note', lang)}: {md(activity['note'])}")
 st.markdown(f"**{t('goals', lang)}**")
 goals = detail["goals"]
 st.markdown(
-    "\n".join(f"- {g.goal_id} {g.title}" for g in goals.itertuples()) if not goals.empty else t("nothing", lang)
+    "\n".join(f"- {md(g.goal_id)} {md(g.title)}" for g in goals.itertuples()) if not goals.empty else t("nothing", lang)
 )
 st.markdown(f"**{t('budget_lines', lang)}**")
 budget = detail["budget"]
 if budget.empty:
     st.caption(t("nothing", lang))
 else:
-    st.dataframe(
-        budget.assign(amount_sek=budget["amount_sek"].map(lambda v: fmt_tkr(v, lang) if pd.notna(v) else "–")),
-        hide_index=True,
-        key="activities_detail_budget",
-    )
+    ui.table(budget, lang, key="activities_detail_budget")
 st.markdown(f"**{t('targets', lang)}**")
 if detail["targets"].empty:
     st.caption(t("nothing", lang))
 else:
-    st.dataframe(ui.show(detail["targets"]), hide_index=True, key="activities_detail_targets")
+    ui.table(detail["targets"], lang, key="activities_detail_targets")
 st.markdown(f"**{t('history', lang)}**")
-st.dataframe(ui.show(detail["history"]), hide_index=True, key="activities_detail_history")
+ui.table(detail["history"], lang, key="activities_detail_history")
 st.markdown(f"**{t('m_from_meetings', lang)}**")
 items = ui.fresh(ctx, "activity_items", *choice)
 if items.empty:
     st.caption(t("nothing", lang))
 else:
-    st.dataframe(
-        ui.show(
+    ui.table(
+        (
             items.assign(
                 kind=[t(f"m_item_{k}", lang) for k in items["kind"]],
-                status=[t(f"m_action_{s}", lang) if isinstance(s, str) else "" for s in items["status"]],
+                status=[t(f"m_action_{s}", lang) if isinstance(s, str) else None for s in items["status"]],
             )[["held_on", "kind", "text", "owner", "due", "status"]].rename(
                 columns={
                     "held_on": t("m_meeting", lang),
@@ -168,6 +205,6 @@ else:
                 }
             )
         ),
-        hide_index=True,
+        lang,
         key="activities_detail_meetings",
     )

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.i18n import fmt_tkr, t
+from dashboard.display import md, quote
+from dashboard.i18n import MISSING, NBSP, fmt_int, fmt_tkr, t
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -14,8 +15,14 @@ not_stated = t("not_stated", lang)
 no_year = t("no_year_bar", lang)
 attribute = st.toggle(t("attribute", lang), key="budget_attribute")
 by_year = ui.query(ctx, "budget_by_year_unit", f, attribute)
+# Plans in view that state no budget at all are named, so an empty chart is not taken for an error.
+cards = ui.query(ctx, "plan_cards", f)
+without = [title for title, n in zip(cards["title"], cards["budget_lines_stated"], strict=True) if not n]
+no_budget = t("no_budget", lang) + (
+    " " + t("plans_without_budget", lang, plans=", ".join(quote(md(p), lang) for p in without)) if without else ""
+)
 if by_year.empty:
-    ui.empty(t("no_budget", lang))
+    ui.empty(no_budget)
     st.stop()
 
 by_year = by_year.assign(
@@ -51,7 +58,7 @@ if not ib.empty:
     order = list(dict.fromkeys(by_year["year_label"]))
     table = table.reindex([y for y in order if y in table.index])
 st.dataframe(
-    table.map(lambda v: fmt_tkr(v, lang) if pd.notna(v) else "").rename_axis(t("year", lang)),
+    table.map(lambda v: fmt_tkr(v, lang) if pd.notna(v) else MISSING).rename_axis(t("year", lang)),
     key="budget_year_table",
 )
 
@@ -59,18 +66,25 @@ names = ui.plan_short(ctx)
 goals = ctx.options["goals"].set_index("key")
 
 
-def goal_label(key) -> str:
+def goal_text(key) -> str:
+    """A goal in the table: its id and full wording."""
     if not isinstance(key, str) or key not in goals.index:
         return t("no_goal", lang)
-    plan_id, goal_id = key.split(":", 1)
-    return f"{names.get(plan_id, plan_id)} · {goal_id} {ui._short(goals.loc[key, 'title'], 50)}"
+    return f"{key.split(':', 1)[1]} {goals.loc[key, 'title']}"
+
+
+def goal_label(key, plan_id: str) -> str:
+    """A goal on the chart's axis: plan short name, id and the start of its wording."""
+    if not isinstance(key, str) or key not in goals.index:
+        return f"{names.get(plan_id, plan_id)} · {t('no_goal', lang)}"
+    return f"{names.get(plan_id, plan_id)} · {key.split(':', 1)[1]} {ui._short(goals.loc[key, 'title'], 32)}"
 
 
 def bars_with_table(dimension: str, label, heading: str) -> None:
     """The budget summed per funding source, plan or goal: a bar chart and the same figures as a table."""
     sums = ui.query(ctx, "budget_by", f, dimension)
     if sums.empty:
-        ui.empty(t("no_budget", lang))
+        ui.empty(no_budget)
         return
     sums = sums.assign(label=sums["key"].map(label))
     ui.chart(ui.figure("budget_bars", sums, "label", lang), key=f"budget_{dimension}")
@@ -91,4 +105,27 @@ with right:
     bars_with_table("plan", lambda k: names.get(k, k), t("plan", lang))
 st.subheader(t("by_goal", lang))
 st.caption(t("by_goal_note", lang))
-bars_with_table("goal", goal_label, t("goal", lang))
+by_goal = ui.query(ctx, "budget_by_goal", f)
+if by_goal.empty:
+    ui.empty(t("no_budget", lang))
+else:
+    by_goal = by_goal.assign(label=[goal_label(k, p) for k, p in zip(by_goal["key"], by_goal["plan_id"], strict=True)])
+    ui.chart(ui.figure("goal_budget", by_goal, lang), key="budget_goal")
+    amounts = zip(by_goal["amount_sek"], by_goal["plan_sek"], strict=True)
+    percent = "%" if lang == "en" else NBSP + "%"
+    shares = [f"{fmt_int(100 * a / p, lang)}{percent}" if p else "–" for a, p in amounts]
+    goal_table = pd.DataFrame({
+        t("plan", lang): by_goal["plan_id"].map(lambda p: names.get(p, p)),
+        t("goal", lang): by_goal["key"].map(goal_text),
+        t("col_goal_budget", lang): by_goal["amount_sek"].map(lambda v: fmt_tkr(v, lang)),
+        t("col_share_of_plan", lang): shares,
+        t("col_plan_budget", lang): by_goal["plan_sek"].map(lambda v: fmt_tkr(v, lang)),
+    })  # fmt: skip
+    # Amounts and shares in view beside the goal's full wording at 1366 × 768 (the wording is cut last).
+    widths = dict(zip(goal_table.columns, (180, 390, 110, 90, 110), strict=True))
+    st.dataframe(
+        goal_table,
+        hide_index=True,
+        key="budget_goal_table",
+        column_config={c: st.column_config.TextColumn(width=w) for c, w in widths.items()},
+    )

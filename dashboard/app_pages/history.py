@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, auth, diffview, followup, ui
-from dashboard.i18n import fmt_datetime, fmt_tkr, status_label, t
+from dashboard.display import md, who
+from dashboard.i18n import fmt_datetime, fmt_tkr, t
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -18,23 +19,36 @@ titles = dict(zip(plans["plan_id"], plans["title"], strict=True))
 choices = list(titles)
 # A plan chosen in the sidebar filter is the natural one to look at.
 default = choices.index(f.plans[0]) if len(f.plans) == 1 and f.plans[0] in choices else 0
-plan_id = st.selectbox(t("f_plans", lang), choices, index=default, format_func=lambda p: titles[p], key="history_plan")
+
+
+def untick() -> None:
+    # A confirmation is for the version it names: choosing another plan or version asks again.
+    st.session_state["history_confirm"] = False
+
+
+plan_id = st.selectbox(
+    t("f_plans", lang), choices, index=default, format_func=lambda p: titles[p], key="history_plan", on_change=untick
+)
 
 versions = ui.query(ctx, "plan_versions", plan_id)
 current = int(versions["version"].max())
+# After a rollback: show the new current version and untick the confirmation. Set before the widgets
+# are made, so the browser shows it too (a widget's state that is only deleted keeps what the browser had).
+for key, value in st.session_state.pop("history_reset", {}).items():
+    st.session_state[key] = value
 table = pd.DataFrame(
     {
         t("h_version", lang): versions["version"],
         t("h_when", lang): [fmt_datetime(v, lang) for v in versions["loaded_at"]],
-        t("h_who", lang): versions["loaded_by"].fillna("–"),
+        t("h_who", lang): [who(v, lang) for v in versions["loaded_by"]],
         t("h_action", lang): [t(f"action_{a}", lang) for a in versions["action"]],
-        t("h_file", lang): versions["file_name"].fillna("–"),
-        "sha256": [s[:12] + "…" if isinstance(s, str) else "–" for s in versions["file_sha256"]],
+        t("h_file", lang): versions["file_name"],
+        "sha256": [s[:12] + "…" if isinstance(s, str) else None for s in versions["file_sha256"]],
         t("h_changes", lang): [diffview.summary_text(c, lang) for c in versions["changes"]],
-        t("h_note", lang): versions["note"].fillna(""),
+        t("h_note", lang): versions["note"],
     }
 )
-st.dataframe(table, hide_index=True, key="history_versions", width="stretch")
+ui.table(table, lang, key="history_versions", width="stretch")
 
 version = st.selectbox(
     t("h_pick", lang),
@@ -43,6 +57,7 @@ version = st.selectbox(
         t("h_version_label", lang, version=v) + (f" ({t('h_current', lang)})" if v == current else "")
     ),
     key="history_version",
+    on_change=untick,
 )
 row = versions[versions["version"] == version].iloc[0]
 st.caption(
@@ -50,9 +65,9 @@ st.caption(
         "h_version_meta",
         lang,
         when=fmt_datetime(row["loaded_at"], lang),
-        who=followup.text(row["loaded_by"]) or "–",
-        file=followup.text(row["file_name"]) or "–",
-        sha=followup.text(row["file_sha256"]) or "–",
+        who=md(who(row["loaded_by"], lang)),
+        file=md(followup.text(row["file_name"])) or "—",
+        sha=followup.text(row["file_sha256"]) or "—",
     )
 )
 
@@ -61,21 +76,10 @@ with tab_changes:
     diffview.render(ui.query(ctx, "version_diff", plan_id, int(version)), lang, key="history_diff")
 with tab_content:
     acts = ui.query(ctx, "version_activities", plan_id, int(version))
-    acts = acts.assign(status=[status_label(s, lang) for s in acts["status"]]).rename(
-        columns={
-            "activity_id": t("col_id", lang),
-            "title": t("col_title", lang),
-            "responsible": t("col_responsible", lang),
-            "unit": t("col_unit", lang),
-            "start_date": t("col_start", lang),
-            "end_date": t("col_end", lang),
-            "status": t("col_status", lang),
-        }
-    )
-    st.dataframe(ui.show(acts), hide_index=True, key="history_activities", width="stretch")
+    ui.table(acts, lang, key="history_activities", width="stretch")
     budget = ui.query(ctx, "version_budget", plan_id, int(version))
     if not budget.empty:
-        st.dataframe(
+        ui.table(
             pd.DataFrame(
                 {
                     t("col_year", lang): [t("no_year", lang) if pd.isna(y) else str(int(y)) for y in budget["year"]],
@@ -83,7 +87,7 @@ with tab_content:
                     t("budget", lang): [fmt_tkr(v, lang) for v in budget["amount_sek"]],
                 }
             ),
-            hide_index=True,
+            lang,
             key="history_budget",
         )
 
@@ -102,7 +106,10 @@ if auth.current_editor() is not None:
         )
     else:
         st.caption(t("h_no_file", lang))
-    if version != current:
+    if version != current and ui.query(ctx, "same_content", plan_id, int(version), current):
+        # E.g. the version just rolled back to: publishing it again would change nothing.
+        st.caption(t("h_same_as_current", lang, version=version, current=current))
+    elif version != current:
         confirm = st.checkbox(t("h_rollback_confirm", lang, version=version, current=current), key="history_confirm")
         if st.button(
             t("h_rollback", lang, version=version),
@@ -116,8 +123,11 @@ if auth.current_editor() is not None:
                 st.error(t("editors_only", lang))
                 st.stop()
             except actions.PlanChanged as exc:
-                st.warning(t("plan_changed_rollback", lang, version=exc.current, by=exc.by or "–"))
+                st.warning(t("plan_changed_rollback", lang, version=exc.current, by=md(exc.by) or "—"))
                 st.stop()
-            st.session_state.pop("history_confirm", None)
+            except actions.NothingToPublish:
+                st.info(t("h_same_as_current", lang, version=version, current=current))
+                st.stop()
+            st.session_state["history_reset"] = {"history_version": new, "history_confirm": False}
             st.toast(t("h_rolled_back", lang, version=version, new=new), icon=":material/check_circle:")
             st.rerun()

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, auth, followup, rules, ui
+from dashboard.display import md
 from dashboard.i18n import fmt_date, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -135,7 +136,7 @@ d1, d2, _ = st.columns([1, 1, 3])
 d1.download_button(
     t("m_pack_pdf", lang),
     data=lambda: build_pack("pdf"),
-    file_name=f"uppfoljning-{ctx.today:%Y%m%d}.pdf",
+    file_name=f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.pdf",
     mime="application/pdf",
     key="meetings_pack_pdf",
     icon=":material/picture_as_pdf:",
@@ -144,7 +145,7 @@ d1.download_button(
 d2.download_button(
     t("m_pack_excel", lang),
     data=lambda: build_pack("xlsx"),
-    file_name=f"uppfoljning-{ctx.today:%Y%m%d}.xlsx",
+    file_name=f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="meetings_pack_xlsx",
     icon=":material/download:",
@@ -165,7 +166,7 @@ def table(df, key: str, empty_key: str) -> None:
     if df.empty:
         st.caption(t(empty_key, lang))
     else:
-        st.dataframe(df, hide_index=True, key=key, width="stretch")
+        ui.table(df, lang, key=key, width="stretch")
 
 
 with tabs[0]:
@@ -173,7 +174,7 @@ with tabs[0]:
     table(data.changes, "meetings_changes", "m_no_changes")
     if not data.versions.empty:
         with st.expander(t("m_versions", lang, n=len(data.versions))):
-            st.dataframe(data.versions, hide_index=True, key="meetings_versions", width="stretch")
+            ui.table(data.versions, lang, key="meetings_versions", width="stretch")
 with tabs[1]:
     st.markdown(f"**{t('m_late', lang)}**")
     table(data.late, "meetings_late", "m_none")
@@ -198,6 +199,7 @@ with tabs[3]:
             format_func=lambda i: open_items.set_index("item_id").loc[i, "text"][:80],
             placeholder=t("m_close_placeholder", lang),
             key="meetings_close_items",
+            select_all=False,
         )
         if st.button(t("m_close_button", lang), key="meetings_close", disabled=not done):
             try:
@@ -221,17 +223,18 @@ with tabs[3]:
                 "m_minutes_meta",
                 lang,
                 day=fmt_date(m["held_on"], lang),
-                who=followup.text(m["participants"]) or "–",
-                by=m["created_by"],
+                who=md(followup.text(m["participants"])) or "—",
+                by=md(m["created_by"]),
             )
         )
         minutes = followup.minutes(ui.fresh(ctx, "meeting_items", int(shown)), titles, lang)
         table(minutes, "meetings_minutes_items", "m_no_decisions")
 
 
-def save(call, clear: tuple[str, ...], done: str):
+def save(call, clear: dict[str, object], done: str):
     """Run one recording action; its form is emptied only after a save, so a refused entry keeps what
-    was typed, to be corrected. Returns the action's result, or None when it was refused."""
+    was typed, to be corrected. Returns the action's result, or None when it was refused.
+    clear: widget key → its empty value, set on the next run (the caller reruns after a save)."""
     try:
         result = call()
     except actions.NotAuthorized:
@@ -240,8 +243,9 @@ def save(call, clear: tuple[str, ...], done: str):
     except actions.MeetingInvalid as exc:
         st.error(t(exc.key, lang))
         return None
-    for k in clear:
-        st.session_state.pop(k, None)
+    # Set, not deleted, and before the widgets are made on the next run: a deleted widget state
+    # leaves the browser showing what was typed, and a second click would record it twice.
+    st.session_state["meetings_reset"] = clear
     st.toast(t(done, lang), icon=":material/check_circle:")
     return result
 
@@ -250,6 +254,8 @@ with tabs[4]:
     if not editor:
         st.info(t("m_editors_record", lang), icon=":material/lock:")
     else:
+        for key, value in st.session_state.pop("meetings_reset", {}).items():
+            st.session_state[key] = value
         with st.form("meetings_new"):
             st.markdown(f"**{t('m_new_meeting', lang)}**")
             held_on = st.date_input(t("m_held_on", lang), value=ctx.today, key="meetings_new_date")
@@ -259,11 +265,15 @@ with tabs[4]:
             if st.form_submit_button(t("m_create", lang)):
                 mid = save(
                     lambda: actions.record_meeting(ctx.db, held_on, m_title, participants, dataclasses.asdict(f)),
-                    ("meetings_new_date", "meetings_new_title", "meetings_new_participants"),
+                    # The date stays: the next meeting is often recorded the same day.
+                    {"meetings_new_title": "", "meetings_new_participants": ""},
                     "m_created",
                 )
                 if mid is not None:
                     st.session_state["meetings_record_to"] = mid
+                    # The record form below turns to the new meeting (its choice would otherwise keep
+                    # the meeting chosen before).
+                    st.session_state["meetings_reset"]["meetings_item_meeting"] = mid
                     st.rerun()
 
         if meetings.empty:
@@ -321,7 +331,7 @@ with tabs[4]:
                             due=due,
                         ),
                         # The meeting, subject and kind stay: several items on one activity are common.
-                        ("meetings_item_text", "meetings_item_owner", "meetings_item_due"),
+                        {"meetings_item_text": "", "meetings_item_owner": "", "meetings_item_due": None},
                         "m_added",
                     )
                     if saved is not None:

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
+from dashboard.display import md
 from dashboard.i18n import fmt_number, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -50,7 +51,7 @@ def outcome_text(row: dict) -> str:
 PER_ROW = 3
 newest_first = valued.sort_values("period_start", ascending=False, kind="stable")
 for plan_id, group in newest_first.groupby("plan_id", sort=False):
-    st.subheader(group["plan_title"].iloc[0])
+    st.subheader(md(group["plan_title"].iloc[0]))
     records = group.to_dict("records")
     ids = {r["target_id"] for r in records}
     # An "of which" part is drawn inside its whole; a part whose whole has no value stands alone.
@@ -59,14 +60,14 @@ for plan_id, group in newest_first.groupby("plan_id", sort=False):
         for col, whole in zip(st.columns(PER_ROW), wholes[start : start + PER_ROW], strict=False):
             parts = [r for r in records if r["part_of"] == whole["target_id"]]
             with col.container(border=True):
-                st.markdown(f"**{heading(whole)}**")
-                st.caption(whole["measure"] or "")
+                st.markdown(f"**{md(heading(whole))}**")
+                st.caption(md(whole["measure"]))
                 ui.chart(ui.figure("target_bullet", whole, parts, lang), key=f"mentors_{plan_id}_{whole['target_id']}")
                 st.markdown(f"{span(whole)} · {outcome_text(whole)}")
     table = pd.DataFrame({
         t("col_id", lang): group["activity_id"],
         t("targets", lang): group["name"],
-        "Region": group["region"],
+        t("col_region", lang): group["region"],
         t("baseline", lang): [
             f"{fmt_number(v, lang)} ({int(y)})" if pd.notna(v) and pd.notna(y) else fmt_number(v, lang)
             for v, y in zip(group["baseline_value"], group["baseline_year"], strict=True)
@@ -77,25 +78,20 @@ for plan_id, group in newest_first.groupby("plan_id", sort=False):
         ],
         t("outcome", lang): [outcome_text(r) for r in records],
     })  # fmt: skip
-    st.dataframe(ui.show(table), hide_index=True, key=f"mentors_table_{plan_id}")
+    ui.table(table, lang, key=f"mentors_table_{plan_id}")
 
 if not relative.empty:
     st.subheader(t("targets", lang) + " (%)")
     for row in relative.to_dict("records"):
-        st.markdown(f"**{heading(row)}**: +{fmt_number(row['target_change_pct'], lang)} % · {row['measure'] or ''}")
+        st.markdown(f"**{md(heading(row))}**: +{fmt_number(row['target_change_pct'], lang)} % · {md(row['measure'])}")
         st.caption(outcome_text(row))
 if not qualitative.empty:
     with st.expander(f"{t('qualitative', lang)} ({len(qualitative)})"):
-        st.dataframe(
-            ui.show(qualitative[["plan_title", "activity_id", "name", "target_year", "source_text"]]).rename(
-                columns={
-                    "plan_title": t("col_plan", lang),
-                    "activity_id": t("col_id", lang),
-                    "name": t("targets", lang),
-                    "target_year": t("year", lang),
-                    "source_text": t("col_source_text", lang),
-                }
-            ),
-            hide_index=True,
+        ui.table(
+            qualitative.assign(plan_title=qualitative["plan_id"].map(ui.plan_short(ctx)))[
+                ["plan_title", "activity_id", "name", "target_year", "source_text"]
+            ].rename(columns={"name": t("targets", lang), "target_year": t("year", lang)}),
+            lang,
             key="mentors_qualitative",
+            plain=(t("year", lang),),
         )

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import rules, ui
+from dashboard.display import md
 from dashboard.i18n import fmt_date, fmt_datetime, fmt_int, fmt_tkr, status_label, status_order, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -17,8 +18,8 @@ if cards.empty:
 
 counts = ui.query(ctx, "status_counts", f, "plan")
 targets = ui.query(ctx, "targets", f)
-if counts.empty:
-    ui.empty(t("no_match", lang))
+if counts.empty and not f.is_default():
+    ui.empty(t("no_match", lang))  # (with no filters, each plan's card says that it has no activities)
 
 c1, c2, c3, c4 = st.columns(4)
 # The same figures, by the same rule, as the meeting pack's key figures.
@@ -31,6 +32,13 @@ by_status = counts.groupby("status")["n"].sum()
 cols = st.columns(len(status_order()))
 for col, status in zip(cols, status_order(), strict=True):
     col.metric(status_label(status, lang), fmt_int(by_status.get(status, 0), lang))
+
+# The same counts per plan: which plan the statuses above come from.
+if not counts.empty:
+    st.subheader(t("status_by_plan", lang))
+    names = ui.plan_short(ctx)
+    ui.chart(ui.figure("status_bars", counts.assign(label=counts["grp"].map(lambda p: names.get(p, p))), lang),
+             key="overview_status")  # fmt: skip
 
 
 verdicts = [rules.target_state(r).verdict for _, r in targets.iterrows()]
@@ -47,22 +55,30 @@ rows = [cards.iloc[i : i + per_row] for i in range(0, len(cards), per_row)]
 for chunk in rows:
     for col, card in zip(st.columns(per_row), chunk.itertuples(index=False), strict=False):
         with col.container(border=True):
-            st.markdown(f"**{card.title}**")
-            period = f"{fmt_date(card.period_start, lang)} – {fmt_date(card.period_end, lang)}"
-            owner = f" · {t('owner', lang)}: {card.owner}" if isinstance(card.owner, str) else ""
-            st.caption(f"{t('period', lang)}: {period}{owner}")
+            st.markdown(f"**{md(card.title)}**")
+            if pd.isna(card.period_start) and pd.isna(card.period_end):
+                period = t("plan_no_period", lang)
+            else:
+                period = f"{t('period', lang)}: {fmt_date(card.period_start, lang)} – {fmt_date(card.period_end, lang)}"
+            owner = f" · {t('owner', lang)}: {md(card.owner)}" if isinstance(card.owner, str) else ""
+            st.caption(f"{period}{owner}")
             extra = []
             if card.no_year:
                 extra.append(f"{t('kf_no_year', lang).lower()} {fmt_tkr(card.no_year, lang)}")
             if card.opening_balance:
                 extra.append(f"{t('kf_ib', lang).lower()} {fmt_tkr(card.opening_balance, lang)}")
-            st.markdown(f"**{t('budget', lang)}: {fmt_tkr(card.budget + card.no_year, lang)}**")
+            if card.budget_lines_stated:
+                st.markdown(f"**{t('budget', lang)}: {fmt_tkr(card.budget + card.no_year, lang)}**")
+            else:
+                st.markdown(f"**{t('plan_no_budget', lang)}**")
             if extra:
                 st.caption(" · ".join(extra))
             a, b, c = st.columns(3)
             a.metric(t("kf_activities", lang), fmt_int(card.activities, lang))
             b.metric(t("goals_n", lang).capitalize(), fmt_int(card.goals, lang))
             c.metric(t("kf_targets", lang), fmt_int(card.targets, lang))
+            if not card.activities:
+                st.caption(t("plan_no_activities" if not card.activities_stated else "plan_no_match", lang))
             st.caption(
                 f"{t('last_updated', lang)} {fmt_datetime(card.loaded_at, lang)} ({t('version', lang)} {card.version})"
             )

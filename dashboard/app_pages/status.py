@@ -64,19 +64,19 @@ overdue = rules.overdue(ui.query(ctx, "with_end_date", f), ctx.as_of)
 
 def past_end(df: pd.DataFrame, key: str, days: str) -> None:
     # Long titles and names are cut (in full on hover) so that the end date and the days fit at 1366 pixels.
-    st.dataframe(
+    ui.table(
         pd.DataFrame(
             {
                 t("col_plan", lang): df["plan_id"].map(names),
                 t("col_id", lang): df["activity_id"],
                 t("col_title", lang): df["title"],
-                t("col_responsible", lang): df["responsible"].fillna("–"),
+                t("col_responsible", lang): df["responsible"],
                 t("col_status", lang): df["status"].map(lambda s: status_label(s, lang)),
                 t("col_end", lang): df["end_date"].map(lambda d: fmt_date(d, lang)),
                 t(days, lang): df["days_late"].map(lambda n: fmt_int(n, lang)),
             }
         ),
-        hide_index=True,
+        lang,
         key=key,
         width="stretch",
         column_config={

@@ -1,10 +1,11 @@
 """Plan structure: plan → main goals → sub-goals and activities, activities coloured by status."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.i18n import status_label, t
+from dashboard.display import md
+from dashboard.i18n import status_label, status_order, t
+from dashboard.outline import outline
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -31,50 +32,43 @@ def badge(status: str) -> str:
     return f":{BADGE[status]}-badge[{status_label(status, lang)}]"
 
 
+# An outline rather than a treemap: goals are sentences, and a rector reads them whole; a box sized
+# by its number of activities cuts them to a few words, or to nothing.
 names = dict(zip(plans["plan_id"], plans["title"], strict=True))
 pid = st.selectbox(t("plan", lang), list(names), key="structure_plan", format_func=lambda p: names[p])
-plan_goals = goals[goals["plan_id"] == pid]
-plan_acts = acts[acts["plan_id"] == pid]
-goal_ids = set(plan_goals["goal_id"])
+roots, unlinked = outline(goals[goals["plan_id"] == pid], acts[acts["plan_id"] == pid])
+if acts[acts["plan_id"] == pid].empty:
+    ui.empty(t("no_match", lang) if not f.with_(plans=()).is_default() else t("structure_no_activities", lang))
 
-nodes = [{"id": pid, "parent": "", "label": ui._short(names[pid], 60), "status": None, "hover": names[pid]}]
-for g in plan_goals.itertuples(index=False):
-    parent = f"{pid}/{g.parent_goal_id}" if isinstance(g.parent_goal_id, str) else pid
-    nodes.append({"id": f"{pid}/{g.goal_id}", "parent": parent, "label": f"{g.goal_id} {ui._short(g.title, 60)}",
-                  "status": None, "hover": f"{g.goal_id}: {g.title}"})  # fmt: skip
-sections = set()
-for a in plan_acts.itertuples(index=False):
-    linked = [g for g in ui.as_list(a.goal_ids) if g in goal_ids]
-    parents = [f"{pid}/{g}" for g in linked]
-    if not parents:
-        section = a.section if isinstance(a.section, str) else t("activities_without_goal", lang)
-        parents = [f"{pid}/§{section}"]
-        if section not in sections:
-            sections.add(section)
-            nodes.append(
-                {"id": parents[0], "parent": pid, "label": ui._short(section, 60), "status": None, "hover": section}
-            )
-    for parent in parents:
-        nodes.append({
-            "id": f"{parent}/{a.activity_id}", "parent": parent, "label": f"{a.activity_id} {ui._short(a.title, 45)}",
-            "status": a.status, "hover": f"{a.activity_id}: {a.title} — {status_label(a.status, lang)}",
-        })  # fmt: skip
-ui.chart(ui.figure("structure_treemap", pd.DataFrame(nodes), lang), key="structure_treemap")
 
-if plan_goals.empty:
+def summary(goal) -> str:
+    counts = goal.statuses()
+    if not counts:
+        return t("structure_no_activities", lang)
+    parts = [f"{counts[s]} {status_label(s, lang).lower()}" for s in status_order() if s in counts]
+    return t("structure_n_activities", lang, n=sum(counts.values())) + ": " + " · ".join(parts)
+
+
+def activity_lines(activities, indent: str = "") -> list[str]:
+    return [f"{indent}- {badge(a.status)} {md(a.activity_id)} {md(a.title)}" for a in activities]
+
+
+if not roots:
     st.caption(t("no_goals_activities", lang))
-for g in plan_goals[plan_goals["parent_goal_id"].isna()].itertuples(index=False):
-    st.markdown(f"**{g.goal_id}** {g.title}")
-    for sub in plan_goals[plan_goals["parent_goal_id"] == g.goal_id].itertuples(index=False):
-        st.markdown(f"- {sub.goal_id} {sub.title}")
-    linked = plan_acts[plan_acts["goal_ids"].map(lambda ids, gid=g.goal_id: gid in ui.as_list(ids))]
-    for a in linked.itertuples(index=False):
-        st.markdown(f"  - {badge(a.status)} {a.activity_id} {a.title}")
-unlinked = plan_acts[plan_acts["goal_ids"].map(lambda ids: not ui.as_list(ids))]
-if not unlinked.empty:
-    st.markdown(f"**{t('activities_without_goal', lang)}**")
-    for section, rows in unlinked.groupby("section", dropna=False, sort=False):
-        if isinstance(section, str):
-            st.markdown(f"*{section}*")
-        for a in rows.itertuples(index=False):
-            st.markdown(f"- {badge(a.status)} {a.activity_id} {a.title}")
+for goal in roots:
+    with st.container(border=True):
+        st.markdown(f"**{md(goal.goal_id)}** {md(goal.title)}")
+        st.caption(summary(goal))
+        lines = activity_lines(goal.activities)
+        for sub in goal.children:
+            lines.append(f"- **{md(sub.goal_id)}** {md(sub.title)}")
+            lines += activity_lines(sub.activities, "    ")
+        if lines:
+            st.markdown("\n".join(lines))
+if unlinked:
+    with st.container(border=True):
+        st.markdown(f"**{t('activities_without_goal', lang)}**")
+        for section, items in unlinked.items():
+            if section:
+                st.markdown(f"*{md(section)}*")
+            st.markdown("\n".join(activity_lines(items)))

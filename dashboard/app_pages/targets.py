@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import rules, ui
+from dashboard.display import md, quote
 from dashboard.i18n import fmt_number, t
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -26,8 +27,8 @@ if paths.empty:
 for target in paths.itertuples(index=False):
     row = pd.Series(target._asdict())
     with st.container(border=True):
-        st.subheader(f"{row['name']}")
-        st.caption(f"{row['plan_title']} · {row['measure'] or ''}")
+        st.subheader(md(row["name"]))
+        st.caption(" · ".join(md(x) for x in (row["plan_title"], row["measure"]) if isinstance(x, str)))
         outcomes = ui.query(ctx, "target_values", row["plan_id"], row["target_id"])
         if pd.notna(row["region"]):
             outcomes = outcomes[outcomes["region"] == row["region"]]
@@ -49,9 +50,9 @@ for target in paths.itertuples(index=False):
                 st.success(t("latest_on_path", lang))
             elif verdict is False:
                 st.error(t("latest_below_path", lang))
-            st.dataframe(outcomes, hide_index=True, key=f"targets_table_{row['plan_id']}_{row['target_id']}")
-        if row["source_text"]:
-            st.caption(f"“{row['source_text']}”")
+            ui.table(outcomes, lang, key=f"targets_table_{row['plan_id']}_{row['target_id']}")
+        if isinstance(row["source_text"], str) and row["source_text"]:
+            st.caption(quote(md(row["source_text"]), lang))
 
 without = [(r, s) for (_, r), s in zip(targets.iterrows(), states, strict=True) if not s.path and not s.index_path]
 if without:
@@ -60,7 +61,7 @@ if without:
 
     def value_year(value, year) -> str:
         if pd.isna(value):
-            return "–"
+            return None
         return fmt_number(value, lang) + (f" ({int(year)})" if pd.notna(year) else "")
 
     def goal(r) -> str:
@@ -70,7 +71,7 @@ if without:
             return change + (f" ({int(r['target_year'])})" if pd.notna(r["target_year"]) else "")
         return value_year(r["target_value"], r["target_year"])
 
-    st.dataframe(
+    ui.table(
         pd.DataFrame(
             {
                 t("col_plan", lang): [ui.plan_short(ctx).get(r["plan_id"], r["plan_id"]) for r, _ in without],
@@ -81,7 +82,7 @@ if without:
                 t("col_missing", lang): [rules.why_no_path(s, lang) for _, s in without],
             }
         ),
-        hide_index=True,
+        lang,
         key="targets_without_path",
         width="stretch",
         # Plan and name are cut (in full on hover) so that what is missing fits at 1366 pixels.

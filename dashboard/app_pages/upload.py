@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, auth, diffview, ui
+from dashboard.display import md
 from dashboard.i18n import fmt_datetime, t
-from loaders.problems import text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,7 +31,7 @@ with tab_templates:
     st.download_button(
         t("template_empty", lang),
         data=actions.empty_template(),
-        file_name="mall-handlingsplan.xlsx",
+        file_name=f"{t('file_template', lang)}.xlsx",
         mime=XLSX,
         key="upload_template_empty",
         icon=":material/download:",
@@ -61,7 +61,7 @@ with tab_templates:
         c2.download_button(
             t("template_update", lang),
             data=actions.update_template(ctx.db, plan_id),
-            file_name=f"{plan_id}-uppdatering.xlsx",
+            file_name=f"{plan_id}-{t('file_update', lang)}.xlsx",
             mime=XLSX,
             key="upload_template_update",
             icon=":material/download:",
@@ -89,23 +89,23 @@ with tab_upload:
 
     for n, f in enumerate(files):
         st.divider()
-        st.subheader(f.name)
+        st.subheader(md(f.name))
         if f.file_id in state["done"]:
             done = state["done"][f.file_id]
             st.success(t(done["message"], lang, **done["params"]), icon=":material/check_circle:")
             continue
         checked = state["checked"].get(f.file_id)
         if checked is None:
-            with st.status(t("checking", lang, name=f.name), expanded=True) as status:
+            with st.status(t("checking", lang, name=md(f.name)), expanded=True) as status:
                 checked = actions.check_upload(
-                    ctx.db, f.name, f.getvalue(), progress=lambda code, **p: status.write(text(code, lang, **p))
+                    ctx.db, f.name, f.getvalue(), progress=lambda m: status.write(ui.step_text(m, lang))
                 )
-                status.update(label=t("checked", lang, name=f.name), state="complete", expanded=False)
+                status.update(label=t("checked", lang, name=md(f.name)), state="complete", expanded=False)
             state["checked"][f.file_id] = checked
         key = f"upload_{n}"
         if not checked.valid:
             st.error(t("upload_invalid", lang, n=len(checked.problems)), icon=":material/error:")
-            st.dataframe(
+            ui.table(
                 pd.DataFrame([p.as_row(lang) for p in checked.problems]).rename(
                     columns={
                         "file": t("p_file", lang),
@@ -115,7 +115,7 @@ with tab_upload:
                         "message": t("p_message", lang),
                     }
                 ),
-                hide_index=True,
+                lang,
                 key=f"{key}_problems",
                 width="stretch",
             )
@@ -130,13 +130,13 @@ with tab_upload:
             continue
 
         pid = checked.data.plan_id
-        title = checked.data.plan.get("title") or ctx.options["plans"].set_index("plan_id")["title"].get(pid, pid)
+        title = md(checked.data.plan.get("title") or ctx.options["plans"].set_index("plan_id")["title"].get(pid, pid))
         confirmed = True
         if checked.replacement is not None:
             # The file may carry another plan's Plan-ID: said first, and publishing waits for a yes.
             st.warning(diffview.replacement_text(checked.replacement, lang), icon=":material/warning:")
             confirmed = st.checkbox(
-                t("replace_confirm", lang, plan=checked.replacement.old_title), key=f"upload_{n}_replace"
+                t("replace_confirm", lang, plan=md(checked.replacement.old_title)), key=f"upload_{n}_replace"
             )
         if checked.base_version is None:
             st.info(t("upload_new_plan", lang, plan=title), icon=":material/add_circle:")
@@ -164,7 +164,7 @@ with tab_upload:
                 del state["checked"][f.file_id]
                 when = fmt_datetime(exc.at, lang)
                 st.session_state["upload_notice"] = t(
-                    "plan_changed", lang, plan=title, version=exc.current, by=exc.by or "–", at=when
+                    "plan_changed", lang, plan=title, version=exc.current, by=md(exc.by) or "—", at=when
                 )
                 st.rerun()
             state["done"][f.file_id] = {"message": "published", "params": {"plan": title, "version": version}}
@@ -181,4 +181,4 @@ with tab_upload:
         state["checked"].clear()
         state["done"].clear()
         st.rerun()
-    st.caption(t("upload_signed_in", lang, editor=editor, now=f"{datetime.now():%Y-%m-%d %H:%M}"))
+    st.caption(t("upload_signed_in", lang, editor=md(editor), now=f"{datetime.now():%Y-%m-%d %H:%M}"))
