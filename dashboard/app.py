@@ -37,7 +37,7 @@ def _relabel() -> None:
 
 english = st.sidebar.toggle("English", key="f_lang_en", on_change=_relabel)
 lang = "en" if english else "sv"
-st.set_page_config(page_title=t("tab_title", lang), page_icon=":material/insights:", layout="wide")
+st.set_page_config(page_title=t("tab_title", lang), page_icon="📊", layout="wide")
 
 ui.ensure_database(lang)
 db = ui.database(lang)

@@ -210,7 +210,9 @@ def status_bars(df: pd.DataFrame, lang: str, height: int | None = None) -> go.Fi
             textangle=0,  # a count turned on its side in a thin bar is not read at a glance
             hovertemplate="%{y}<br>" + status_label(status, lang) + ": %{x}<extra></extra>",
         )
-    fig.update_layout(barmode="stack")
+    # Plotly shrinks a count to fit its segment: a "1" in a one-activity segment became a 6 px speck.
+    # Every count is drawn at one size, never below a legible one (a digit still fits a one-unit segment).
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 12, "mode": "show"})
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, title=None)
     fig.update_xaxes(title=t("activities_count", lang), dtick=5)
     return _layout(fig, height=height or max(300, 130 + 44 * len(labels)))
@@ -317,7 +319,8 @@ def target_path(target: pd.Series, outcomes: pd.DataFrame, lang: str) -> go.Figu
         text=[
             f"{t('target', lang)} {y1}: {fmt_number(v1, lang)}"
             + (
-                f" (+{fmt_number(target['target_change_pct'], lang)} %)"
+                # English writes 25%, Swedish 25 % with a space that never wraps (as share_of_plan).
+                f" (+{fmt_number(target['target_change_pct'], lang)}{'%' if lang == 'en' else NBSP + '%'})"
                 if pd.notna(target["target_change_pct"])
                 else ""
             )

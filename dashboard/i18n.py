@@ -124,6 +124,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "click_filters": ("Klicka på en stapel för att filtrera på den.", "Click a bar to filter on it."),
     "no_budget": ("Inga budgetrader matchar filtren.", "No budget lines match the filters."),
     "plans_without_budget": ("Planer utan budget: {plans}.", "Plans without a budget: {plans}."),
+    "plans_without_activities": (
+        "Valda planer listar inga aktiviteter: {plans}. Välj en annan plan i sidopanelen.",
+        "The selected plans list no activities: {plans}. Choose another plan in the sidebar.",
+    ),
     "amount_tkr": ("Belopp (tkr)", "Amount (SEK thousands)"),
     "year": ("År", "Year"),
     "unit": ("Enhet", "Unit"),

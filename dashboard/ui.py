@@ -292,6 +292,14 @@ def table(df: pd.DataFrame, lang: str, key: str | None = None, plain: tuple[str,
     st.dataframe(display.table(df, lang, plain), hide_index=kwargs.pop("hide_index", True), key=key, **kwargs)
 
 
+def no_activities(ctx: Context, cards: pd.DataFrame) -> str:
+    """Why no activity is in view: the plans chosen list none (say which), or the filters leave none."""
+    if not cards.empty and not cards["activities_stated"].any():
+        plans = ", ".join(display.quote(display.md(p), ctx.lang) for p in cards["title"])
+        return t("plans_without_activities", ctx.lang, plans=plans)
+    return t("no_match", ctx.lang)
+
+
 def empty(message: str) -> None:
     st.info(message, icon=":material/info:")
 

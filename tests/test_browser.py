@@ -369,6 +369,22 @@ def test_workbook_text_is_text_on_every_page(hostile_server, browser):
     assert not outside, outside
 
 
+def test_no_page_fetches_from_another_host(server, browser):
+    """A self-hosted dashboard loads everything from its own server: no icon font, favicon or script from
+    elsewhere (a Material icon as the page icon made every page ask fonts.gstatic.com for its favicon)."""
+    outside = []
+    page = browser.new_page()
+    page.on(
+        "request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else outside.append(r.url)
+    )
+    for lang in ("", "?lang=en"):
+        for path in [*PAGES, "oversikt"]:
+            _open(page, f"{server}/{path}{lang}")
+            page.wait_for_timeout(1000)  # the favicon and fonts are asked for after the script has run
+    page.close()
+    assert not outside, outside
+
+
 def test_the_home_page_answers_at_its_own_address(server, browser):
     page = browser.new_page()
     _open(page, f"{server}/oversikt")

@@ -60,3 +60,26 @@ def test_goal_budget_overlaps_are_drawn_against_the_plans_whole_budget_never_sta
     assert total.name == "Planens hela budget"
     assert total.text[0] == "7\u00a0200\u00a0tkr (94\u00a0%)"  # written after the plan's tick, as a share
     assert "bidrar till målet" in bars[0].name
+
+
+def test_a_percentage_target_is_written_in_each_languages_style():
+    """ "+25%" in English, "+25 %" with a non-breaking space in Swedish (never "+25 %" in English)."""
+    from dashboard.charts import target_path
+
+    target = pd.Series({"baseline_year": 2015, "baseline_value": None, "target_year": 2018, "target_value": None,
+                        "target_change_pct": 25.0})  # fmt: skip
+    outcomes = pd.DataFrame({"year": [], "value": []})
+    texts = {
+        lang: [x for tr in target_path(target, outcomes, lang).data for x in (tr.text or ())] for lang in ("sv", "en")
+    }
+    assert "Target 2018: 125 (+25%)" in texts["en"]
+    assert "Mål 2018: 125 (+25\u00a0%)" in texts["sv"]
+
+
+def test_a_count_in_a_thin_status_segment_stays_legible():
+    """A unit with one postponed activity beside 26 unknown ones: the "1" is not shrunk below 12 px."""
+    from dashboard.charts import status_bars
+
+    df = pd.DataFrame({"label": ["HUM", "International Office"], "status": ["postponed", "unknown"], "n": [1, 26]})
+    fig = status_bars(df, "sv")
+    assert fig.layout.uniformtext.minsize >= 12 and fig.layout.uniformtext.mode == "show"

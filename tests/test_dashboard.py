@@ -494,3 +494,14 @@ def test_targets_without_a_path_are_listed_with_what_is_missing(app):
     assert "TA" not in missing  # drawn as an index (2015 = 100 → 125)
     row = table[table["Nr"] == "T3"].iloc[0]
     assert (row["Basvärde"], row["Målvärde"]) == ("33,3 (2010)", "100")
+
+
+@pytest.mark.parametrize("page", ["overview", "status"])
+def test_a_plan_without_activities_is_named_not_blamed_on_the_filters(app, page):
+    """Only internationalisering (which lists no activities) chosen: the page says so, it does not ask the
+    user to widen filters that are not the reason."""
+    at = open_page(app, page)
+    set_filter(at, "f_plans", ["internationalisering-2020-2023"])
+    shown = texts(at)
+    assert "Valda planer listar inga aktiviteter: ”Handlingsplan för internationalisering 2020–2023”" in shown
+    assert "Vidga filtren" not in shown

@@ -122,7 +122,7 @@ else:
         t("col_plan_budget", lang): by_goal["plan_sek"].map(lambda v: fmt_tkr(v, lang)),
     })  # fmt: skip
     # Amounts and shares in view beside the goal's full wording at 1366 × 768 (the wording is cut last).
-    widths = dict(zip(goal_table.columns, (180, 390, 110, 90, 110), strict=True))
+    widths = dict(zip(goal_table.columns, (205, 320, 150, 115, 115), strict=True))
     st.dataframe(
         goal_table,
         hide_index=True,

@@ -19,7 +19,7 @@ if cards.empty:
 counts = ui.query(ctx, "status_counts", f, "plan")
 targets = ui.query(ctx, "targets", f)
 if counts.empty and not f.is_default():
-    ui.empty(t("no_match", lang))  # (with no filters, each plan's card says that it has no activities)
+    ui.empty(ui.no_activities(ctx, cards))  # (with no filters, each plan's card says that it has no activities)
 
 c1, c2, c3, c4 = st.columns(4)
 # The same figures, by the same rule, as the meeting pack's key figures.

@@ -15,7 +15,7 @@ if ctx.as_of != ctx.today:
 
 by_plan = ui.query(ctx, "status_counts", f, "plan")
 if by_plan.empty:
-    ui.empty(t("no_match", lang))
+    ui.empty(ui.no_activities(ctx, ui.query(ctx, "plan_cards", f)))
     st.stop()
 names = ui.plan_short(ctx)
 goals = ctx.options["goals"].set_index("key")
