@@ -11,18 +11,19 @@ import duckdb
 
 from .database import ROOT, Database, default_db_path
 from .identity import ReplaceRefused
-from .problems import Problem, WorkbookInvalid, text
+from .problems import Problem, Step, WorkbookInvalid, text
 from .service import build, check_file, export_plan, load_file, write_template
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+def _say(code: str, lang: str, *, out=None, **params) -> None:
+    """Print one catalogue line in the chosen language (stderr unless out is given)."""
+    print(text(code, lang, **params), file=out or sys.stderr, flush=True)
 
 
 def _print_problems(problems: list[Problem], lang: str) -> None:
-    print(f"{len(problems)} problem(s):", file=sys.stderr)
+    _say("cli_problems", lang, count=len(problems))
     for p in problems:
         where = " ".join(x for x in (p.file, p.cell or p.sheet) if x)
         value = f" [{p.value}]" if p.value else ""
@@ -66,63 +67,68 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file", type=Path)
     args = parser.parse_args(argv)
 
+    lang = args.lang
+
+    def progress(step: str) -> None:
+        print(step.text(lang) if isinstance(step, Step) else step, file=sys.stderr, flush=True)
+
     started = time.perf_counter()
     try:
         if args.command == "build":
             if not args.data.is_dir():
-                parser.error(f"no such folder: {args.data}")
-            summary = build(args.data, args.db or default_db_path(), progress=_progress, confirmed=args.yes)
+                _say("cli_no_folder", lang, path=args.data)
+                return EXIT_USAGE
+            summary = build(args.data, args.db or default_db_path(), progress=progress, confirmed=args.yes, lang=lang)
             print(summary)
         elif args.command == "check":
-            _need_file(parser, args.file)
-            data = check_file(args.file, progress=_progress)
-            print(f"OK: {args.file.name} is a valid plan workbook ({data.plan_id}).")
+            if not args.file.is_file():
+                _say("cli_no_file", lang, path=args.file)
+                return EXIT_USAGE
+            data = check_file(args.file, progress=progress)
+            _say("cli_check_ok", lang, out=sys.stdout, file=args.file.name, plan_id=data.plan_id)
         elif args.command == "load":
-            _need_file(parser, args.file)
+            if not args.file.is_file():
+                _say("cli_no_file", lang, path=args.file)
+                return EXIT_USAGE
             pid, version = load_file(
-                args.file, args.db or default_db_path(), args.by, progress=_progress, confirmed=args.yes
+                args.file, args.db or default_db_path(), args.by, progress=progress, confirmed=args.yes
             )
-            print(f"Loaded {args.file.name}: plan {pid}, version {version}.")
+            _say("cli_loaded", lang, out=sys.stdout, file=args.file.name, plan_id=pid, version=version)
         elif args.command == "export":
             db_path = args.db or default_db_path()
             if not db_path.is_file():
-                print(f"error: no database at {db_path}; run 'python -m loaders build' first", file=sys.stderr)
+                _say("cli_no_db", lang, path=db_path)
                 return EXIT_USAGE
             with Database(db_path, read_only=True) as db:
                 try:
                     export_plan(db, args.plan_id, args.file, args.version)
                 except KeyError:
-                    print(f"error: no plan {args.plan_id!r} in the database", file=sys.stderr)
+                    _say("cli_no_plan", lang, plan_id=repr(args.plan_id))
                     return EXIT_USAGE
-            print(f"Wrote {args.file}.")
+            _say("cli_wrote", lang, out=sys.stdout, file=args.file)
         elif args.command == "template":
             write_template(args.file)
-            print(f"Wrote {args.file}.")
+            _say("cli_wrote", lang, out=sys.stdout, file=args.file)
     except WorkbookInvalid as exc:
-        _print_problems(exc.problems, args.lang)
-        print("Nothing was changed.", file=sys.stderr)
+        _print_problems(exc.problems, lang)
+        _say("cli_nothing_changed", lang)
         return EXIT_INVALID
     except ReplaceRefused as exc:
         for rep in exc.replacements:
-            first, *changes = rep.lines(args.lang)
+            first, *changes = rep.lines(lang)
             print(first, file=sys.stderr)
             for line in changes:
                 print(f"  - {line}", file=sys.stderr)
-        print(text("replace_yes", args.lang), file=sys.stderr)
-        print("Nothing was changed.", file=sys.stderr)
+        _say("replace_yes", lang)
+        _say("cli_nothing_changed", lang)
         return EXIT_INVALID
-    except duckdb.IOException as exc:
+    except duckdb.IOException:
         # Most often another process (the running dashboard) holds the database's write lock.
-        print(f"error: the database cannot be opened: {str(exc).splitlines()[0]}", file=sys.stderr)
-        print("Nothing was changed.", file=sys.stderr)
+        _say("cli_db_busy", lang)
+        _say("cli_nothing_changed", lang)
         return EXIT_USAGE
     except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        _say("cli_file_error", lang, path=exc.filename or "")
         return EXIT_USAGE
-    _progress(f"done in {time.perf_counter() - started:.1f} s")
+    _say("cli_done", lang, seconds=f"{time.perf_counter() - started:.1f}")
     return EXIT_OK
-
-
-def _need_file(parser: argparse.ArgumentParser, path: Path) -> None:
-    if not path.is_file():
-        parser.error(f"no such file: {path}")

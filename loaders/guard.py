@@ -126,11 +126,18 @@ def check(data: bytes, file: str, sheet_names: list[str] | None = None, limits: 
             return fail("file_macrosheet", name=macro[0] if macro else PurePosixPath(part).name)
         result = GuardResult([])
         wanted = set(sheet_names) if sheet_names is not None else set(sheet_paths)
+        # A sheet listed in the workbook whose part is absent would read as an empty sheet.
+        absent = sorted(n for n, p in sheet_paths.items() if n in wanted and p not in names)
+        if absent:
+            return GuardResult([Problem(file, n, "", "", "sheet_content_missing", {"name": n}) for n in absent])
         for info in infos:
             if not info.filename.endswith((".xml", ".rels", ".vml")):
                 continue
             scan_sheet = next((n for n, p in sheet_paths.items() if p == info.filename and n in wanted), None)
-            scan = _scan_part(zf, info, limits, SheetScan(info.filename) if scan_sheet else None)
+            try:
+                scan = _scan_part(zf, info, limits, SheetScan(info.filename) if scan_sheet else None)
+            except _Layout as exc:
+                raise _Layout(exc.code, scan_sheet or "") from None
             if scan is False:
                 return fail("xml_entities")
             if scan_sheet and isinstance(scan, SheetScan):
@@ -138,7 +145,7 @@ def check(data: bytes, file: str, sheet_names: list[str] | None = None, limits: 
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError, SafeET.ParseError) as exc:
         return fail("file_corrupt", detail=type(exc).__name__)
     except _Layout as exc:
-        return fail("xml_layout", detail=str(exc))
+        return GuardResult([Problem(file, exc.sheet, "", "", exc.code, {"name": exc.sheet})])
 
     for name, scan in result.sheets.items():
         if scan.max_row > limits.max_rows or scan.max_col >= limits.max_cols:
@@ -157,7 +164,11 @@ def check(data: bytes, file: str, sheet_names: list[str] | None = None, limits: 
 
 
 class _Layout(Exception):
-    pass
+    """A sheet part in a form Excel does not write; code is the problem's catalogue code."""
+
+    def __init__(self, code: str, sheet: str = ""):
+        super().__init__(code)
+        self.code, self.sheet = code, sheet
 
 
 def _is_macro_part(path: str) -> bool:
@@ -168,7 +179,7 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → path of its XML part, from workbook.xml and its relationships."""
     for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
         if _DOCTYPE.search(zf.read(part)[:65536]):
-            raise _Layout("DOCTYPE")
+            raise _Layout("xml_entities")
     wb = SafeET.fromstring(zf.read("xl/workbook.xml"), forbid_dtd=True)
     rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
@@ -208,7 +219,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, scan:
             tail = buf[-_OVERLAP:]
             chunk = following
     if scan is not None and read and not saw_sheetdata:
-        raise _Layout("no sheetData element")
+        raise _Layout("layout_no_cells")
     return scan if scan is not None else True
 
 
@@ -239,10 +250,12 @@ def _scan_body(buf: bytes, start: int, end: int, scan: SheetScan):
             continue
         tag_end = buf.find(b">", m.start())
         ref = _REF.search(buf, m.start(), tag_end if tag_end >= 0 else len(buf))
+        if tag_end < 0:
+            raise _Layout("sheet_damaged")  # the part ends inside a tag: cut off or broken
         if ref is None:
             # Without a reference a cell's position is implicit; a file could widen the range
             # unseen, so such files are refused.
-            raise _Layout("cells without references")
+            raise _Layout("layout_cells_unplaced")
         scan.max_col = max(scan.max_col, column_index(ref[1].decode()))
         scan.max_row = max(scan.max_row, int(ref[2]))
     if b"<mergeCell " in buf[start:end]:

@@ -80,9 +80,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Filen innehåller XML-deklarationer (DOCTYPE/ENTITY) som inte tillåts i en arbetsbok.",
         "en": "The file contains XML declarations (DOCTYPE/ENTITY) that are not allowed in a workbook.",
     },
-    "xml_layout": {
-        "sv": "Bladets XML har en form som inte stöds ({detail}). Spara om filen i Excel.",
-        "en": "The sheet's XML has an unsupported form ({detail}). Re-save the file in Excel.",
+    "layout_no_cells": {
+        "sv": "Bladet {name} saknar sin tabell med celler. Excel sparar aldrig ett blad så; filen har troligen "
+        "skapats eller ändrats av ett annat program. Öppna filen i Excel och spara den igen.",
+        "en": "The sheet {name} lacks its table of cells. Excel never saves a sheet like that; the file was "
+        "probably made or changed by another program. Open the file in Excel and save it again.",
+    },
+    "layout_cells_unplaced": {
+        "sv": "Bladet {name} har celler utan cellreferens (t.ex. B12), så deras plats är okänd. Excel sparar aldrig "
+        "celler så; filen har troligen skapats av ett annat program. Öppna filen i Excel och spara den igen.",
+        "en": "The sheet {name} has cells without a cell reference (e.g. B12), so their place is unknown. Excel never "
+        "saves cells like that; the file was probably made by another program. Open the file in Excel and save "
+        "it again.",
+    },
+    "sheet_damaged": {
+        "sv": "Bladet {name} är skadat och kan inte läsas (det kan ha sparats ofullständigt). "
+        "Öppna filen i Excel och spara den igen, eller ladda upp originalet igen.",
+        "en": "The sheet {name} is damaged and cannot be read (it may have been saved incompletely). "
+        "Open the file in Excel and save it again, or upload the original again.",
+    },
+    "sheet_content_missing": {
+        "sv": "Bladet {name} finns i arbetsboken men dess innehåll saknas i filen; filen är skadad. "
+        "Öppna filen i Excel och spara den igen, eller ladda upp originalet igen.",
+        "en": "The sheet {name} is listed in the workbook but its content is missing from the file; the file is "
+        "damaged. Open the file in Excel and save it again, or upload the original again.",
     },
     "sheet_too_large": {
         "sv": "Bladet anger ett orimligt stort område ({ref}). Högst {rows} rader och {cols} kolumner.",
@@ -217,6 +238,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Kontrollera Plan-ID. Är det rätt plan, kör igen med --yes.",
         "en": "Check the Plan-ID. If it is the right plan, run again with --yes.",
     },
+    # the command line's own lines (loaders/cli.py)
+    "cli_done": {"sv": "klart på {seconds} s", "en": "done in {seconds} s"},
+    "cli_problems": {"sv": "{count} problem:", "en": "{count} problem(s):"},
+    "cli_nothing_changed": {"sv": "Inget ändrades.", "en": "Nothing was changed."},
+    "cli_check_ok": {
+        "sv": "OK: {file} är en giltig planarbetsbok ({plan_id}).",
+        "en": "OK: {file} is a valid plan workbook ({plan_id}).",
+    },
+    "cli_loaded": {
+        "sv": "Laddade {file}: plan {plan_id}, version {version}.",
+        "en": "Loaded {file}: plan {plan_id}, version {version}.",
+    },
+    "cli_wrote": {"sv": "Skrev {file}.", "en": "Wrote {file}."},
+    "cli_no_file": {"sv": "fel: filen finns inte: {path}", "en": "error: no such file: {path}"},
+    "cli_no_folder": {"sv": "fel: mappen finns inte: {path}", "en": "error: no such folder: {path}"},
+    "cli_no_db": {
+        "sv": "fel: ingen databas i {path}; kör först 'python -m loaders build'",
+        "en": "error: no database at {path}; run 'python -m loaders build' first",
+    },
+    "cli_no_plan": {
+        "sv": "fel: planen {plan_id} finns inte i databasen",
+        "en": "error: no plan {plan_id} in the database",
+    },
+    "cli_db_busy": {
+        "sv": "fel: databasen kan inte öppnas. Oftast har en annan process (t.ex. den körande instrumentpanelen) "
+        "den öppen för skrivning; stoppa den och försök igen.",
+        "en": "error: the database cannot be opened. Most often another process (e.g. the running dashboard) "
+        "has it open for writing; stop it and try again.",
+    },
+    "cli_file_error": {
+        "sv": "fel: {path} kan inte läsas eller skrivas (finns den, och har du behörighet?)",
+        "en": "error: {path} cannot be read or written (does it exist, and do you have permission?)",
+    },
+    "summary_header": {
+        "sv": "plan|ver|mål|aktiv.|målsättn.|budget, år (kr)|utan år (kr)|IB (kr)",
+        "en": "plan|ver|goals|activ.|targets|budget, year (kr)|no year (kr)|IB (kr)",
+    },
     "more_problems": {
         "sv": "… och {count} problem till. Rätta dem ovan och kontrollera igen.",
         "en": "… and {count} more problems. Fix the ones above and check again.",
@@ -278,8 +336,7 @@ def column_index(letters: str) -> int:
     return n - 1
 
 
-# Progress of a check, load or build. The CLI prints a step as it is (English); the app shows
-# step.text(lang).
+# Progress of a check, load or build, shown as step.text(lang) by the CLI and the app.
 STEPS: dict[str, dict[str, str]] = {
     "reading": {"sv": "{file}: läser och kontrollerar …", "en": "{file}: reading and validating …"},
     "valid": {"sv": "{file}: godkänd ({counts})", "en": "{file}: valid ({counts})"},

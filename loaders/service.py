@@ -10,7 +10,7 @@ from . import identity
 from .database import Database
 from .filestore import FileStore
 from .guard import DEFAULT_LIMITS
-from .problems import Problem, Step, WorkbookInvalid
+from .problems import Problem, Step, WorkbookInvalid, text
 from .publish import current_identity, current_sha, publish, read_version
 from .workbook import PlanData, read_plan
 from .writer import write_workbook
@@ -110,7 +110,9 @@ def workbook_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.glob("*.xlsx") if not p.name.startswith("~$"))
 
 
-def build(data_dir: Path, db_path: Path, progress: Progress = _quiet, *, confirmed: bool = False) -> str:
+def build(
+    data_dir: Path, db_path: Path, progress: Progress = _quiet, *, confirmed: bool = False, lang: str = "en"
+) -> str:
     """Validate every workbook in data_dir; if all are valid, publish the changed ones in one transaction.
 
     A changed workbook that would replace its plan by mistake (see load_file) stops the build unless
@@ -148,10 +150,10 @@ def build(data_dir: Path, db_path: Path, progress: Progress = _quiet, *, confirm
             files=[raw[p.file_name] for p in changed],
             store=FileStore.beside(db_path),
         )
-        return summary(db)
+        return summary(db, lang)
 
 
-def summary(db: Database) -> str:
+def summary(db: Database, lang: str = "en") -> str:
     """A per-plan summary: version, counts and budget totals (IB and amounts without year apart)."""
     df = db.query(
         """
@@ -168,13 +170,11 @@ def summary(db: Database) -> str:
         from plans p order by p.plan_id
         """
     )
-    lines = [
-        f"{'plan':34} {'ver':>3} {'goals':>5} {'activ.':>6} {'targets':>7} {'budget, year (kr)':>18} "
-        f"{'no year (kr)':>13} {'IB (kr)':>10}"
-    ]
+    plan, ver, goals, activ, targets, with_year, no_year, ib = text("summary_header", lang).split("|")
+    lines = [f"{plan:34} {ver:>3} {goals:>5} {activ:>6} {targets:>9} {with_year:>18} {no_year:>13} {ib:>10}"]
     for r in df.itertuples():
         lines.append(
-            f"{r.plan_id:34} {r.version:>3} {r.goals:>5} {r.activities:>6} {r.targets:>7} "
+            f"{r.plan_id:34} {r.version:>3} {r.goals:>5} {r.activities:>6} {r.targets:>9} "
             f"{_sek(r.budget_with_year):>18} {_sek(r.budget_no_year):>13} {_sek(r.opening_balance):>10}"
         )
     return "\n".join(lines)

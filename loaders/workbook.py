@@ -195,6 +195,10 @@ class _Raw:
 
 def _read_sheet(parsed: sandbox.ParsedSheet, sheet: Sheet, scan: guard.SheetScan | None, ctx: _Ctx) -> _Raw | None:
     batch, infos = parsed.batch, parsed.columns
+    if not infos and scan is not None and scan.max_row > 0:
+        # The pre-scan saw cells the parser could not read: the sheet's XML is broken, not empty.
+        ctx.add(sheet.name, "", "", "sheet_damaged", name=sheet.name)
+        return None
     if not infos:
         for j, col in enumerate(sheet.columns):
             ctx.add(sheet.name, f"{sheet.name}!{column_letter(j)}1", "", "column_missing", column=col.header)

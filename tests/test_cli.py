@@ -232,3 +232,63 @@ def test_killed_mid_load_keeps_the_previous_version_complete(built, tmp_path):
     run = cli("load", exported, "--db", built)
     assert run.returncode == 0, run.stderr
     assert "version 2" in run.stdout
+
+
+# Lines the CLI printed in English even with --lang sv (issue #10); none may appear in Swedish.
+ENGLISH = (
+    "Nothing was changed",
+    "problem(s)",
+    "is a valid plan workbook",
+    "Loaded ",
+    "Wrote ",
+    "reading and validating",
+    ": valid (",
+    "publishing",
+    "done in",
+    "error:",
+    "no such",
+    "goals",
+    "targets",
+    "no year",
+    "budget_lines",
+)
+
+
+def test_every_cli_line_is_swedish_with_lang_sv(built, tmp_path):
+    good = write_plan(tmp_path)
+    bad = edit(write_plan(tmp_path, name="bad.xlsx"), "Budget", "F2", -1)
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(good, data / "plan.xlsx")
+    runs = {
+        "check ok": (cli("check", good, "--lang", "sv"), 0, ["läser och kontrollerar", "är en giltig planarbetsbok"]),
+        "check bad": (cli("check", bad, "--lang", "sv"), 1, ["1 problem:", "Beloppet är negativt", "Inget ändrades."]),
+        "check no file": (cli("check", tmp_path / "nej.xlsx", "--lang", "sv"), 2, ["fel: filen finns inte"]),
+        "load ok": (
+            cli("load", good, "--db", built, "--lang", "sv"),
+            0,
+            ["publicerar", "Laddade plan.xlsx", "klart på"],
+        ),
+        "load bad": (cli("load", bad, "--db", built, "--lang", "sv"), 1, ["Inget ändrades."]),
+        "build ok": (cli("build", "--data", data, "--db", tmp_path / "b.duckdb", "--lang", "sv"), 0, ["målsättn."]),
+        "build no folder": (cli("build", "--data", tmp_path / "nej", "--lang", "sv"), 2, ["fel: mappen finns inte"]),
+        "export ok": (cli("export", "testplan", tmp_path / "ut.xlsx", "--db", built, "--lang", "sv"), 0, ["Skrev"]),
+        "export no plan": (
+            cli("export", "ingen", tmp_path / "u.xlsx", "--db", built, "--lang", "sv"),
+            2,
+            ["fel: planen"],
+        ),
+        "export no db": (
+            cli("export", "x", tmp_path / "u.xlsx", "--db", tmp_path / "no.db", "--lang", "sv"),
+            2,
+            ["fel:"],
+        ),
+        "template": (cli("template", tmp_path / "mall.xlsx", "--lang", "sv"), 0, ["Skrev"]),
+    }
+    for name, (run, code, swedish) in runs.items():
+        out = run.stdout + run.stderr
+        assert run.returncode == code, (name, out)
+        for sentence in swedish:
+            assert sentence in out, (name, out)
+        for sentence in ENGLISH:
+            assert sentence not in out, (name, sentence, out)

@@ -148,7 +148,57 @@ def test_cells_without_references_are_refused(tmp_path):
     path = write_plan(tmp_path)
     part = _sheet_part(path, "Mål")
     data = _rewrite(path, part, lambda old: old.replace(b'<c r="C2"', b"<c", 1))
-    assert _problem_codes(data, tmp_path) == ["xml_layout"]
+    assert _problem_codes(data, tmp_path) == ["layout_cells_unplaced"]
+
+
+def _messages(data: bytes, tmp_path) -> list[str]:
+    path = tmp_path / "upload.xlsx"
+    path.write_bytes(data)
+    return [p.message(lang) for p in problems_of(path) for lang in ("sv", "en")]
+
+
+def test_layout_messages_are_plain_words_in_both_languages(tmp_path):
+    path = write_plan(tmp_path)
+    part = _sheet_part(path, "Mål")
+    unplaced = _rewrite(path, part, lambda old: old.replace(b'<c r="C2"', b"<c", 1))
+    no_cells = _rewrite(
+        path, part, lambda old: old.replace(b"<sheetData>", b"<data>").replace(b"</sheetData>", b"</data>")
+    )
+    for data in (unplaced, no_cells):
+        sv, en = _messages(data, tmp_path)
+        assert "Mål" in sv and "Mål" in en and "spara den igen" in sv and "save it again" in en
+        for jargon in ("sheetData", "XML", "element", "references", "detail"):
+            assert jargon not in sv and jargon not in en
+
+
+@pytest.mark.parametrize(
+    "change",
+    [lambda old: old[: len(old) // 2], lambda old: old.replace(b"</sheetData>", b"</sheetDat>")],
+    ids=["cut-off", "broken-tag"],
+)
+def test_broken_sheet_xml_is_a_damaged_sheet_not_missing_columns(tmp_path, change):
+    path = write_plan(tmp_path)
+    data = _rewrite(path, _sheet_part(path, "Budget"), change)
+    (tmp_path / "upload.xlsx").write_bytes(data)
+    problems = problems_of(tmp_path / "upload.xlsx")
+    assert codes(problems) == ["sheet_damaged"]
+    assert problems[0].message("sv").startswith("Bladet Budget är skadat")
+    assert problems[0].message("en").startswith("The sheet Budget is damaged")
+
+
+def test_missing_sheet_part_is_a_damaged_file_not_missing_columns(tmp_path):
+    path = write_plan(tmp_path)
+    part = _sheet_part(path, "Budget")
+    src = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename != part:
+                dst.writestr(info.filename, src.read(info))
+    (tmp_path / "upload.xlsx").write_bytes(out.getvalue())
+    problems = problems_of(tmp_path / "upload.xlsx")
+    assert codes(problems) == ["sheet_content_missing"] and problems[0].sheet == "Budget"
+    assert "Bladet Budget" in problems[0].message("sv") and "The sheet Budget" in problems[0].message("en")
 
 
 @pytest.mark.parametrize("chunk", [7, 64, 1000])

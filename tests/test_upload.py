@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries, ui
+from dashboard.display import md
 from loaders.database import Database
 from loaders.filestore import FileStore
 from loaders.service import export_plan
@@ -196,10 +197,12 @@ def test_an_unchanged_file_has_nothing_to_publish(built, db_path):
 def test_problems_are_listed_and_the_marked_workbook_can_be_downloaded(built, db_path):
     before = _versions(db_path)
     at = _upload(_as_editor(_app()), ("fel.xlsx", _edited(built, _budget_cell(built, "1", 1700000), "mycket")))
-    problems = at.dataframe[0].value
-    assert list(problems.columns) == ["Fil", "Blad", "Cell", "Värde", "Problem"]
-    assert problems.iloc[0]["Värde"] == "mycket"
-    assert "Beloppet går inte att tolka" in problems.iloc[0]["Problem"]
+    # Listed as lines that wrap (a grid cut long messages): where, the value and the whole message.
+    message = "Beloppet går inte att tolka. Skriv ett heltal i kronor, t.ex. 490000 (eller 490 tkr)."
+    cell = md(f"Budget!{_budget_cell(built, '1', 1700000)}")
+    line = f"- **{cell}** · Värde: mycket · {md(message)}"  # compared as shown: escaped for Markdown
+    assert line in [m.value for m in at.markdown]
+    assert not at.dataframe
     assert any(b.key == "upload_0_marked" for b in at.get("download_button"))
     assert _versions(db_path) == before
 

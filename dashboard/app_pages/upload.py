@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import actions, auth, diffview, ui
@@ -10,6 +9,15 @@ from dashboard.display import md
 from dashboard.i18n import fmt_datetime, t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _problem_line(problem, lang: str) -> str:
+    """One problem as a list item: where (cell, else sheet), the value found, then the message in full."""
+    where = problem.cell or problem.sheet
+    head = f"**{md(where)}** · " if where else ""
+    value = f"{t('p_value', lang)}: {md(problem.value)} · " if problem.value else ""
+    return f"- {head}{value}{md(problem.message(lang))}"
+
 
 ctx: ui.Context = st.session_state["ctx"]
 lang = ctx.lang
@@ -105,20 +113,10 @@ with tab_upload:
         key = f"upload_{n}"
         if not checked.valid:
             st.error(t("upload_invalid", lang, n=len(checked.problems)), icon=":material/error:")
-            ui.table(
-                pd.DataFrame([p.as_row(lang) for p in checked.problems]).rename(
-                    columns={
-                        "file": t("p_file", lang),
-                        "sheet": t("p_sheet", lang),
-                        "cell": t("p_cell", lang),
-                        "value": t("p_value", lang),
-                        "message": t("p_message", lang),
-                    }
-                ),
-                lang,
-                key=f"{key}_problems",
-                width="stretch",
-            )
+            # A list, not a table: a grid cuts long messages at 1366 px; a line wraps and reads in full.
+            many = len(checked.problems) > 8
+            with st.container(height=420 if many else "content", border=many, key=f"{key}_problems"):
+                st.markdown("\n".join(_problem_line(p, lang) for p in checked.problems))
             st.download_button(
                 t("download_marked", lang) if checked.cell_problems else t("download_problems", lang),
                 data=actions.annotated_workbook(checked, lang),
