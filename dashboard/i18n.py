@@ -309,7 +309,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "checked": ("{name} är kontrollerad.", "{name} is checked."),
     "upload_invalid": (
         "Filen har {n} problem och kan inte publiceras. Rätta dem i Excel och ladda upp filen igen.",
-        "The file has {n} problem(s) and cannot be published. Fix them in Excel and upload it again.",
+        "The file cannot be published: problems found, {n}. Fix them in Excel and upload it again.",
     ),
     "p_file": ("Fil", "File"),
     "p_sheet": ("Blad", "Sheet"),
