@@ -162,11 +162,19 @@ tabs = st.tabs(
 )
 
 
-def table(df, key: str, empty_key: str) -> None:
+def table(df, key: str, empty_key: str, **kwargs) -> None:
     if df.empty:
         st.caption(t(empty_key, lang))
     else:
-        ui.table(df, lang, key=key, width="stretch")
+        ui.table(df, lang, key=key, width="stretch", **kwargs)
+
+
+# Late and unknown lists at 1366 px: long titles and responsibles wrap into a bounded width (full text on
+# hover) so the days and status columns stay in view without a sideways scroll.
+PAST_END_COLUMNS = {
+    t("col_title", lang): st.column_config.TextColumn(width=260),
+    t("col_responsible", lang): st.column_config.TextColumn(width=140),
+}
 
 
 with tabs[0]:
@@ -177,10 +185,10 @@ with tabs[0]:
             ui.table(data.versions, lang, key="meetings_versions", width="stretch")
 with tabs[1]:
     st.markdown(f"**{t('m_late', lang)}**")
-    table(data.late, "meetings_late", "m_none")
+    table(data.late, "meetings_late", "m_none", column_config=PAST_END_COLUMNS)
     st.markdown(f"**{t('unknown_after_end', lang)}**")
     st.caption(t("unknown_after_end_help", lang))
-    table(data.unknown, "meetings_unknown", "m_none")
+    table(data.unknown, "meetings_unknown", "m_none", column_config=PAST_END_COLUMNS)
     st.markdown(f"**{t('m_at_risk', lang)}**")
     st.caption(t("m_at_risk_help", lang))
     table(data.at_risk, "meetings_at_risk", "m_none_at_risk")
