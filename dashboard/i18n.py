@@ -652,7 +652,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Du måste vara inloggad som redaktör för att göra detta.",
         "You must be signed in as an editor to do this.",
     ),
-    # meeting pack (dashboard/pack.py)
+    # meeting pack (dashboard/reports/pack.py)
     "pack_kind": ("Mötesunderlag", "Meeting pack"),
     "pack_page": ("Sida {n} av {m}", "Page {n} of {m}"),
     "pack_nothing": ("Inget att visa", "Nothing to show"),
@@ -721,7 +721,7 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-# A query's column names are never shown: each is shown by its label (dashboard/display.py).
+# A query's column names are never shown: each is shown by its label (dashboard/reports/display.py).
 COLUMNS: dict[str, str] = {
     "plan_id": "col_plan",
     "plan_title": "col_plan",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.domain.filters import NO_VALUE, Filters
 from loaders.database import Database, Snapshot
 from loaders.diff import PlanDiff, diff_plans
 from loaders.publish import read_in
 from loaders.template import SHEET_BY_KEY
-
-from .filters import NO_VALUE, Filters
 
 # Unit strings such as "RUN/KOM" or "SAM/Fakulteter/Program" name several units; filters and
 # charts treat each part as a unit of its own.

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard.rules import on_path
+from dashboard.domain.rules import on_path
 
 
 def test_on_path():
@@ -22,7 +22,7 @@ def test_on_path():
 def test_an_of_which_part_has_a_row_of_its_own_named_on_the_axis():
     """ "varav Jämtland 15" is drawn on its own row, named by the axis and its value written legibly
     beside the bar, not squeezed inside a thin bar overlaid on the whole."""
-    from dashboard.charts import target_bullet
+    from dashboard.reports.charts import target_bullet
 
     whole = {"target_value": 80.0, "baseline_value": None, "outcome": None}
     part = {"target_value": 15.0, "baseline_value": None, "outcome": None, "region": "Jämtland"}
@@ -45,7 +45,7 @@ def test_an_of_which_part_has_a_row_of_its_own_named_on_the_axis():
 def test_goal_budget_overlaps_are_drawn_against_the_plans_whole_budget_never_stacked():
     """7 goals of a 7 650 tkr plan whose activities serve several goals each: the bars add up to
     30 000 tkr. Each is drawn on its own beside the plan's whole budget and labelled as a share of it."""
-    from dashboard.charts import goal_budget
+    from dashboard.reports.charts import goal_budget
 
     amounts = [7_200_000, 5_200_000, 5_000_000, 4_950_000, 3_850_000, 3_200_000, 600_000]
     df = pd.DataFrame({"label": [f"Skolsamverkan · {g}" for g in "DABECGF"], "amount_sek": amounts,
@@ -64,7 +64,7 @@ def test_goal_budget_overlaps_are_drawn_against_the_plans_whole_budget_never_sta
 
 def test_a_percentage_target_is_written_in_each_languages_style():
     """ "+25%" in English, "+25 %" with a non-breaking space in Swedish (never "+25 %" in English)."""
-    from dashboard.charts import target_path
+    from dashboard.reports.charts import target_path
 
     target = pd.Series({"baseline_year": 2015, "baseline_value": None, "target_year": 2018, "target_value": None,
                         "target_change_pct": 25.0})  # fmt: skip
@@ -78,7 +78,7 @@ def test_a_percentage_target_is_written_in_each_languages_style():
 
 def test_a_count_in_a_thin_status_segment_stays_legible():
     """A unit with one postponed activity beside 26 unknown ones: the "1" is not shrunk below 12 px."""
-    from dashboard.charts import status_bars
+    from dashboard.reports.charts import status_bars
 
     df = pd.DataFrame({"label": ["HUM", "International Office"], "status": ["postponed", "unknown"], "n": [1, 26]})
     fig = status_bars(df, "sv")

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, ui
+from dashboard import auth
+from dashboard.web import ui
 from loaders.service import build
 from tests.conftest import DATA, ROOT, downloads
 

@@ -7,7 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.export import neutralise, to_csv, to_excel
+from dashboard.reports.export import neutralise, to_csv, to_excel
 from tests.conftest import SWEDISH_CSV, convert
 
 HOSTILE = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", '=HYPERLINK("http://x","y")']

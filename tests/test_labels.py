@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, display
+from dashboard import auth
 from dashboard.i18n import MISSING
+from dashboard.reports import display
 from loaders.service import build
 from tests.conftest import DATA, EVIL, ROOT, base_rows, hostile_db, write_plan
 
@@ -130,7 +131,7 @@ def test_first_start_progress_is_in_the_ui_language(tmp_path, monkeypatch, lang)
     data.mkdir()
     shutil.copy(DATA / sorted(p.name for p in DATA.glob("*.xlsx"))[0], data)
     monkeypatch.setattr("loaders.database.ROOT", tmp_path)
-    monkeypatch.setattr("dashboard.ui.ROOT", tmp_path)
+    monkeypatch.setattr("dashboard.web.ui.ROOT", tmp_path)
     monkeypatch.setenv("PLANS_DB", str(tmp_path / "fresh.duckdb"))
     at = AppTest.from_file(APP, default_timeout=120)
     if lang == "en":

@@ -12,9 +12,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import followup, queries, rules, ui
-from dashboard.display import md
-from dashboard.filters import Filters
+from dashboard import queries
+from dashboard.domain import followup, rules
+from dashboard.domain.filters import Filters
+from dashboard.reports.display import md
+from dashboard.web import ui
 from loaders import meetings
 from loaders.database import Database
 from loaders.meetings import MeetingInvalid

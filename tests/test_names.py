@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard.names import plan_display_name, plan_display_names
+from dashboard.domain.names import plan_display_name, plan_display_names
 
 
 def test_the_short_name_is_used_and_a_missing_one_falls_back_to_the_title():

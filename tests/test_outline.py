@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard.outline import outline
+from dashboard.domain.outline import outline
 
 
 def test_outline_nests_sub_goals_and_lists_an_activity_under_each_goal_it_serves():

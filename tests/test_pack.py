@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.pack import Pack, Section, build_excel, build_pdf
+from dashboard.reports.pack import Pack, Section, build_excel, build_pdf
 
 PREVIEW = Path("/tmp/pack-preview")
 STATUS_COLORS = {

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import rules
-from dashboard.filters import Filters, from_query_params, to_query_params
+from dashboard.domain import rules
+from dashboard.domain.filters import Filters, from_query_params, to_query_params
 
 # ---------------------------------------------------------------------------- late and status unknown
 

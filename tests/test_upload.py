@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import queries, ui
-from dashboard.display import md
+from dashboard import queries
+from dashboard.reports.display import md
+from dashboard.web import ui
 from loaders.database import Database
 from loaders.filestore import FileStore
 from loaders.service import export_plan
@@ -177,9 +178,9 @@ def test_an_ordinary_change_has_no_replacement_warning(built, db_path):
 
 
 def test_publishing_a_replacement_needs_the_confirmation(built, db_path, monkeypatch):
-    from dashboard import actions
+    from dashboard.web import actions
 
-    monkeypatch.setattr("dashboard.actions.require_editor", lambda: "anna")
+    monkeypatch.setattr("dashboard.web.actions.require_editor", lambda: "anna")
     checked = actions.check_upload(_db(db_path), "x.xlsx", _other_plans_workbook())
     assert checked.replacement is not None and checked.replacement.removed == 12
     before = _versions(db_path)
@@ -281,8 +282,9 @@ import datetime
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
-from dashboard import actions
-from dashboard.ui import _database
+from dashboard.web import actions
+
+from dashboard.web.ui import _database
 db = _database({str(db_path)!r})
 refused = []
 for name, call in (
@@ -422,8 +424,9 @@ def test_a_rollback_to_the_current_content_is_refused(built, db_path):
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
-from dashboard import actions
-from dashboard.ui import _database
+from dashboard.web import actions
+
+from dashboard.web.ui import _database
 db = _database({str(db_path)!r})
 outcome = [str(actions.rollback(db, {PLAN!r}, 1, 2))]
 try:

@@ -320,7 +320,7 @@ def test_file_store_is_content_addressed_and_refuses_other_names(tmp_path):
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_diff_tables_show_a_dash_where_an_added_row_has_no_field_before_or_after(tmp_path, lang):
-    from dashboard.diffview import diff_tables
+    from dashboard.web.diffview import diff_tables
 
     old, _ = _plan(tmp_path)
     rows = base_rows()

@@ -5,10 +5,11 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, ui
-from dashboard.display import md
-from dashboard.filters import NO_VALUE
+from dashboard.domain.filters import NO_VALUE
 from dashboard.i18n import fmt_date, fmt_datetime, status_label, t
+from dashboard.reports import export
+from dashboard.reports.display import md
+from dashboard.web import ui
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui
-from dashboard.display import md, quote
 from dashboard.i18n import MISSING, NBSP, fmt_int, fmt_tkr, t
+from dashboard.reports.display import md, quote
+from dashboard.web import ui
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters

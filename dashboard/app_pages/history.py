@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, auth, diffview, followup, ui
-from dashboard.display import md, who
+from dashboard import auth
+from dashboard.domain import followup
 from dashboard.i18n import fmt_datetime, fmt_tkr, t
+from dashboard.reports.display import md, who
+from dashboard.web import actions, diffview, ui
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters

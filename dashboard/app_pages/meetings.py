@@ -7,9 +7,11 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, auth, followup, rules, ui
-from dashboard.display import md
+from dashboard import auth
+from dashboard.domain import followup, rules
 from dashboard.i18n import fmt_date, t
+from dashboard.reports.display import md
+from dashboard.web import actions, ui
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -112,7 +114,7 @@ key_figures = followup.key_figures(cards, f, data, lang)
 
 
 def build_pack(kind: str) -> bytes:
-    from dashboard import pack  # reportlab and matplotlib load on the first click, not on every page's start
+    from dashboard.reports import pack  # reportlab and matplotlib load on the first click, not on every page's start
 
     content = followup.to_pack(*pack_args)
     return pack.build_pdf(content) if kind == "pdf" else pack.build_excel(content)

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui
-from dashboard.display import md
 from dashboard.i18n import fmt_number, t
+from dashboard.reports.display import md
+from dashboard.web import ui
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import rules, ui
-from dashboard.display import md
+from dashboard.domain import rules
 from dashboard.i18n import fmt_date, fmt_datetime, fmt_int, fmt_tkr, status_label, status_order, t
+from dashboard.reports.display import md
+from dashboard.web import ui
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters

@@ -4,8 +4,9 @@ after its end; status over versions."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import rules, ui
+from dashboard.domain import rules
 from dashboard.i18n import fmt_date, fmt_int, status_label, t
+from dashboard.web import ui
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dashboard import ui
-from dashboard.display import md
+from dashboard.domain.outline import outline
 from dashboard.i18n import status_label, status_order, t
-from dashboard.outline import outline
+from dashboard.reports.display import md
+from dashboard.web import ui
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters

@@ -4,9 +4,10 @@ without a path listed with what they lack."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import rules, ui
-from dashboard.display import md, quote
+from dashboard.domain import rules
 from dashboard.i18n import fmt_number, t
+from dashboard.reports.display import md, quote
+from dashboard.web import ui
 
 ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters

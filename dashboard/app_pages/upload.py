@@ -4,9 +4,10 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard import actions, auth, diffview, ui
-from dashboard.display import md
+from dashboard import auth
 from dashboard.i18n import fmt_datetime, t
+from dashboard.reports.display import md
+from dashboard.web import actions, diffview, ui
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

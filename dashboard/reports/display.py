@@ -9,9 +9,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import COLUMNS, MISSING, fmt_date, fmt_datetime, fmt_number, fmt_tkr, status_label, t
 from loaders.template import STATUS_CODES
-
-from .i18n import COLUMNS, MISSING, fmt_date, fmt_datetime, fmt_number, fmt_tkr, status_label, t
 
 # Columns whose numbers are years or version numbers: 2016, not "2 016".
 _PLAIN_NUMBERS = {"year", "baseline_year", "target_year", "outcome_year", "version"}

@@ -56,8 +56,8 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import HRFlowable
 
-from . import i18n
-from .i18n import fmt_number
+from dashboard import i18n
+from dashboard.i18n import fmt_number
 
 
 def _t(key: str, lang: str, **params) -> str:
@@ -77,7 +77,7 @@ class Section(NamedTuple):
 
 @dataclass
 class Pack:
-    """What a meeting pack shows, filled by the app (dashboard/followup.py); build_pdf and build_excel render it.
+    """What a meeting pack shows, filled by the app (dashboard/domain/followup.py); build_pdf and build_excel render it.
     Frames may be empty; section frames hold localized column names and text cells."""
 
     lang: str  # "sv" or "en"
@@ -739,7 +739,7 @@ def build_pdf(pack: Pack) -> bytes:
         buf = io.BytesIO()
         doc = BaseDocTemplate(
             buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM, title=pack.title, subject=_t("kind", lang), creator="dashboard/pack.py",
+            bottomMargin=MARGIN_BOTTOM, title=pack.title, subject=_t("kind", lang), creator="dashboard/reports/pack.py",
             initialFontName=FONT, lang=lang,
         )  # fmt: skip
         upright = Frame(MARGIN_X, MARGIN_BOTTOM, PAGE_W - 2 * MARGIN_X, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM)

@@ -10,14 +10,14 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard import queries
+from dashboard.domain.filters import NO_VALUE, Filters, from_query_params, to_query_params
+from dashboard.domain.names import plan_display_names
+from dashboard.i18n import status_label, status_order, t
+from dashboard.reports import charts, display
+from dashboard.reports.charts import unit_colors
 from loaders.database import ROOT, Database, default_db_path
 from loaders.problems import WorkbookInvalid
-
-from . import charts, display, queries
-from .charts import unit_colors
-from .filters import NO_VALUE, Filters, from_query_params, to_query_params
-from .i18n import status_label, status_order, t
-from .names import plan_display_names
 
 _build_lock = threading.Lock()  # one build at a time, whichever session starts it (no user data)
 

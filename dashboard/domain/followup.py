@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import rules
-from .charts import STATUS_COLORS
-from .display import who
-from .i18n import MISSING, fmt_date, fmt_int, fmt_number, fmt_tkr, status_label, t
+from dashboard.domain import rules
+from dashboard.i18n import MISSING, fmt_date, fmt_int, fmt_number, fmt_tkr, status_label, t
+from dashboard.reports.charts import STATUS_COLORS
+from dashboard.reports.display import who
 
 if TYPE_CHECKING:
-    from .pack import Pack
+    from dashboard.reports.pack import Pack
 
 
 @dataclass
@@ -229,7 +229,7 @@ def to_pack(
     """The meeting pack's content: the same tables the meeting view shows, and its charts' data."""
     # Imported here: reportlab and matplotlib are only needed once somebody asks for a pack, and
     # importing them costs the meeting page's first run most of a second.
-    from .pack import Pack, Section
+    from dashboard.reports.pack import Pack, Section
 
     by_year = (
         budget.assign(

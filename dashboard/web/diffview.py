@@ -8,12 +8,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import MISSING, fmt_number, fmt_tkr, status_label, t
+from dashboard.reports import display
 from loaders.diff import PlanDiff
 from loaders.identity import Replacement
 from loaders.template import SHEET_BY_KEY
-
-from . import display
-from .i18n import MISSING, fmt_number, fmt_tkr, status_label, t
 
 
 def _value(v, lang: str) -> str:

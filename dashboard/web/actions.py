@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from dashboard.auth import NotAuthorized, require_editor
 from loaders import meetings
 from loaders.annotate import annotate_isolated
 from loaders.database import Database
@@ -23,8 +24,6 @@ from loaders.publish import PlanChanged, current_version, publish, read_version
 from loaders.update import apply_update, is_update, read_update
 from loaders.workbook import PlanData, read_plan
 from loaders.writer import write_problem_list, write_update_workbook, write_workbook
-
-from .auth import NotAuthorized, require_editor
 
 __all__ = ["Checked", "MeetingInvalid", "NotAuthorized", "NothingToPublish", "PlanChanged", "ReplaceRefused"]
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from .i18n import fmt_tkr, t
+from dashboard.i18n import fmt_tkr, t
 
 # ---------------------------------------------------------------------------- late
 

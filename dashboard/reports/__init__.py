@@ -1,0 +1,1 @@
+"""Report builders (no Streamlit): charts, display tables, exports and the meeting pack."""
