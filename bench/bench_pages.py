@@ -262,7 +262,7 @@ def _targets_latest(d: dict) -> pd.DataFrame:
 
 
 def page_overview(d: dict, today: date) -> dict:
-    from dashboard.domain.rules import on_path
+    from dashboard.domain.targets import on_path
 
     acts, budget = d["activities"], d["budget"]
     b = budget.assign(

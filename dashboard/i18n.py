@@ -1,16 +1,10 @@
-"""UI text in Swedish and English, and Swedish number and date formats."""
+"""UI text in Swedish and English: the text catalogue, status labels and their order."""
 
 from __future__ import annotations
-
-from datetime import date, datetime
-
-import pandas as pd
 
 from loaders.template import STATUS_CODES, STATUS_LABELS
 
 LANGS = ("sv", "en")
-NBSP = "\u00a0"
-MISSING = "—"  # how every table and figure shows a missing value
 
 TEXT: dict[str, tuple[str, str]] = {
     # app and navigation
@@ -778,48 +772,3 @@ def status_label(code: str, lang: str) -> str:
 
 def status_order() -> list[str]:
     return list(STATUS_CODES)
-
-
-def fmt_int(value, lang: str) -> str:
-    """1 100 (Swedish, no-break space) or 1,100 (English)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return MISSING
-    text = f"{round(value):,}"
-    return text if lang == "en" else text.replace(",", NBSP)
-
-
-def fmt_tkr(sek, lang: str) -> str:
-    """Whole SEK → "1 100 tkr" (or "1,100 kSEK"); fractions of a thousand keep one decimal."""
-    if sek is None or (isinstance(sek, float) and pd.isna(sek)):
-        return MISSING
-    tkr = sek / 1000
-    if abs(tkr - round(tkr)) < 1e-9:
-        number = fmt_int(tkr, lang)
-    else:
-        number = f"{tkr:,.1f}"
-        number = number if lang == "en" else number.replace(",", NBSP).replace(".", ",")
-    return f"{number}{NBSP}{'kSEK' if lang == 'en' else 'tkr'}"
-
-
-def fmt_number(value, lang: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return MISSING
-    if float(value).is_integer():
-        return fmt_int(value, lang)
-    text = f"{value:,.1f}"
-    return text if lang == "en" else text.replace(",", NBSP).replace(".", ",")
-
-
-def fmt_date(value, lang: str) -> str:
-    """ISO dates are the Swedish standard and unambiguous in English too."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return MISSING
-    if isinstance(value, datetime | pd.Timestamp):
-        value = value.date()
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
-def fmt_datetime(value, lang: str) -> str:
-    if value is None or value is pd.NaT:
-        return MISSING
-    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")

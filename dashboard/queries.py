@@ -310,7 +310,7 @@ def timeline(db: Database, f: Filters) -> pd.DataFrame:
 
 
 def with_end_date(db: Database, f: Filters) -> pd.DataFrame:
-    """Filtered activities that have an end date, earliest end first: what rules.overdue judges as of a day."""
+    """Filtered activities that have an end date, earliest end first: what overdue judges as of a day."""
     clauses, params = _activity_clauses(f)
     clauses.append("a.end_date is not null")
     return db.query(

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard.domain.rules import on_path
+from dashboard.domain.targets import on_path
 
 
 def test_on_path():

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
-from dashboard.i18n import MISSING
+from dashboard.formats import MISSING
 from dashboard.reports import display
 from loaders.service import build
 from tests.conftest import DATA, EVIL, ROOT, base_rows, hostile_db, write_plan

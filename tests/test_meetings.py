@@ -13,8 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
-from dashboard.domain import followup, rules
+from dashboard.domain import followup
 from dashboard.domain.filters import Filters
+from dashboard.domain.late import months_before, overdue
+from dashboard.domain.targets import target_state
 from dashboard.reports.display import md
 from dashboard.web import ui
 from loaders import meetings
@@ -92,7 +94,7 @@ def test_a_changed_activity_is_named_with_its_fields_as_the_workbook_heads_them(
     with two_versions.snapshot() as snap:
         changes = queries.changes_since(snap, since, ALL)
     empty = pd.DataFrame()
-    none_late = rules.overdue(empty, date.today())
+    none_late = overdue(empty, date.today())
     shown = followup.content("sv", {}, changes, empty, none_late, empty, empty, empty, empty).changes
     row = shown[shown["ID"] == "2"].iloc[0]
     assert row["Benämning"] == "Aktivitet två"
@@ -105,7 +107,7 @@ def test_a_new_plan_and_a_new_activity_show_a_dash_where_nothing_applies(two_ver
         changes = queries.changes_since(snap, LONG_AGO - timedelta(days=1), ALL)
         changes = pd.concat([changes, queries.changes_since(snap, LONG_AGO + timedelta(days=30), ALL)])
     empty = pd.DataFrame()
-    shown = followup.content(lang, {}, changes, empty, rules.overdue(empty, date.today()), empty, empty, empty, empty)
+    shown = followup.content(lang, {}, changes, empty, overdue(empty, date.today()), empty, empty, empty, empty)
     changes = shown.changes
     heads = ["Plan", "Vad", "ID", "Benämning", "Före", "Efter"] if lang == "sv" else None
     if heads:
@@ -385,7 +387,7 @@ def test_stale_counts_only_versions_published_by_the_as_of_day(two_versions):
     rows["activities"][1]["responsible"] = "Prorektor"  # activity 2 changes today, in version 3 (1 is ongoing again)
     publish(two_versions, [_plan(two_versions.path.parent, rows, "v3.xlsx")], "anna", "upload")
     as_of = LONG_AGO + timedelta(days=300)
-    cutoff = rules.months_before(as_of.date(), 6)
+    cutoff = months_before(as_of.date(), 6)
     with two_versions.snapshot() as snap:
         # As of then, neither had changed since version 1; with today's versions both changed today.
         assert list(queries.stale_activities(snap, ALL, cutoff, as_of)["activity_id"]) == ["1", "2"]
@@ -409,7 +411,7 @@ def test_an_open_action_is_past_due_against_the_as_of_day():
           "kind": "action", "text": "Ring", "owner": "SAM", "due": date(2012, 3, 1), "status": "open"}]
     )  # fmt: skip
     empty = pd.DataFrame()
-    none_late = rules.overdue(empty, date(2012, 6, 30))
+    none_late = overdue(empty, date(2012, 6, 30))
     args = ("sv", {}, empty, empty, none_late, empty, empty, empty, actions)
     assert followup.content(*args, date(2012, 6, 30)).counts["overdue_actions"] == 1
     assert followup.content(*args, date(2012, 2, 1)).counts["overdue_actions"] == 0
@@ -508,7 +510,7 @@ def test_full_pack_names_every_target_in_scope(app_db, storages):
     assert {r[0] for r in wb["Targets"].iter_rows(min_row=2, values_only=True)} == {
         f"{r.target_id} {r.name}" for r in targets.itertuples()
     }
-    without = [r for _, r in targets.iterrows() if not rules.target_state(r).path]
+    without = [r for _, r in targets.iterrows() if not target_state(r).path]
     assert len(without) > 20
     for r in without:
         assert f"{r['target_id']} {r['name']} (" in text, r["target_id"]

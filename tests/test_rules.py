@@ -5,8 +5,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.domain import rules
+from dashboard.domain.budget import BudgetFigures, budget_figures, budget_key_figures
 from dashboard.domain.filters import Filters, from_query_params, to_query_params
+from dashboard.domain.late import months_before, overdue
+from dashboard.domain.targets import target_state, why_no_path
 
 # ---------------------------------------------------------------------------- late and status unknown
 
@@ -34,32 +36,32 @@ def activities() -> pd.DataFrame:
 
 
 def test_late_is_a_known_open_status_past_its_end():
-    result = rules.overdue(activities(), AS_OF)
+    result = overdue(activities(), AS_OF)
     assert list(result.late["activity_id"]) == ["a", "b", "c"]
     assert list(result.late["days_late"]) == [1, 181, 182]
 
 
 def test_status_unknown_after_its_end_is_apart_from_late():
-    result = rules.overdue(activities(), AS_OF)
+    result = overdue(activities(), AS_OF)
     assert list(result.unknown["activity_id"]) == ["d"]
     assert list(result.unknown["days_late"]) == [91]
 
 
 def test_the_as_of_day_decides_what_has_passed():
-    result = rules.overdue(activities(), date(2014, 1, 1))
+    result = overdue(activities(), date(2014, 1, 1))
     assert list(result.late["activity_id"]) == ["a", "b", "c", "g"]
     assert list(result.unknown["activity_id"]) == ["d", "h"]
-    early = rules.overdue(activities(), date(2011, 6, 1))
+    early = overdue(activities(), date(2011, 6, 1))
     assert early.late.empty and early.unknown.empty
 
 
 def test_no_activities_no_overdue():
-    result = rules.overdue(pd.DataFrame(columns=["plan_id", "activity_id", "status", "end_date"]), AS_OF)
+    result = overdue(pd.DataFrame(columns=["plan_id", "activity_id", "status", "end_date"]), AS_OF)
     assert result.late.empty and result.unknown.empty and "days_late" in result.late.columns
 
 
 def test_months_before_counts_back_from_the_as_of_day():
-    assert rules.months_before(AS_OF, 6) == date(2011, 12, 31)  # 182 days: a month is 30.44 days
+    assert months_before(AS_OF, 6) == date(2011, 12, 31)  # 182 days: a month is 30.44 days
 
 
 # ---------------------------------------------------------------------------- targets
@@ -75,41 +77,41 @@ def target(**values) -> pd.Series:
 
 def test_a_target_with_a_path_is_on_track_behind_or_without_outcome():
     path = {"baseline_year": 2015, "baseline_value": 100, "target_year": 2019, "target_value": 140}
-    assert rules.target_state(target(**path, outcome_year=2017, outcome=125)).verdict == "on_track"
-    assert rules.target_state(target(**path, outcome_year=2017, outcome=110)).verdict == "behind"  # path: 120
-    state = rules.target_state(target(**path))
+    assert target_state(target(**path, outcome_year=2017, outcome=125)).verdict == "on_track"
+    assert target_state(target(**path, outcome_year=2017, outcome=110)).verdict == "behind"  # path: 120
+    state = target_state(target(**path))
     assert (state.path, state.missing, state.verdict) == (True, (), "no_outcome")
-    pct = rules.target_state(target(baseline_year=2015, baseline_value=100, target_year=2019, target_change_pct=20))
+    pct = target_state(target(baseline_year=2015, baseline_value=100, target_year=2019, target_change_pct=20))
     assert (pct.path, pct.target) == (True, pytest.approx(120))
 
 
 def test_a_percent_change_without_a_baseline_value_has_no_path_but_an_index():
     # The mobility plan: "+25 % compared with 2015", with no figure for 2015.
-    state = rules.target_state(target(baseline_year=2015, target_year=2018, target_change_pct=25, outcome=3))
+    state = target_state(target(baseline_year=2015, target_year=2018, target_change_pct=25, outcome=3))
     assert (state.path, state.index_path, state.missing, state.verdict) == (False, True, ("baseline_value",), "no_path")
-    assert rules.why_no_path(state, "sv") == "basvärde saknas"
-    assert rules.why_no_path(state, "en") == "no baseline value"
+    assert why_no_path(state, "sv") == "basvärde saknas"
+    assert why_no_path(state, "en") == "no baseline value"
 
 
 def test_a_baseline_without_a_target_year_has_no_path():
     # The 2011–2013 plan: "33,3 % (2010) → 100 %", no year given for the target.
-    state = rules.target_state(target(baseline_year=2010, baseline_value=33.3, target_value=100))
+    state = target_state(target(baseline_year=2010, baseline_value=33.3, target_value=100))
     assert (state.path, state.index_path, state.missing) == (False, False, ("target_year",))
     assert (state.baseline, state.target) == (33.3, 100)
-    assert rules.why_no_path(state, "en") == "no target year"
+    assert why_no_path(state, "en") == "no target year"
 
 
 def test_a_target_without_any_figure_is_qualitative():
-    state = rules.target_state(target(target_year=2012))
+    state = target_state(target(target_year=2012))
     assert (state.path, state.missing, state.verdict) == (False, ("qualitative",), "no_path")
-    assert rules.why_no_path(state, "sv") == "kvalitativ, inget mätbart värde"
+    assert why_no_path(state, "sv") == "kvalitativ, inget mätbart värde"
 
 
 def test_everything_missing_is_named():
-    state = rules.target_state(target(target_value=80))
+    state = target_state(target(target_value=80))
     assert state.missing == ("baseline_value", "baseline_year", "target_year")
-    assert rules.why_no_path(state, "en") == "no baseline value, no baseline year, no target year"
-    assert rules.target_state(target(baseline_value=8, target_year=2017, target_value=8)).missing == ("baseline_year",)
+    assert why_no_path(state, "en") == "no baseline value, no baseline year, no target year"
+    assert target_state(target(baseline_value=8, target_year=2017, target_value=8)).missing == ("baseline_year",)
 
 
 # ---------------------------------------------------------------------------- money key figures
@@ -117,16 +119,16 @@ def test_everything_missing_is_named():
 
 def test_budget_key_figures_keep_no_year_and_opening_balance_apart():
     cards = pd.DataFrame({"budget": [0.0, 2_400_000.0], "no_year": [1_560_500.0, 0.0], "opening_balance": [0.0, 5000]})
-    figures = rules.budget_figures(cards)
-    assert figures == rules.BudgetFigures(2_400_000.0, 1_560_500.0, 5000.0)
-    shown = dict(rules.budget_key_figures(figures, 2016, 2018, "sv"))
+    figures = budget_figures(cards)
+    assert figures == BudgetFigures(2_400_000.0, 1_560_500.0, 5000.0)
+    shown = dict(budget_key_figures(figures, 2016, 2018, "sv"))
     assert shown == {
         "Budget 2016–2018": "2\u00a0400\u00a0tkr",
         "Utan år": "1\u00a0560,5\u00a0tkr",
         "Ingående balans": "5\u00a0tkr",
     }
-    empty = rules.budget_figures(pd.DataFrame(columns=["budget", "no_year", "opening_balance"]))
-    assert empty == rules.BudgetFigures(0.0, 0.0, 0.0, stated=False)
+    empty = budget_figures(pd.DataFrame(columns=["budget", "no_year", "opening_balance"]))
+    assert empty == BudgetFigures(0.0, 0.0, 0.0, stated=False)
 
 
 def test_a_scope_without_any_budget_says_none_is_stated_not_zero():
@@ -134,7 +136,7 @@ def test_a_scope_without_any_budget_says_none_is_stated_not_zero():
     cards = pd.DataFrame(
         {"budget": [0.0, 0.0], "no_year": [0.0, 0.0], "opening_balance": [0.0, 0.0], "budget_lines_stated": [0, 0]}
     )
-    shown = dict(rules.budget_key_figures(rules.budget_figures(cards), 2020, 2023, "sv"))
+    shown = dict(budget_key_figures(budget_figures(cards), 2020, 2023, "sv"))
     assert shown == {
         "Budget 2020–2023": "Ingen budget angiven",
         "Utan år": "Ingen budget angiven",
@@ -143,7 +145,7 @@ def test_a_scope_without_any_budget_says_none_is_stated_not_zero():
     # A plan that states budget lines, none of them in the period, has a true zero in the period.
     cards["budget_lines_stated"] = [0, 3]
     cards["no_year"] = [0.0, 1000.0]
-    shown = dict(rules.budget_key_figures(rules.budget_figures(cards), 2020, 2023, "en"))
+    shown = dict(budget_key_figures(budget_figures(cards), 2020, 2023, "en"))
     assert shown["Budget 2020–2023"] == "0\u00a0kSEK" and shown["No year given"] == "1\u00a0kSEK"
 
 

@@ -468,9 +468,9 @@ def test_a_cached_read_is_never_filed_under_another_version(db_path):
     """A page reads the data version once; a query that meets a newer one makes the page run again."""
     path = str(db_path)
     version = queries.data_version(ui._database(path))
-    assert list(ui.cached("plan_versions", path, version, PLAN)["version"]) == [1]
+    assert list(ui.cached(queries.plan_versions, path, version, PLAN)["version"]) == [1]
     with pytest.raises(ui._Stale):
-        ui.cached("plan_versions", path, version + 1, PLAN)
+        ui.cached(queries.plan_versions, path, version + 1, PLAN)
 
 
 def test_the_versions_table_names_no_checksum_and_no_folder(db_path):

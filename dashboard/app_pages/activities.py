@@ -5,8 +5,10 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from dashboard import queries
 from dashboard.domain.filters import NO_VALUE
-from dashboard.i18n import fmt_date, fmt_datetime, status_label, t
+from dashboard.formats import fmt_date, fmt_datetime
+from dashboard.i18n import status_label, t
 from dashboard.reports import export
 from dashboard.reports.display import md
 from dashboard.web import ui
@@ -20,7 +22,7 @@ c1, c2 = st.columns([3, 1])
 search = c1.text_input(t("search", lang), key="activities_search", help=t("search_help", lang))
 sort = c2.selectbox(t("sort", lang), SORT_KEYS, key="activities_sort", format_func=lambda k: t(f"sort_{k}", lang))
 
-rows = ui.query(ctx, "activities", f, search, sort)
+rows = ui.query(ctx, queries.activities, f, search, sort)
 if rows.empty:
     ui.empty(t("no_match", lang))
     st.stop()
@@ -145,7 +147,7 @@ choice = st.selectbox(
     key="activities_detail",
     format_func=lambda c: f"{names.get(c[0], c[0])} · {c[1]} {titles[c]}",
 )
-detail = ui.query(ctx, "activity_detail", *choice)
+detail = ui.query(ctx, queries.activity_detail, *choice)
 activity = detail["activity"].iloc[0]
 # Text from the workbook is shown as text (md escapes it), never as Markdown.
 st.markdown(f"### {md(activity['activity_id'])} {md(activity['title'])}")
@@ -186,7 +188,7 @@ else:
 st.markdown(f"**{t('history', lang)}**")
 ui.table(detail["history"], lang, key="activities_detail_history")
 st.markdown(f"**{t('m_from_meetings', lang)}**")
-items = ui.fresh(ctx, "activity_items", *choice)
+items = ui.fresh(ctx, queries.activity_items, *choice)
 if items.empty:
     st.caption(t("nothing", lang))
 else:

@@ -3,7 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import MISSING, NBSP, fmt_int, fmt_tkr, t
+from dashboard import queries
+from dashboard.formats import MISSING, NBSP, fmt_int, fmt_tkr
+from dashboard.i18n import t
+from dashboard.reports import charts
 from dashboard.reports.display import md, quote
 from dashboard.web import ui
 
@@ -14,9 +17,9 @@ st.title(t("page_budget", lang))
 not_stated = t("not_stated", lang)
 no_year = t("no_year_bar", lang)
 attribute = st.toggle(t("attribute", lang), key="budget_attribute")
-by_year = ui.query(ctx, "budget_by_year_unit", f, attribute)
+by_year = ui.query(ctx, queries.budget_by_year_unit, f, attribute)
 # Plans in view that state no budget at all are named, so an empty chart is not taken for an error.
-cards = ui.query(ctx, "plan_cards", f)
+cards = ui.query(ctx, queries.plan_cards, f)
 without = [title for title, n in zip(cards["title"], cards["budget_lines_stated"], strict=True) if not n]
 no_budget = t("no_budget", lang) + (
     " " + t("plans_without_budget", lang, plans=", ".join(quote(md(p), lang) for p in without)) if without else ""
@@ -34,7 +37,7 @@ st.caption(" ".join((t("ib_note", lang), t("unit_fallback", lang), t("click_filt
 if attribute:
     st.warning(t("attributed_note", lang), icon=":material/warning:")
 points = ui.chart(
-    ui.figure("budget_by_year_unit", by_year, lang, ctx.unit_colors), key="budget_year_unit", selectable=True
+    ui.figure(charts.budget_by_year_unit, by_year, lang, ctx.unit_colors), key="budget_year_unit", selectable=True
 )
 if points:
     point = points[0]
@@ -82,12 +85,12 @@ def goal_label(key, plan_id: str) -> str:
 
 def bars_with_table(dimension: str, label, heading: str) -> None:
     """The budget summed per funding source, plan or goal: a bar chart and the same figures as a table."""
-    sums = ui.query(ctx, "budget_by", f, dimension)
+    sums = ui.query(ctx, queries.budget_by, f, dimension)
     if sums.empty:
         ui.empty(no_budget)
         return
     sums = sums.assign(label=sums["key"].map(label))
-    ui.chart(ui.figure("budget_bars", sums, "label", lang), key=f"budget_{dimension}")
+    ui.chart(ui.figure(charts.budget_bars, sums, "label", lang), key=f"budget_{dimension}")
     amounts = sums["amount_sek"].map(lambda v: fmt_tkr(v, lang))
     st.dataframe(
         pd.DataFrame({heading: sums["label"], t("budget", lang): amounts}),
@@ -105,12 +108,12 @@ with right:
     bars_with_table("plan", lambda k: names.get(k, k), t("plan", lang))
 st.subheader(t("by_goal", lang))
 st.caption(t("by_goal_note", lang))
-by_goal = ui.query(ctx, "budget_by_goal", f)
+by_goal = ui.query(ctx, queries.budget_by_goal, f)
 if by_goal.empty:
     ui.empty(t("no_budget", lang))
 else:
     by_goal = by_goal.assign(label=[goal_label(k, p) for k, p in zip(by_goal["key"], by_goal["plan_id"], strict=True)])
-    ui.chart(ui.figure("goal_budget", by_goal, lang), key="budget_goal")
+    ui.chart(ui.figure(charts.goal_budget, by_goal, lang), key="budget_goal")
     amounts = zip(by_goal["amount_sek"], by_goal["plan_sek"], strict=True)
     percent = "%" if lang == "en" else NBSP + "%"
     shares = [f"{fmt_int(100 * a / p, lang)}{percent}" if p else "–" for a, p in amounts]

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, queries
 from dashboard.domain import followup
-from dashboard.i18n import fmt_datetime, fmt_tkr, t
+from dashboard.formats import fmt_datetime, fmt_tkr
+from dashboard.i18n import t
 from dashboard.reports.display import md, who
 from dashboard.web import actions, diffview, ui
 
@@ -32,7 +33,7 @@ plan_id = st.selectbox(
     t("f_plans", lang), choices, index=default, format_func=lambda p: titles[p], key="history_plan", on_change=untick
 )
 
-versions = ui.query(ctx, "plan_versions", plan_id)
+versions = ui.query(ctx, queries.plan_versions, plan_id)
 current = int(versions["version"].max())
 # After a rollback: show the new current version and untick the confirmation. Set before the widgets
 # are made, so the browser shows it too (a widget's state that is only deleted keeps what the browser had).
@@ -74,11 +75,11 @@ st.caption(
 
 tab_changes, tab_content = st.tabs([t("h_tab_changes", lang), t("h_tab_content", lang)])
 with tab_changes:
-    diffview.render(ui.query(ctx, "version_diff", plan_id, int(version)), lang, key="history_diff")
+    diffview.render(ui.query(ctx, queries.version_diff, plan_id, int(version)), lang, key="history_diff")
 with tab_content:
-    acts = ui.query(ctx, "version_activities", plan_id, int(version))
+    acts = ui.query(ctx, queries.version_activities, plan_id, int(version))
     ui.table(acts, lang, key="history_activities", width="stretch")
-    budget = ui.query(ctx, "version_budget", plan_id, int(version))
+    budget = ui.query(ctx, queries.version_budget, plan_id, int(version))
     if not budget.empty:
         ui.table(
             pd.DataFrame(
@@ -107,7 +108,7 @@ if auth.current_editor() is not None:
         )
     else:
         st.caption(t("h_no_file", lang))
-    if version != current and ui.query(ctx, "same_content", plan_id, int(version), current):
+    if version != current and ui.query(ctx, queries.same_content, plan_id, int(version), current):
         # E.g. the version just rolled back to: publishing it again would change nothing.
         st.caption(t("h_same_as_current", lang, version=version, current=current))
     elif version != current:

@@ -7,9 +7,11 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
-from dashboard.domain import followup, rules
-from dashboard.i18n import fmt_date, t
+from dashboard import auth, queries
+from dashboard.domain import followup
+from dashboard.domain.late import months_before, overdue
+from dashboard.formats import fmt_date
+from dashboard.i18n import t
 from dashboard.reports.display import md
 from dashboard.web import actions, ui
 
@@ -26,7 +28,7 @@ if plans.empty:
 titles = ui.plan_short(ctx)
 editor = auth.current_editor()
 
-meetings = ui.fresh(ctx, "meeting_list")
+meetings = ui.fresh(ctx, queries.meeting_list)
 c1, c2, c3 = st.columns([2, 1, 1])
 choices = ["date", *meetings["meeting_id"].tolist()]
 untitled = t("m_untitled", lang)
@@ -72,18 +74,18 @@ months = c3.number_input(t("m_months", lang), min_value=1, max_value=36, value=6
 # Everything published after the end of that day, up to the end of the as-of day, counts as news.
 since = datetime.combine(since_day, time.max)
 until = datetime.combine(ctx.as_of, time.max)
-cutoff = rules.months_before(ctx.as_of, int(months))
+cutoff = months_before(ctx.as_of, int(months))
 
 data = followup.content(
     lang,
     titles,
-    ui.query(ctx, "changes_since", since, f, until),
-    ui.query(ctx, "versions_since", since, f, until),
-    rules.overdue(ui.query(ctx, "with_end_date", f), ctx.as_of),
-    targets := ui.query(ctx, "targets", f),
-    ui.query(ctx, "stale_activities", f, cutoff, until),
-    ui.fresh(ctx, "items_since", since_day, f, ctx.as_of),
-    open_items := ui.fresh(ctx, "open_actions", f),
+    ui.query(ctx, queries.changes_since, since, f, until),
+    ui.query(ctx, queries.versions_since, since, f, until),
+    overdue(ui.query(ctx, queries.with_end_date, f), ctx.as_of),
+    targets := ui.query(ctx, queries.targets, f),
+    ui.query(ctx, queries.stale_activities, f, cutoff, until),
+    ui.fresh(ctx, queries.items_since, since_day, f, ctx.as_of),
+    open_items := ui.fresh(ctx, queries.open_actions, f),
     ctx.as_of,
 )
 
@@ -98,7 +100,7 @@ overdue_help = t("m_n_overdue_actions", lang, n=data.counts["overdue_actions"])
 k5.metric(t("m_n_actions", lang), data.counts["actions"], help=overdue_help)
 
 title = t("m_pack_title", lang, day=fmt_date(ctx.today, lang))
-cards = ui.query(ctx, "plan_cards", f)
+cards = ui.query(ctx, queries.plan_cards, f)
 all_ = t("f_all", lang)
 scope = [
     (t("pack_as_of", lang), fmt_date(ctx.as_of, lang)),
@@ -126,8 +128,8 @@ pack_args = (
     ctx.version,
     scope,
     key_figures,
-    ui.query(ctx, "budget_by_year_unit", f),
-    ui.query(ctx, "status_counts", f, "plan"),
+    ui.query(ctx, queries.budget_by_year_unit, f),
+    ui.query(ctx, queries.status_counts, f, "plan"),
     targets,
     titles,
     data,
@@ -237,7 +239,7 @@ with tabs[3]:
                 by=md(m["created_by"]),
             )
         )
-        minutes = followup.minutes(ui.fresh(ctx, "meeting_items", int(shown)), titles, lang)
+        minutes = followup.minutes(ui.fresh(ctx, queries.meeting_items, int(shown)), titles, lang)
         table(minutes, "meetings_minutes_items", "m_no_decisions")
 
 
@@ -289,7 +291,7 @@ with tabs[4]:
         if meetings.empty:
             st.caption(t("m_create_first", lang))
         else:
-            acts = ui.query(ctx, "activities", f, "", "plan")
+            acts = ui.query(ctx, queries.activities, f, "", "plan")
             # Options are "kind|plan|id" strings (plain values keep the widget's state simple).
             about = {
                 f"plan|{pid}|": f"{titles.get(pid, pid)} · {t('m_whole_plan', lang)}"

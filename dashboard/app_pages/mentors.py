@@ -3,7 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import fmt_number, t
+from dashboard import queries
+from dashboard.formats import fmt_number
+from dashboard.i18n import t
+from dashboard.reports import charts
 from dashboard.reports.display import md
 from dashboard.web import ui
 
@@ -12,7 +15,7 @@ lang, f = ctx.lang, ctx.filters
 st.title(t("page_mentors", lang))
 st.caption(t("mentors_intro", lang))
 
-targets = ui.query(ctx, "targets", f)
+targets = ui.query(ctx, queries.targets, f)
 valued = targets[targets["target_value"].notna()] if not targets.empty else targets
 relative = targets[
     targets["target_value"].isna() & targets["target_change_pct"].notna() & targets["baseline_year"].isna()
@@ -62,7 +65,9 @@ for plan_id, group in newest_first.groupby("plan_id", sort=False):
             with col.container(border=True):
                 st.markdown(f"**{md(heading(whole))}**")
                 st.caption(md(whole["measure"]))
-                ui.chart(ui.figure("target_bullet", whole, parts, lang), key=f"mentors_{plan_id}_{whole['target_id']}")
+                ui.chart(
+                    ui.figure(charts.target_bullet, whole, parts, lang), key=f"mentors_{plan_id}_{whole['target_id']}"
+                )
                 st.markdown(f"{span(whole)} · {outcome_text(whole)}")
     table = pd.DataFrame({
         t("col_id", lang): group["activity_id"],

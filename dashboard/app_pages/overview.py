@@ -3,8 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import rules
-from dashboard.i18n import fmt_date, fmt_datetime, fmt_int, fmt_tkr, status_label, status_order, t
+from dashboard import queries
+from dashboard.domain.budget import budget_figures, budget_key_figures
+from dashboard.domain.targets import target_state
+from dashboard.formats import fmt_date, fmt_datetime, fmt_int, fmt_tkr
+from dashboard.i18n import status_label, status_order, t
+from dashboard.reports import charts
 from dashboard.reports.display import md
 from dashboard.web import ui
 
@@ -12,19 +16,19 @@ ctx: ui.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("app_title", lang))
 
-cards = ui.query(ctx, "plan_cards", f)
+cards = ui.query(ctx, queries.plan_cards, f)
 if cards.empty:
     ui.empty(t("no_plans", lang) if f.is_default() else t("no_match", lang))
     st.stop()
 
-counts = ui.query(ctx, "status_counts", f, "plan")
-targets = ui.query(ctx, "targets", f)
+counts = ui.query(ctx, queries.status_counts, f, "plan")
+targets = ui.query(ctx, queries.targets, f)
 if counts.empty and not f.is_default():
     ui.empty(ui.no_activities(ctx, cards))  # (with no filters, each plan's card says that it has no activities)
 
 c1, c2, c3, c4 = st.columns(4)
 # The same figures, by the same rule, as the meeting pack's key figures.
-money = rules.budget_key_figures(rules.budget_figures(cards), f.year_from, f.year_to, lang)
+money = budget_key_figures(budget_figures(cards), f.year_from, f.year_to, lang)
 for col, (label, value), help_key in zip((c1, c2, c3), money, ("kf_budget_help", None, None), strict=True):
     col.metric(label, value, help=t(help_key, lang) if help_key else None)
 c4.metric(t("kf_activities", lang), fmt_int(counts["n"].sum(), lang))
@@ -38,11 +42,11 @@ for col, status in zip(cols, status_order(), strict=True):
 if not counts.empty:
     st.subheader(t("status_by_plan", lang))
     names = ui.plan_short(ctx)
-    ui.chart(ui.figure("status_bars", counts.assign(label=counts["grp"].map(lambda p: names.get(p, p))), lang),
+    ui.chart(ui.figure(charts.status_bars, counts.assign(label=counts["grp"].map(lambda p: names.get(p, p))), lang),
              key="overview_status")  # fmt: skip
 
 
-verdicts = [rules.target_state(r).verdict for _, r in targets.iterrows()]
+verdicts = [target_state(r).verdict for _, r in targets.iterrows()]
 states = pd.Series(verdicts, dtype=object).map(lambda v: v if v in ("on_track", "behind") else "no_data").value_counts()
 st.subheader(t("kf_targets", lang))
 t1, t2, t3 = st.columns(3)

@@ -4,8 +4,11 @@ after its end; status over versions."""
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import rules
-from dashboard.i18n import fmt_date, fmt_int, status_label, t
+from dashboard import queries
+from dashboard.domain.late import overdue
+from dashboard.formats import fmt_date, fmt_int
+from dashboard.i18n import status_label, t
+from dashboard.reports import charts
 from dashboard.web import ui
 
 ctx: ui.Context = st.session_state["ctx"]
@@ -14,9 +17,9 @@ st.title(t("page_status", lang))
 if ctx.as_of != ctx.today:
     st.caption(t("as_of_caption", lang, day=fmt_date(ctx.as_of, lang)))
 
-by_plan = ui.query(ctx, "status_counts", f, "plan")
+by_plan = ui.query(ctx, queries.status_counts, f, "plan")
 if by_plan.empty:
-    ui.empty(ui.no_activities(ctx, ui.query(ctx, "plan_cards", f)))
+    ui.empty(ui.no_activities(ctx, ui.query(ctx, queries.plan_cards, f)))
     st.stop()
 names = ui.plan_short(ctx)
 goals = ctx.options["goals"].set_index("key")
@@ -30,16 +33,17 @@ def labelled(df: pd.DataFrame, fn) -> pd.DataFrame:
 left, right = st.columns(2)
 with left:
     st.subheader(t("status_by_plan", lang))
-    ui.chart(ui.figure("status_bars", labelled(by_plan, lambda p: names.get(p, p)), lang), key="status_plan")
+    ui.chart(ui.figure(charts.status_bars, labelled(by_plan, lambda p: names.get(p, p)), lang), key="status_plan")
 with right:
     st.subheader(t("status_by_unit", lang))
-    by_unit = ui.query(ctx, "status_counts", f, "unit")
+    by_unit = ui.query(ctx, queries.status_counts, f, "unit")
     ui.chart(
-        ui.figure("status_bars", labelled(by_unit, lambda u: not_stated if u == "—" else u), lang), key="status_unit"
+        ui.figure(charts.status_bars, labelled(by_unit, lambda u: not_stated if u == "—" else u), lang),
+        key="status_unit",
     )
 
 st.subheader(t("status_by_goal", lang))
-by_goal = ui.query(ctx, "status_counts", f, "goal")
+by_goal = ui.query(ctx, queries.status_counts, f, "goal")
 
 
 def goal_label(key) -> str:
@@ -49,18 +53,18 @@ def goal_label(key) -> str:
     return f"{names.get(plan_id, plan_id)} · {goal_id} {ui._short(goals.loc[key, 'title'], 45)}"
 
 
-ui.chart(ui.figure("status_bars", labelled(by_goal, goal_label), lang), key="status_goal")
+ui.chart(ui.figure(charts.status_bars, labelled(by_goal, goal_label), lang), key="status_goal")
 
 st.subheader(t("timeline", lang))
-timeline = ui.query(ctx, "timeline", f)
+timeline = ui.query(ctx, queries.timeline, f)
 if timeline.empty:
     ui.empty(t("no_dates", lang))
 else:
     timeline = timeline.assign(label=[f"{names.get(p, p)} · {a} {ui._short(ti, 40)}" for p, a, ti in zip(
         timeline["plan_id"], timeline["activity_id"], timeline["title"], strict=True)])  # fmt: skip
-    ui.chart(ui.figure("timeline", timeline, lang, ctx.as_of, ctx.as_of != ctx.today), key="status_timeline")
+    ui.chart(ui.figure(charts.timeline, timeline, lang, ctx.as_of, ctx.as_of != ctx.today), key="status_timeline")
 
-overdue = rules.overdue(ui.query(ctx, "with_end_date", f), ctx.as_of)
+gone = overdue(ui.query(ctx, queries.with_end_date, f), ctx.as_of)
 
 
 def past_end(df: pd.DataFrame, key: str, days: str) -> None:
@@ -89,23 +93,23 @@ def past_end(df: pd.DataFrame, key: str, days: str) -> None:
 
 
 st.subheader(t("overdue", lang))
-if overdue.late.empty:
+if gone.late.empty:
     ui.empty(t("none_overdue", lang))
 else:
-    past_end(overdue.late, "status_overdue", "days_late")
+    past_end(gone.late, "status_overdue", "days_late")
 st.subheader(t("unknown_after_end", lang))
 st.caption(t("unknown_after_end_help", lang))
-if overdue.unknown.empty:
+if gone.unknown.empty:
     ui.empty(t("none_unknown", lang))
 else:
-    past_end(overdue.unknown, "status_unknown", "days_past_end")
+    past_end(gone.unknown, "status_unknown", "days_past_end")
 
 st.subheader(t("status_over_time", lang))
-history = ui.query(ctx, "status_history", f)
+history = ui.query(ctx, queries.status_history, f)
 if history.empty or history.groupby("plan_id")["version"].nunique().max() < 2:
     ui.empty(t("one_version", lang))
 else:
     history = history.assign(
         label=[f"{names.get(p, p)} v{v}" for p, v in zip(history["plan_id"], history["version"], strict=True)]
     )
-    ui.chart(ui.figure("status_over_time", history, lang), key="status_history")
+    ui.chart(ui.figure(charts.status_over_time, history, lang), key="status_history")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard import queries
 from dashboard.domain.outline import outline
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports.display import md
@@ -12,7 +13,7 @@ lang, f = ctx.lang, ctx.filters
 st.title(t("page_structure", lang))
 st.caption(t("structure_intro", lang))
 
-data = ui.query(ctx, "structure", f)
+data = ui.query(ctx, queries.structure, f)
 plans, goals, acts = data["plans"], data["goals"], data["activities"]
 if plans.empty:
     ui.empty(t("no_match", lang))

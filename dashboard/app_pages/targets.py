@@ -4,8 +4,11 @@ without a path listed with what they lack."""
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import rules
-from dashboard.i18n import fmt_number, t
+from dashboard import queries
+from dashboard.domain.targets import on_path, target_state, why_no_path
+from dashboard.formats import fmt_number
+from dashboard.i18n import t
+from dashboard.reports import charts
 from dashboard.reports.display import md, quote
 from dashboard.web import ui
 
@@ -14,8 +17,8 @@ lang, f = ctx.lang, ctx.filters
 st.title(t("page_targets", lang))
 st.caption(t("targets_intro", lang))
 
-targets = ui.query(ctx, "targets", f)
-states = [rules.target_state(r) for _, r in targets.iterrows()]
+targets = ui.query(ctx, queries.targets, f)
+states = [target_state(r) for _, r in targets.iterrows()]
 # A path in the target's own figures, or as an index when only the baseline value is missing.
 drawn = pd.Series([s.path or s.index_path for s in states], index=targets.index, dtype=bool)
 paths = targets[drawn] if not targets.empty else targets
@@ -30,7 +33,7 @@ for target in paths.itertuples(index=False):
     with st.container(border=True):
         st.subheader(md(row["name"]))
         st.caption(" · ".join(md(x) for x in (row["plan_title"], row["measure"]) if isinstance(x, str)))
-        outcomes = ui.query(ctx, "target_values", row["plan_id"], row["target_id"])
+        outcomes = ui.query(ctx, queries.target_values, row["plan_id"], row["target_id"])
         if pd.notna(row["region"]):
             outcomes = outcomes[outcomes["region"] == row["region"]]
         else:
@@ -41,12 +44,12 @@ for target in paths.itertuples(index=False):
                 t("baseline_missing", lang, year=int(row["baseline_year"]), target=fmt_number(goal, lang)),
                 icon=":material/warning:",
             )
-        ui.chart(ui.figure("target_path", row, outcomes, lang), key=f"targets_{row['plan_id']}_{row['target_id']}")
+        ui.chart(ui.figure(charts.target_path, row, outcomes, lang), key=f"targets_{row['plan_id']}_{row['target_id']}")
         if outcomes.empty:
             st.caption(t("no_outcome", lang))
         else:
             last = outcomes.iloc[-1]
-            verdict = rules.on_path(row, int(last["year"]), float(last["value"]))
+            verdict = on_path(row, int(last["year"]), float(last["value"]))
             if verdict is True:
                 st.success(t("latest_on_path", lang))
             elif verdict is False:
@@ -80,7 +83,7 @@ if without:
                 t("diff_name", lang): [r["name"] for r, _ in without],
                 t("m_baseline", lang): [value_year(r["baseline_value"], r["baseline_year"]) for r, _ in without],
                 t("m_target", lang): [goal(r) for r, _ in without],
-                t("col_missing", lang): [rules.why_no_path(s, lang) for _, s in without],
+                t("col_missing", lang): [why_no_path(s, lang) for _, s in without],
             }
         ),
         lang,

@@ -5,7 +5,8 @@ from datetime import datetime
 import streamlit as st
 
 from dashboard import auth
-from dashboard.i18n import fmt_datetime, t
+from dashboard.formats import fmt_datetime
+from dashboard.i18n import t
 from dashboard.reports.display import md
 from dashboard.web import actions, diffview, ui
 

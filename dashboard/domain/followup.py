@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dashboard.domain import rules
-from dashboard.i18n import MISSING, fmt_date, fmt_int, fmt_number, fmt_tkr, status_label, t
+from dashboard.domain.budget import budget_figures, budget_key_figures
+from dashboard.domain.late import Overdue
+from dashboard.domain.targets import target_state, why_no_path
+from dashboard.formats import MISSING, fmt_date, fmt_int, fmt_number, fmt_tkr
+from dashboard.i18n import status_label, t
 from dashboard.reports.charts import STATUS_COLORS
 from dashboard.reports.display import who
 
@@ -35,7 +38,7 @@ class MeetingContent:
 
 def at_risk(targets: pd.DataFrame) -> pd.DataFrame:
     """Targets whose latest outcome is below the straight path from baseline to target."""
-    behind = [rules.target_state(r).verdict == "behind" for _, r in targets.iterrows()]
+    behind = [target_state(r).verdict == "behind" for _, r in targets.iterrows()]
     return targets[pd.Series(behind, index=targets.index, dtype=bool)] if len(targets) else targets
 
 
@@ -59,7 +62,7 @@ def content(
     plan_titles: dict[str, str],
     changes: pd.DataFrame,
     versions: pd.DataFrame,
-    overdue: rules.Overdue,
+    overdue: Overdue,
     targets: pd.DataFrame,
     stale: pd.DataFrame,
     items: pd.DataFrame,
@@ -201,7 +204,7 @@ def _item_row(r, plan_name, lang: str) -> dict:
 
 def key_figures(cards: pd.DataFrame, f, data: MeetingContent, lang: str) -> list[tuple[str, str]]:
     """The pack's key figures: the overview's money figures (the same rule) and the meeting's counts."""
-    money = rules.budget_key_figures(rules.budget_figures(cards), f.year_from, f.year_to, lang)
+    money = budget_key_figures(budget_figures(cards), f.year_from, f.year_to, lang)
     activities = int(cards["activities"].sum()) if not cards.empty else 0
     return [
         *money,
@@ -252,7 +255,7 @@ def to_pack(
     target_rows = []
     for _, r in targets.iterrows():
         # Every target in scope: one with a path is charted; the others are listed with what they lack.
-        state = rules.target_state(r)
+        state = target_state(r)
         latest = r.get("outcome")
         target_rows.append(
             {
@@ -261,7 +264,7 @@ def to_pack(
                 "target": state.target,
                 "latest": None if pd.isna(latest) else float(latest),
                 "on_path": {"on_track": True, "behind": False}.get(state.verdict),
-                "missing": rules.why_no_path(state, lang),
+                "missing": why_no_path(state, lang),
             }
         )
     # Each with a short sheet name of its own: Excel cuts a name at 31 characters.

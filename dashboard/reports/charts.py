@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.i18n import NBSP, fmt_int, fmt_number, fmt_tkr, status_label, status_order, t
+from dashboard.formats import NBSP, fmt_int, fmt_number, fmt_tkr
+from dashboard.i18n import status_label, status_order, t
 from dashboard.reports.display import plain_html
 
 # Names from workbooks (units, plans, goals, activities) go into labels, ticks and hover texts through

@@ -9,7 +9,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import COLUMNS, MISSING, fmt_date, fmt_datetime, fmt_number, fmt_tkr, status_label, t
+from dashboard.formats import MISSING, fmt_date, fmt_datetime, fmt_number, fmt_tkr
+from dashboard.i18n import COLUMNS, status_label, t
 from loaders.template import STATUS_CODES
 
 # Columns whose numbers are years or version numbers: 2016, not "2 016".

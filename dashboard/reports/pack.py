@@ -57,7 +57,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import HRFlowable
 
 from dashboard import i18n
-from dashboard.i18n import fmt_number
+from dashboard.formats import fmt_number
 
 
 def _t(key: str, lang: str, **params) -> str:

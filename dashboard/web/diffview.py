@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import MISSING, fmt_number, fmt_tkr, status_label, t
+from dashboard.formats import MISSING, fmt_number, fmt_tkr
+from dashboard.i18n import status_label, t
 from dashboard.reports import display
 from loaders.diff import PlanDiff
 from loaders.identity import Replacement

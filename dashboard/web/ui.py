@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from types import FunctionType
 
 import duckdb
 import pandas as pd
@@ -14,7 +16,7 @@ from dashboard import queries
 from dashboard.domain.filters import NO_VALUE, Filters, from_query_params, to_query_params
 from dashboard.domain.names import plan_display_names
 from dashboard.i18n import status_label, status_order, t
-from dashboard.reports import charts, display
+from dashboard.reports import display
 from dashboard.reports.charts import unit_colors
 from loaders.database import ROOT, Database, default_db_path
 from loaders.problems import WorkbookInvalid
@@ -88,25 +90,31 @@ class _Stale(Exception):
     """The data changed after this run read its version; its results would mix two versions."""
 
 
-@st.cache_data(show_spinner=False, max_entries=500)
-def cached(name: str, db_path: str, version: int, *args):
-    # name is always a literal from a page, never user input. The query runs in one snapshot that
-    # must still be `version`: a result is never cached under a version it does not belong to.
+def _function_key(fn: FunctionType) -> str:
+    # Streamlit cannot hash a function; a query or a chart builder is known by its qualified name.
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+@st.cache_data(show_spinner=False, max_entries=500, hash_funcs={FunctionType: _function_key})
+def cached(fn: Callable, db_path: str, version: int, *args):
+    # fn is always a function of dashboard.queries named in a page, never user input. The query runs in
+    # one snapshot that must still be `version`: a result is never cached under a version it does not
+    # belong to.
     with _database(db_path).snapshot() as snap:
         if queries.data_version(snap) != version:
             raise _Stale
-        return getattr(queries, name)(snap, *args)
+        return fn(snap, *args)
 
 
-def fresh(ctx: Context, name: str, *args):
+def fresh(ctx: Context, fn: Callable, *args):
     """Uncached: meeting records change without a new data version, and their tables are small."""
     with ctx.db.snapshot() as snap:
-        return getattr(queries, name)(snap, *args)
+        return fn(snap, *args)
 
 
-def query(ctx: Context, name: str, *args):
+def query(ctx: Context, fn: Callable, *args):
     try:
-        return cached(name, str(ctx.db.path), ctx.version, *args)
+        return cached(fn, str(ctx.db.path), ctx.version, *args)
     except _Stale:
         # A publish landed during this run: start over, so the page shows the new version whole
         # rather than half of each.
@@ -134,7 +142,7 @@ def _reset() -> None:
 def sidebar(db: Database, lang: str) -> Context:
     version = queries.data_version(db)
     try:
-        options = cached("filter_options", str(db.path), version)
+        options = cached(queries.filter_options, str(db.path), version)
     except _Stale:
         st.rerun()
     years = options["years"]
@@ -304,15 +312,15 @@ def empty(message: str) -> None:
     st.info(message, icon=":material/info:")
 
 
-@st.cache_resource(show_spinner=False, max_entries=300)
-def _built_figure(builder: str, *args):
+@st.cache_resource(show_spinner=False, max_entries=300, hash_funcs={FunctionType: _function_key})
+def _built_figure(builder: Callable, *args):
     # Building a plotly figure validates every trace (tens of ms a chart). The built figure is
     # shared as it is, not copied: no figure is ever changed after it is built.
-    return getattr(charts, builder)(*args)
+    return builder(*args)
 
 
-def figure(builder: str, *args):
-    """A chart from charts.<builder>(*args), built once per distinct input."""
+def figure(builder: Callable, *args):
+    """A chart from a builder of dashboard.reports.charts, built once per distinct input."""
     return _built_figure(builder, *args)
 
 

@@ -1,0 +1,47 @@
+"""The budget rules: which sums the money key figures are (an opening balance is never part of a year's budget)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.formats import fmt_tkr
+from dashboard.i18n import t
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    """The money key figures, in SEK. Opening balances are never part of a year's budget."""
+
+    in_period: float
+    no_year: float
+    opening_balance: float
+    stated: bool = True  # False: no plan in scope states any budget line, so "0 tkr" would be a figure it never gave
+
+
+def budget_figures(cards: pd.DataFrame) -> BudgetFigures:
+    """Sums over plan cards (queries.plan_cards): budget with a year in the period, without a year, opening balances."""
+
+    def total(col: str) -> float:
+        return float(pd.to_numeric(cards[col], errors="coerce").fillna(0).sum()) if not cards.empty else 0.0
+
+    if "budget_lines_stated" in cards:
+        stated = bool(pd.to_numeric(cards["budget_lines_stated"], errors="coerce").fillna(0).sum())
+    else:
+        stated = bool(total("budget") or total("no_year") or total("opening_balance"))
+    return BudgetFigures(total("budget"), total("no_year"), total("opening_balance"), stated)
+
+
+def budget_key_figures(figures: BudgetFigures, year_from, year_to, lang: str) -> list[tuple[str, str]]:
+    """The overview's and the meeting pack's money key figures as (label, value), in that order. Where no
+    plan in scope states a budget, each reads "no budget stated" rather than a zero the documents never gave."""
+
+    def value(amount: float) -> str:
+        return fmt_tkr(amount, lang) if figures.stated else t("plan_no_budget", lang)
+
+    return [
+        (f"{t('budget', lang)} {year_from}–{year_to}", value(figures.in_period)),
+        (t("kf_no_year", lang), value(figures.no_year)),
+        (t("kf_ib", lang), value(figures.opening_balance)),
+    ]
