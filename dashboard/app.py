@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.i18n import t
-from dashboard.web import ui
+from dashboard.web import cache, sidebar
 
 if "f_lang_en" not in st.session_state:
     st.session_state["f_lang_en"] = st.query_params.get("lang") == "en"
@@ -40,9 +40,9 @@ english = st.sidebar.toggle("English", key="f_lang_en", on_change=_relabel)
 lang = "en" if english else "sv"
 st.set_page_config(page_title=t("tab_title", lang), page_icon="📊", layout="wide")
 
-ui.ensure_database(lang)
-db = ui.database(lang)
-st.session_state["ctx"] = ui.sidebar(db, lang)
+cache.ensure_database(lang)
+db = cache.database(lang)
+st.session_state["ctx"] = sidebar.sidebar(db, lang)
 auth.sign_in_box(lang)
 editor = auth.current_editor()
 

@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
-from dashboard.web import ui
+from dashboard.web import cache, context
 from loaders.service import build
 from tests.conftest import DATA, ROOT, downloads
 
@@ -444,7 +444,7 @@ def test_url_follows_a_change_in_a_repeated_parameter(app):
 
 def _past_end(plans_db, as_of: date) -> tuple[set, set]:
     """An oracle in SQL, apart from the rule: (late, status unknown after its end) activities as of a day."""
-    db = ui._database(str(plans_db))
+    db = cache.connection(str(plans_db))
     past = "select plan_id, activity_id from activities where end_date < ? and status "
     late = set(db.rows(past + "in ('not_started', 'ongoing', 'postponed')", [as_of]))
     unknown = set(db.rows(past + "= 'unknown'", [as_of]))
@@ -458,7 +458,7 @@ def test_status_page_as_of_a_day(app, plans_db, as_of):
     at = open_page(app, "status")
     day = date.fromisoformat(as_of) if as_of else date.today()
     late, unknown = _past_end(plans_db, day)
-    plan_of = {v: k for k, v in ui.plan_short(at.session_state["ctx"]).items()}
+    plan_of = {v: k for k, v in context.plan_short(at.session_state["ctx"]).items()}
     past = [df.value for df in at.dataframe if {"Dagar sen", "Dagar efter slut"} & set(df.value.columns)]
     rows = pd.concat(past) if past else pd.DataFrame(columns=["Plan", "Nr", "Status"])
 

@@ -131,7 +131,7 @@ def test_first_start_progress_is_in_the_ui_language(tmp_path, monkeypatch, lang)
     data.mkdir()
     shutil.copy(DATA / sorted(p.name for p in DATA.glob("*.xlsx"))[0], data)
     monkeypatch.setattr("loaders.database.ROOT", tmp_path)
-    monkeypatch.setattr("dashboard.web.ui.ROOT", tmp_path)
+    monkeypatch.setattr("dashboard.web.cache.ROOT", tmp_path)
     monkeypatch.setenv("PLANS_DB", str(tmp_path / "fresh.duckdb"))
     at = AppTest.from_file(APP, default_timeout=120)
     if lang == "en":

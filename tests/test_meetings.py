@@ -18,7 +18,7 @@ from dashboard.domain.filters import Filters
 from dashboard.domain.late import months_before, overdue
 from dashboard.domain.targets import target_state
 from dashboard.reports.display import md
-from dashboard.web import ui
+from dashboard.web import cache, context
 from loaders import meetings
 from loaders.database import Database
 from loaders.meetings import MeetingInvalid
@@ -215,7 +215,7 @@ def test_meetings_page_records_a_decision_shown_on_the_activity_and_in_the_pack(
     at.text_area(key="meetings_new_participants").input("Prorektor, SAM, KOM")
     next(b for b in at.get("button") if "meetings_new" in (b.proto.form_id or "")).click().run()
     assert not at.exception
-    db = ui._database(str(app_db))
+    db = cache.connection(str(app_db))
     assert db.rows("select title, created_by from meetings") == [("Prorektorns uppföljning", "anna")]
 
     at.selectbox(key="meetings_item_about").set_value("activity|arbetslivsanknytning-2011-2013|3.1.1")
@@ -263,7 +263,7 @@ def test_the_pack_workbook_names_its_sheets_in_full(app_db, storages, lang, name
 
 
 def test_a_refused_item_keeps_what_was_typed_and_a_saved_one_empties_the_form(app_db):
-    db = ui._database(str(app_db))
+    db = cache.connection(str(app_db))
     meetings.record_meeting(db, date(2026, 11, 20), "Höstmöte", "", {}, "anna")
     at = _open(editor=True)
     save = next(b for b in at.get("button") if "meetings_item" in (b.proto.form_id or ""))
@@ -306,7 +306,7 @@ def test_a_created_meeting_empties_the_form_and_a_second_click_records_no_duplic
     assert [e.value for e in at.main.error] == [
         "Det finns redan ett möte med den rubriken det datumet. Välj det under Möte nedan, eller ge mötet en annan rubrik."
     ]
-    db = ui._database(str(app_db))
+    db = cache.connection(str(app_db))
     assert db.rows("select held_on, title from meetings") == [(date(2026, 11, 20), "Prorektorns uppföljning")]
     # Another title the same day is another meeting.
     at.text_input(key="meetings_new_title").input("Extra möte")
@@ -318,7 +318,7 @@ def test_a_created_meeting_empties_the_form_and_a_second_click_records_no_duplic
 
 
 def test_the_same_date_and_title_is_one_meeting(app_db):
-    db = ui._database(str(app_db))
+    db = cache.connection(str(app_db))
     meetings.record_meeting(db, date(2026, 11, 20), "Höstmöte", "", {}, "anna")
     with pytest.raises(meetings.MeetingInvalid, match="meeting_duplicate"):
         meetings.record_meeting(db, date(2026, 11, 20), "  höstmöte ", "SAM", {}, "anna")
@@ -330,7 +330,7 @@ def test_the_same_date_and_title_is_one_meeting(app_db):
 
 
 def test_a_recorded_meeting_can_be_read_and_its_scope_reused(app_db):
-    db = ui._database(str(app_db))
+    db = cache.connection(str(app_db))
     scope = {
         "plans": ["mobilitet-2016-2018", "finns-inte-längre"],
         "units": ["SAM"],
@@ -355,7 +355,7 @@ def test_a_recorded_meeting_can_be_read_and_its_scope_reused(app_db):
 
 
 def test_missing_values_in_a_record_read_as_a_dash_never_nan(app_db):
-    db = ui._database(str(app_db))
+    db = cache.connection(str(app_db))
     mid = meetings.record_meeting(db, date(2026, 5, 4), "", "", {}, "anna")
     meetings.add_item(db, mid, "mobilitet-2016-2018", "decision", "Planen som helhet", "anna")
     at = _open(editor=False)
@@ -419,7 +419,7 @@ def test_an_open_action_is_past_due_against_the_as_of_day():
 
 def _expected_past_end(db_path, as_of: date) -> tuple[set, set]:
     """An oracle in SQL, apart from the rule: (late, status unknown) activity keys as of a day."""
-    db = ui._database(str(db_path))
+    db = cache.connection(str(db_path))
     past = "select plan_id || ' ' || activity_id from activities where end_date < ? and status "
     late = {r[0] for r in db.rows(past + "in ('not_started', 'ongoing', 'postponed')", [as_of])}
     unknown = {r[0] for r in db.rows(past + "= 'unknown'", [as_of])}
@@ -442,7 +442,7 @@ def test_meeting_page_as_of_a_day_keeps_late_and_unknown_status_apart(app_db, st
     late, unknown = _expected_past_end(app_db, as_of or date.today())
     assert {m.label: m.value for m in at.metric}["Försenade"] == str(len(late))
     assert {m.label: m.value for m in at.metric}["Status okänd"] == str(len(unknown))
-    titles = ui.plan_short(at.session_state["ctx"])
+    titles = context.plan_short(at.session_state["ctx"])
     # The two tables of activities past their end: late (days late), then status unknown (days past end).
     past = [df.value for df in at.dataframe if {"Dagar sen", "Dagar efter slut"} & set(df.value.columns)]
     rows = pd.concat(past) if past else pd.DataFrame(columns=["Plan", "ID", "Status"])
@@ -504,7 +504,7 @@ def test_pack_key_figures_match_the_overview_and_every_target_is_listed(app_db, 
 
 def test_full_pack_names_every_target_in_scope(app_db, storages):
     text, wb = _pack(storages, [], "en")
-    with ui._database(str(app_db)).snapshot() as snap:
+    with cache.connection(str(app_db)).snapshot() as snap:
         targets = queries.targets(snap, Filters())
     # Every target is in the workbook; in the PDF those with a path are charted, the others named with why not.
     assert {r[0] for r in wb["Targets"].iter_rows(min_row=2, values_only=True)} == {

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
 from dashboard.reports.display import md
-from dashboard.web import ui
+from dashboard.web import cache
 from loaders.database import Database
 from loaders.filestore import FileStore
 from loaders.service import export_plan
@@ -73,7 +73,7 @@ def _budget_cell(built, activity: str, amount: int) -> str:
 
 def _db(path) -> Database:
     # The app's own connection: in one process DuckDB lets a file be opened once.
-    return ui._database(str(path))
+    return cache.connection(str(path))
 
 
 def _versions(path) -> list[tuple]:
@@ -284,8 +284,8 @@ sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
 from dashboard.web import actions
 
-from dashboard.web.ui import _database
-db = _database({str(db_path)!r})
+from dashboard.web.cache import connection
+db = connection({str(db_path)!r})
 refused = []
 for name, call in (
     ("check", lambda: actions.check_upload(db, "x.xlsx", b"PK")),
@@ -426,8 +426,8 @@ sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
 from dashboard.web import actions
 
-from dashboard.web.ui import _database
-db = _database({str(db_path)!r})
+from dashboard.web.cache import connection
+db = connection({str(db_path)!r})
 outcome = [str(actions.rollback(db, {PLAN!r}, 1, 2))]
 try:
     outcome.append(str(actions.rollback(db, {PLAN!r}, 1, 3)))
@@ -467,10 +467,10 @@ def test_the_annotated_download_marks_the_cells(built, db_path, storages):
 def test_a_cached_read_is_never_filed_under_another_version(db_path):
     """A page reads the data version once; a query that meets a newer one makes the page run again."""
     path = str(db_path)
-    version = queries.data_version(ui._database(path))
-    assert list(ui.cached(queries.plan_versions, path, version, PLAN)["version"]) == [1]
-    with pytest.raises(ui._Stale):
-        ui.cached(queries.plan_versions, path, version + 1, PLAN)
+    version = queries.data_version(cache.connection(path))
+    assert list(cache.cached(queries.plan_versions, path, version, PLAN)["version"]) == [1]
+    with pytest.raises(cache.Stale):
+        cache.cached(queries.plan_versions, path, version + 1, PLAN)
 
 
 def test_the_versions_table_names_no_checksum_and_no_folder(db_path):

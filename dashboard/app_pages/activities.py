@@ -11,9 +11,9 @@ from dashboard.formats import fmt_date, fmt_datetime
 from dashboard.i18n import status_label, t
 from dashboard.reports import export
 from dashboard.reports.display import md
-from dashboard.web import ui
+from dashboard.web import cache, context, render
 
-ctx: ui.Context = st.session_state["ctx"]
+ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_activities", lang))
 
@@ -22,12 +22,12 @@ c1, c2 = st.columns([3, 1])
 search = c1.text_input(t("search", lang), key="activities_search", help=t("search_help", lang))
 sort = c2.selectbox(t("sort", lang), SORT_KEYS, key="activities_sort", format_func=lambda k: t(f"sort_{k}", lang))
 
-rows = ui.query(ctx, queries.activities, f, search, sort)
+rows = cache.query(ctx, queries.activities, f, search, sort)
 if rows.empty:
-    ui.empty(t("no_match", lang))
+    render.empty(t("no_match", lang))
     st.stop()
 
-names = ui.plan_short(ctx)
+names = context.plan_short(ctx)
 # Sized to show status, dates and budget without a horizontal scroll at 1366 × 768 with the sidebar
 # open. Responsible and goals are left out here; the detail below and the export hold them.
 ACTIVITY_COLUMNS = [t(k, lang) for k in ("col_plan", "col_id", "col_title", "col_status", "col_start", "col_end",
@@ -60,11 +60,11 @@ table = pd.DataFrame({
     t("col_start", lang): rows["start_date"].map(lambda d: fmt_date(d, lang)),
     t("col_end", lang): rows["end_date"].map(lambda d: fmt_date(d, lang)),
     t("col_budget", lang): rows["budget_sek"] / 1000,
-    t("col_goals", lang): rows["goal_ids"].map(lambda g: ", ".join(ui.as_list(g))),
+    t("col_goals", lang): rows["goal_ids"].map(lambda g: ", ".join(render.as_list(g))),
 })  # fmt: skip
 st.caption(f"{t('n_activities', lang, n=len(table))} · {t('act_more_in_detail', lang)}")
-# Amounts as text in the UI's format, a missing one as "—" (ui.table); the sort menu above sorts them as numbers.
-ui.table(table, lang, key="activities_table", column_order=ACTIVITY_COLUMNS, column_config=activity_columns(lang))
+# Amounts as text in the UI's format, a missing one as "—" (render.table); the sort menu above sorts them as numbers.
+render.table(table, lang, key="activities_table", column_order=ACTIVITY_COLUMNS, column_config=activity_columns(lang))
 
 # The export holds exactly the rows shown, with typed dates and amounts for Excel.
 full = table.assign(**{
@@ -147,7 +147,7 @@ choice = st.selectbox(
     key="activities_detail",
     format_func=lambda c: f"{names.get(c[0], c[0])} · {c[1]} {titles[c]}",
 )
-detail = ui.query(ctx, queries.activity_detail, *choice)
+detail = cache.query(ctx, queries.activity_detail, *choice)
 activity = detail["activity"].iloc[0]
 # Text from the workbook is shown as text (md escapes it), never as Markdown.
 st.markdown(f"### {md(activity['activity_id'])} {md(activity['title'])}")
@@ -179,20 +179,20 @@ budget = detail["budget"]
 if budget.empty:
     st.caption(t("nothing", lang))
 else:
-    ui.table(budget, lang, key="activities_detail_budget")
+    render.table(budget, lang, key="activities_detail_budget")
 st.markdown(f"**{t('targets', lang)}**")
 if detail["targets"].empty:
     st.caption(t("nothing", lang))
 else:
-    ui.table(detail["targets"], lang, key="activities_detail_targets")
+    render.table(detail["targets"], lang, key="activities_detail_targets")
 st.markdown(f"**{t('history', lang)}**")
-ui.table(detail["history"], lang, key="activities_detail_history")
+render.table(detail["history"], lang, key="activities_detail_history")
 st.markdown(f"**{t('m_from_meetings', lang)}**")
-items = ui.fresh(ctx, queries.activity_items, *choice)
+items = cache.fresh(ctx, queries.activity_items, *choice)
 if items.empty:
     st.caption(t("nothing", lang))
 else:
-    ui.table(
+    render.table(
         (
             items.assign(
                 kind=[t(f"m_item_{k}", lang) for k in items["kind"]],

@@ -8,24 +8,24 @@ from dashboard.formats import MISSING, NBSP, fmt_int, fmt_tkr
 from dashboard.i18n import t
 from dashboard.reports import charts
 from dashboard.reports.display import md, quote
-from dashboard.web import ui
+from dashboard.web import cache, context, render, sidebar
 
-ctx: ui.Context = st.session_state["ctx"]
+ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_budget", lang))
 
 not_stated = t("not_stated", lang)
 no_year = t("no_year_bar", lang)
 attribute = st.toggle(t("attribute", lang), key="budget_attribute")
-by_year = ui.query(ctx, queries.budget_by_year_unit, f, attribute)
+by_year = cache.query(ctx, queries.budget_by_year_unit, f, attribute)
 # Plans in view that state no budget at all are named, so an empty chart is not taken for an error.
-cards = ui.query(ctx, queries.plan_cards, f)
+cards = cache.query(ctx, queries.plan_cards, f)
 without = [title for title, n in zip(cards["title"], cards["budget_lines_stated"], strict=True) if not n]
 no_budget = t("no_budget", lang) + (
     " " + t("plans_without_budget", lang, plans=", ".join(quote(md(p), lang) for p in without)) if without else ""
 )
 if by_year.empty:
-    ui.empty(no_budget)
+    render.empty(no_budget)
     st.stop()
 
 by_year = by_year.assign(
@@ -36,8 +36,8 @@ st.subheader(t("by_year_unit", lang))
 st.caption(" ".join((t("ib_note", lang), t("unit_fallback", lang), t("click_filters", lang))))
 if attribute:
     st.warning(t("attributed_note", lang), icon=":material/warning:")
-points = ui.chart(
-    ui.figure(charts.budget_by_year_unit, by_year, lang, ctx.unit_colors), key="budget_year_unit", selectable=True
+points = render.chart(
+    cache.figure(charts.budget_by_year_unit, by_year, lang, ctx.unit_colors), key="budget_year_unit", selectable=True
 )
 if points:
     point = points[0]
@@ -49,7 +49,7 @@ if points:
     if year.isdigit():
         changes["years"] = (int(year), int(year))
     if changes:
-        ui.request_filters(**changes)
+        sidebar.request_filters(**changes)
 
 # The year's budget per unit and in total; the opening balance in a column of its own, never in the total.
 budget_rows = by_year[by_year["series"] != "opening_balance"]
@@ -65,7 +65,7 @@ st.dataframe(
     key="budget_year_table",
 )
 
-names = ui.plan_short(ctx)
+names = context.plan_short(ctx)
 goals = ctx.options["goals"].set_index("key")
 
 
@@ -80,17 +80,17 @@ def goal_label(key, plan_id: str) -> str:
     """A goal on the chart's axis: plan short name, id and the start of its wording."""
     if not isinstance(key, str) or key not in goals.index:
         return f"{names.get(plan_id, plan_id)} · {t('no_goal', lang)}"
-    return f"{names.get(plan_id, plan_id)} · {key.split(':', 1)[1]} {ui._short(goals.loc[key, 'title'], 32)}"
+    return f"{names.get(plan_id, plan_id)} · {key.split(':', 1)[1]} {sidebar.short(goals.loc[key, 'title'], 32)}"
 
 
 def bars_with_table(dimension: str, label, heading: str) -> None:
     """The budget summed per funding source, plan or goal: a bar chart and the same figures as a table."""
-    sums = ui.query(ctx, queries.budget_by, f, dimension)
+    sums = cache.query(ctx, queries.budget_by, f, dimension)
     if sums.empty:
-        ui.empty(no_budget)
+        render.empty(no_budget)
         return
     sums = sums.assign(label=sums["key"].map(label))
-    ui.chart(ui.figure(charts.budget_bars, sums, "label", lang), key=f"budget_{dimension}")
+    render.chart(cache.figure(charts.budget_bars, sums, "label", lang), key=f"budget_{dimension}")
     amounts = sums["amount_sek"].map(lambda v: fmt_tkr(v, lang))
     st.dataframe(
         pd.DataFrame({heading: sums["label"], t("budget", lang): amounts}),
@@ -108,12 +108,12 @@ with right:
     bars_with_table("plan", lambda k: names.get(k, k), t("plan", lang))
 st.subheader(t("by_goal", lang))
 st.caption(t("by_goal_note", lang))
-by_goal = ui.query(ctx, queries.budget_by_goal, f)
+by_goal = cache.query(ctx, queries.budget_by_goal, f)
 if by_goal.empty:
-    ui.empty(t("no_budget", lang))
+    render.empty(t("no_budget", lang))
 else:
     by_goal = by_goal.assign(label=[goal_label(k, p) for k, p in zip(by_goal["key"], by_goal["plan_id"], strict=True)])
-    ui.chart(ui.figure(charts.goal_budget, by_goal, lang), key="budget_goal")
+    render.chart(cache.figure(charts.goal_budget, by_goal, lang), key="budget_goal")
     amounts = zip(by_goal["amount_sek"], by_goal["plan_sek"], strict=True)
     percent = "%" if lang == "en" else NBSP + "%"
     shares = [f"{fmt_int(100 * a / p, lang)}{percent}" if p else "–" for a, p in amounts]

@@ -8,15 +8,15 @@ from dashboard.domain import followup
 from dashboard.formats import fmt_datetime, fmt_tkr
 from dashboard.i18n import t
 from dashboard.reports.display import md, who
-from dashboard.web import actions, diffview, ui
+from dashboard.web import actions, cache, context, diffview, render
 
-ctx: ui.Context = st.session_state["ctx"]
+ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_history", lang))
 
 plans = ctx.options["plans"]
 if plans.empty:
-    ui.empty(t("no_plans", lang))
+    render.empty(t("no_plans", lang))
     st.stop()
 titles = dict(zip(plans["plan_id"], plans["title"], strict=True))
 choices = list(titles)
@@ -33,7 +33,7 @@ plan_id = st.selectbox(
     t("f_plans", lang), choices, index=default, format_func=lambda p: titles[p], key="history_plan", on_change=untick
 )
 
-versions = ui.query(ctx, queries.plan_versions, plan_id)
+versions = cache.query(ctx, queries.plan_versions, plan_id)
 current = int(versions["version"].max())
 # After a rollback: show the new current version and untick the confirmation. Set before the widgets
 # are made, so the browser shows it too (a widget's state that is only deleted keeps what the browser had).
@@ -50,7 +50,7 @@ table = pd.DataFrame(
         t("h_note", lang): versions["note"],
     }
 )
-ui.table(table, lang, key="history_versions", width="stretch")
+render.table(table, lang, key="history_versions", width="stretch")
 
 version = st.selectbox(
     t("h_pick", lang),
@@ -75,13 +75,13 @@ st.caption(
 
 tab_changes, tab_content = st.tabs([t("h_tab_changes", lang), t("h_tab_content", lang)])
 with tab_changes:
-    diffview.render(ui.query(ctx, queries.version_diff, plan_id, int(version)), lang, key="history_diff")
+    diffview.render(cache.query(ctx, queries.version_diff, plan_id, int(version)), lang, key="history_diff")
 with tab_content:
-    acts = ui.query(ctx, queries.version_activities, plan_id, int(version))
-    ui.table(acts, lang, key="history_activities", width="stretch")
-    budget = ui.query(ctx, queries.version_budget, plan_id, int(version))
+    acts = cache.query(ctx, queries.version_activities, plan_id, int(version))
+    render.table(acts, lang, key="history_activities", width="stretch")
+    budget = cache.query(ctx, queries.version_budget, plan_id, int(version))
     if not budget.empty:
-        ui.table(
+        render.table(
             pd.DataFrame(
                 {
                     t("col_year", lang): [t("no_year", lang) if pd.isna(y) else str(int(y)) for y in budget["year"]],
@@ -108,7 +108,7 @@ if auth.current_editor() is not None:
         )
     else:
         st.caption(t("h_no_file", lang))
-    if version != current and ui.query(ctx, queries.same_content, plan_id, int(version), current):
+    if version != current and cache.query(ctx, queries.same_content, plan_id, int(version), current):
         # E.g. the version just rolled back to: publishing it again would change nothing.
         st.caption(t("h_same_as_current", lang, version=version, current=current))
     elif version != current:

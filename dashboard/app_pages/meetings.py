@@ -13,9 +13,9 @@ from dashboard.domain.late import months_before, overdue
 from dashboard.formats import fmt_date
 from dashboard.i18n import t
 from dashboard.reports.display import md
-from dashboard.web import actions, ui
+from dashboard.web import actions, cache, context, render, sidebar
 
-ctx: ui.Context = st.session_state["ctx"]
+ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_meetings", lang))
 if ctx.as_of != ctx.today:
@@ -23,12 +23,12 @@ if ctx.as_of != ctx.today:
 
 plans = ctx.options["plans"]
 if plans.empty:
-    ui.empty(t("no_plans", lang))
+    render.empty(t("no_plans", lang))
     st.stop()
-titles = ui.plan_short(ctx)
+titles = context.plan_short(ctx)
 editor = auth.current_editor()
 
-meetings = ui.fresh(ctx, queries.meeting_list)
+meetings = cache.fresh(ctx, queries.meeting_list)
 c1, c2, c3 = st.columns([2, 1, 1])
 choices = ["date", *meetings["meeting_id"].tolist()]
 untitled = t("m_untitled", lang)
@@ -69,7 +69,7 @@ if previous != "date":
         years = ctx.options["years"]
         if stored.get("year_from") and stored.get("year_to"):
             changes["years"] = (max(years[0], stored["year_from"]), min(years[1], stored["year_to"]))
-        ui.request_filters(**changes)
+        sidebar.request_filters(**changes)
 months = c3.number_input(t("m_months", lang), min_value=1, max_value=36, value=6, step=1, key="meetings_months")
 # Everything published after the end of that day, up to the end of the as-of day, counts as news.
 since = datetime.combine(since_day, time.max)
@@ -79,13 +79,13 @@ cutoff = months_before(ctx.as_of, int(months))
 data = followup.content(
     lang,
     titles,
-    ui.query(ctx, queries.changes_since, since, f, until),
-    ui.query(ctx, queries.versions_since, since, f, until),
-    overdue(ui.query(ctx, queries.with_end_date, f), ctx.as_of),
-    targets := ui.query(ctx, queries.targets, f),
-    ui.query(ctx, queries.stale_activities, f, cutoff, until),
-    ui.fresh(ctx, queries.items_since, since_day, f, ctx.as_of),
-    open_items := ui.fresh(ctx, queries.open_actions, f),
+    cache.query(ctx, queries.changes_since, since, f, until),
+    cache.query(ctx, queries.versions_since, since, f, until),
+    overdue(cache.query(ctx, queries.with_end_date, f), ctx.as_of),
+    targets := cache.query(ctx, queries.targets, f),
+    cache.query(ctx, queries.stale_activities, f, cutoff, until),
+    cache.fresh(ctx, queries.items_since, since_day, f, ctx.as_of),
+    open_items := cache.fresh(ctx, queries.open_actions, f),
     ctx.as_of,
 )
 
@@ -100,7 +100,7 @@ overdue_help = t("m_n_overdue_actions", lang, n=data.counts["overdue_actions"])
 k5.metric(t("m_n_actions", lang), data.counts["actions"], help=overdue_help)
 
 title = t("m_pack_title", lang, day=fmt_date(ctx.today, lang))
-cards = ui.query(ctx, queries.plan_cards, f)
+cards = cache.query(ctx, queries.plan_cards, f)
 all_ = t("f_all", lang)
 scope = [
     (t("pack_as_of", lang), fmt_date(ctx.as_of, lang)),
@@ -128,8 +128,8 @@ pack_args = (
     ctx.version,
     scope,
     key_figures,
-    ui.query(ctx, queries.budget_by_year_unit, f),
-    ui.query(ctx, queries.status_counts, f, "plan"),
+    cache.query(ctx, queries.budget_by_year_unit, f),
+    cache.query(ctx, queries.status_counts, f, "plan"),
     targets,
     titles,
     data,
@@ -170,7 +170,7 @@ def table(df, key: str, empty_key: str, **kwargs) -> None:
     if df.empty:
         st.caption(t(empty_key, lang))
     else:
-        ui.table(df, lang, key=key, width="stretch", **kwargs)
+        render.table(df, lang, key=key, width="stretch", **kwargs)
 
 
 # Late and unknown lists at 1366 px: long titles and responsibles wrap into a bounded width (full text on
@@ -186,7 +186,7 @@ with tabs[0]:
     table(data.changes, "meetings_changes", "m_no_changes")
     if not data.versions.empty:
         with st.expander(t("m_versions", lang, n=len(data.versions))):
-            ui.table(data.versions, lang, key="meetings_versions", width="stretch")
+            render.table(data.versions, lang, key="meetings_versions", width="stretch")
 with tabs[1]:
     st.markdown(f"**{t('m_late', lang)}**")
     table(data.late, "meetings_late", "m_none", column_config=PAST_END_COLUMNS)
@@ -239,7 +239,7 @@ with tabs[3]:
                 by=md(m["created_by"]),
             )
         )
-        minutes = followup.minutes(ui.fresh(ctx, queries.meeting_items, int(shown)), titles, lang)
+        minutes = followup.minutes(cache.fresh(ctx, queries.meeting_items, int(shown)), titles, lang)
         table(minutes, "meetings_minutes_items", "m_no_decisions")
 
 
@@ -291,7 +291,7 @@ with tabs[4]:
         if meetings.empty:
             st.caption(t("m_create_first", lang))
         else:
-            acts = ui.query(ctx, queries.activities, f, "", "plan")
+            acts = cache.query(ctx, queries.activities, f, "", "plan")
             # Options are "kind|plan|id" strings (plain values keep the widget's state simple).
             about = {
                 f"plan|{pid}|": f"{titles.get(pid, pid)} · {t('m_whole_plan', lang)}"

@@ -8,21 +8,21 @@ from dashboard.formats import fmt_number
 from dashboard.i18n import t
 from dashboard.reports import charts
 from dashboard.reports.display import md
-from dashboard.web import ui
+from dashboard.web import cache, context, render
 
-ctx: ui.Context = st.session_state["ctx"]
+ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_mentors", lang))
 st.caption(t("mentors_intro", lang))
 
-targets = ui.query(ctx, queries.targets, f)
+targets = cache.query(ctx, queries.targets, f)
 valued = targets[targets["target_value"].notna()] if not targets.empty else targets
 relative = targets[
     targets["target_value"].isna() & targets["target_change_pct"].notna() & targets["baseline_year"].isna()
 ]
 qualitative = targets[targets["target_value"].isna() & targets["target_change_pct"].isna()]
 if valued.empty and relative.empty:
-    ui.empty(t("no_value_targets", lang))
+    render.empty(t("no_value_targets", lang))
 
 
 def heading(row: dict) -> str:
@@ -65,8 +65,9 @@ for plan_id, group in newest_first.groupby("plan_id", sort=False):
             with col.container(border=True):
                 st.markdown(f"**{md(heading(whole))}**")
                 st.caption(md(whole["measure"]))
-                ui.chart(
-                    ui.figure(charts.target_bullet, whole, parts, lang), key=f"mentors_{plan_id}_{whole['target_id']}"
+                render.chart(
+                    cache.figure(charts.target_bullet, whole, parts, lang),
+                    key=f"mentors_{plan_id}_{whole['target_id']}",
                 )
                 st.markdown(f"{span(whole)} · {outcome_text(whole)}")
     table = pd.DataFrame({
@@ -83,7 +84,7 @@ for plan_id, group in newest_first.groupby("plan_id", sort=False):
         ],
         t("outcome", lang): [outcome_text(r) for r in records],
     })  # fmt: skip
-    ui.table(table, lang, key=f"mentors_table_{plan_id}")
+    render.table(table, lang, key=f"mentors_table_{plan_id}")
 
 if not relative.empty:
     st.subheader(t("targets", lang) + " (%)")
@@ -92,8 +93,8 @@ if not relative.empty:
         st.caption(outcome_text(row))
 if not qualitative.empty:
     with st.expander(f"{t('qualitative', lang)} ({len(qualitative)})"):
-        ui.table(
-            qualitative.assign(plan_title=qualitative["plan_id"].map(ui.plan_short(ctx)))[
+        render.table(
+            qualitative.assign(plan_title=qualitative["plan_id"].map(context.plan_short(ctx)))[
                 ["plan_title", "activity_id", "name", "target_year", "source_text"]
             ].rename(columns={"name": t("targets", lang), "target_year": t("year", lang)}),
             lang,

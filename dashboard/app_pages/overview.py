@@ -10,21 +10,21 @@ from dashboard.formats import fmt_date, fmt_datetime, fmt_int, fmt_tkr
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports import charts
 from dashboard.reports.display import md
-from dashboard.web import ui
+from dashboard.web import cache, context, render
 
-ctx: ui.Context = st.session_state["ctx"]
+ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("app_title", lang))
 
-cards = ui.query(ctx, queries.plan_cards, f)
+cards = cache.query(ctx, queries.plan_cards, f)
 if cards.empty:
-    ui.empty(t("no_plans", lang) if f.is_default() else t("no_match", lang))
+    render.empty(t("no_plans", lang) if f.is_default() else t("no_match", lang))
     st.stop()
 
-counts = ui.query(ctx, queries.status_counts, f, "plan")
-targets = ui.query(ctx, queries.targets, f)
+counts = cache.query(ctx, queries.status_counts, f, "plan")
+targets = cache.query(ctx, queries.targets, f)
 if counts.empty and not f.is_default():
-    ui.empty(ui.no_activities(ctx, cards))  # (with no filters, each plan's card says that it has no activities)
+    render.empty(render.no_activities(ctx, cards))  # (with no filters, each plan's card says that it has no activities)
 
 c1, c2, c3, c4 = st.columns(4)
 # The same figures, by the same rule, as the meeting pack's key figures.
@@ -41,9 +41,9 @@ for col, status in zip(cols, status_order(), strict=True):
 # The same counts per plan: which plan the statuses above come from.
 if not counts.empty:
     st.subheader(t("status_by_plan", lang))
-    names = ui.plan_short(ctx)
-    ui.chart(ui.figure(charts.status_bars, counts.assign(label=counts["grp"].map(lambda p: names.get(p, p))), lang),
-             key="overview_status")  # fmt: skip
+    names = context.plan_short(ctx)
+    labelled = counts.assign(label=counts["grp"].map(lambda p: names.get(p, p)))
+    render.chart(cache.figure(charts.status_bars, labelled, lang), key="overview_status")
 
 
 verdicts = [target_state(r).verdict for _, r in targets.iterrows()]

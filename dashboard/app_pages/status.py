@@ -9,19 +9,19 @@ from dashboard.domain.late import overdue
 from dashboard.formats import fmt_date, fmt_int
 from dashboard.i18n import status_label, t
 from dashboard.reports import charts
-from dashboard.web import ui
+from dashboard.web import cache, context, render, sidebar
 
-ctx: ui.Context = st.session_state["ctx"]
+ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_status", lang))
 if ctx.as_of != ctx.today:
     st.caption(t("as_of_caption", lang, day=fmt_date(ctx.as_of, lang)))
 
-by_plan = ui.query(ctx, queries.status_counts, f, "plan")
+by_plan = cache.query(ctx, queries.status_counts, f, "plan")
 if by_plan.empty:
-    ui.empty(ui.no_activities(ctx, ui.query(ctx, queries.plan_cards, f)))
+    render.empty(render.no_activities(ctx, cache.query(ctx, queries.plan_cards, f)))
     st.stop()
-names = ui.plan_short(ctx)
+names = context.plan_short(ctx)
 goals = ctx.options["goals"].set_index("key")
 not_stated = t("not_stated", lang)
 
@@ -33,43 +33,47 @@ def labelled(df: pd.DataFrame, fn) -> pd.DataFrame:
 left, right = st.columns(2)
 with left:
     st.subheader(t("status_by_plan", lang))
-    ui.chart(ui.figure(charts.status_bars, labelled(by_plan, lambda p: names.get(p, p)), lang), key="status_plan")
+    render.chart(
+        cache.figure(charts.status_bars, labelled(by_plan, lambda p: names.get(p, p)), lang), key="status_plan"
+    )
 with right:
     st.subheader(t("status_by_unit", lang))
-    by_unit = ui.query(ctx, queries.status_counts, f, "unit")
-    ui.chart(
-        ui.figure(charts.status_bars, labelled(by_unit, lambda u: not_stated if u == "—" else u), lang),
+    by_unit = cache.query(ctx, queries.status_counts, f, "unit")
+    render.chart(
+        cache.figure(charts.status_bars, labelled(by_unit, lambda u: not_stated if u == "—" else u), lang),
         key="status_unit",
     )
 
 st.subheader(t("status_by_goal", lang))
-by_goal = ui.query(ctx, queries.status_counts, f, "goal")
+by_goal = cache.query(ctx, queries.status_counts, f, "goal")
 
 
 def goal_label(key) -> str:
     if not isinstance(key, str) or key not in goals.index:
         return t("no_goal", lang)
     plan_id, goal_id = key.split(":", 1)
-    return f"{names.get(plan_id, plan_id)} · {goal_id} {ui._short(goals.loc[key, 'title'], 45)}"
+    return f"{names.get(plan_id, plan_id)} · {goal_id} {sidebar.short(goals.loc[key, 'title'], 45)}"
 
 
-ui.chart(ui.figure(charts.status_bars, labelled(by_goal, goal_label), lang), key="status_goal")
+render.chart(cache.figure(charts.status_bars, labelled(by_goal, goal_label), lang), key="status_goal")
 
 st.subheader(t("timeline", lang))
-timeline = ui.query(ctx, queries.timeline, f)
+timeline = cache.query(ctx, queries.timeline, f)
 if timeline.empty:
-    ui.empty(t("no_dates", lang))
+    render.empty(t("no_dates", lang))
 else:
-    timeline = timeline.assign(label=[f"{names.get(p, p)} · {a} {ui._short(ti, 40)}" for p, a, ti in zip(
+    timeline = timeline.assign(label=[f"{names.get(p, p)} · {a} {sidebar.short(ti, 40)}" for p, a, ti in zip(
         timeline["plan_id"], timeline["activity_id"], timeline["title"], strict=True)])  # fmt: skip
-    ui.chart(ui.figure(charts.timeline, timeline, lang, ctx.as_of, ctx.as_of != ctx.today), key="status_timeline")
+    render.chart(
+        cache.figure(charts.timeline, timeline, lang, ctx.as_of, ctx.as_of != ctx.today), key="status_timeline"
+    )
 
-gone = overdue(ui.query(ctx, queries.with_end_date, f), ctx.as_of)
+gone = overdue(cache.query(ctx, queries.with_end_date, f), ctx.as_of)
 
 
 def past_end(df: pd.DataFrame, key: str, days: str) -> None:
     # Long titles and names are cut (in full on hover) so that the end date and the days fit at 1366 pixels.
-    ui.table(
+    render.table(
         pd.DataFrame(
             {
                 t("col_plan", lang): df["plan_id"].map(names),
@@ -94,22 +98,22 @@ def past_end(df: pd.DataFrame, key: str, days: str) -> None:
 
 st.subheader(t("overdue", lang))
 if gone.late.empty:
-    ui.empty(t("none_overdue", lang))
+    render.empty(t("none_overdue", lang))
 else:
     past_end(gone.late, "status_overdue", "days_late")
 st.subheader(t("unknown_after_end", lang))
 st.caption(t("unknown_after_end_help", lang))
 if gone.unknown.empty:
-    ui.empty(t("none_unknown", lang))
+    render.empty(t("none_unknown", lang))
 else:
     past_end(gone.unknown, "status_unknown", "days_past_end")
 
 st.subheader(t("status_over_time", lang))
-history = ui.query(ctx, queries.status_history, f)
+history = cache.query(ctx, queries.status_history, f)
 if history.empty or history.groupby("plan_id")["version"].nunique().max() < 2:
-    ui.empty(t("one_version", lang))
+    render.empty(t("one_version", lang))
 else:
     history = history.assign(
         label=[f"{names.get(p, p)} v{v}" for p, v in zip(history["plan_id"], history["version"], strict=True)]
     )
-    ui.chart(ui.figure(charts.status_over_time, history, lang), key="status_history")
+    render.chart(cache.figure(charts.status_over_time, history, lang), key="status_history")

@@ -6,17 +6,17 @@ from dashboard import queries
 from dashboard.domain.outline import outline
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports.display import md
-from dashboard.web import ui
+from dashboard.web import cache, context, render
 
-ctx: ui.Context = st.session_state["ctx"]
+ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_structure", lang))
 st.caption(t("structure_intro", lang))
 
-data = ui.query(ctx, queries.structure, f)
+data = cache.query(ctx, queries.structure, f)
 plans, goals, acts = data["plans"], data["goals"], data["activities"]
 if plans.empty:
-    ui.empty(t("no_match", lang))
+    render.empty(t("no_match", lang))
     st.stop()
 
 BADGE = {
@@ -39,7 +39,7 @@ names = dict(zip(plans["plan_id"], plans["title"], strict=True))
 pid = st.selectbox(t("plan", lang), list(names), key="structure_plan", format_func=lambda p: names[p])
 roots, unlinked = outline(goals[goals["plan_id"] == pid], acts[acts["plan_id"] == pid])
 if acts[acts["plan_id"] == pid].empty:
-    ui.empty(t("no_match", lang) if not f.with_(plans=()).is_default() else t("structure_no_activities", lang))
+    render.empty(t("no_match", lang) if not f.with_(plans=()).is_default() else t("structure_no_activities", lang))
 
 
 def summary(goal) -> str:

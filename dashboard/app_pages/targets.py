@@ -10,30 +10,30 @@ from dashboard.formats import fmt_number
 from dashboard.i18n import t
 from dashboard.reports import charts
 from dashboard.reports.display import md, quote
-from dashboard.web import ui
+from dashboard.web import cache, context, render
 
-ctx: ui.Context = st.session_state["ctx"]
+ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
 st.title(t("page_targets", lang))
 st.caption(t("targets_intro", lang))
 
-targets = ui.query(ctx, queries.targets, f)
+targets = cache.query(ctx, queries.targets, f)
 states = [target_state(r) for _, r in targets.iterrows()]
 # A path in the target's own figures, or as an index when only the baseline value is missing.
 drawn = pd.Series([s.path or s.index_path for s in states], index=targets.index, dtype=bool)
 paths = targets[drawn] if not targets.empty else targets
 if targets.empty:
-    ui.empty(t("no_targets", lang))
+    render.empty(t("no_targets", lang))
     st.stop()
 if paths.empty:
-    ui.empty(t("no_targets", lang))
+    render.empty(t("no_targets", lang))
 
 for target in paths.itertuples(index=False):
     row = pd.Series(target._asdict())
     with st.container(border=True):
         st.subheader(md(row["name"]))
         st.caption(" · ".join(md(x) for x in (row["plan_title"], row["measure"]) if isinstance(x, str)))
-        outcomes = ui.query(ctx, queries.target_values, row["plan_id"], row["target_id"])
+        outcomes = cache.query(ctx, queries.target_values, row["plan_id"], row["target_id"])
         if pd.notna(row["region"]):
             outcomes = outcomes[outcomes["region"] == row["region"]]
         else:
@@ -44,7 +44,9 @@ for target in paths.itertuples(index=False):
                 t("baseline_missing", lang, year=int(row["baseline_year"]), target=fmt_number(goal, lang)),
                 icon=":material/warning:",
             )
-        ui.chart(ui.figure(charts.target_path, row, outcomes, lang), key=f"targets_{row['plan_id']}_{row['target_id']}")
+        render.chart(
+            cache.figure(charts.target_path, row, outcomes, lang), key=f"targets_{row['plan_id']}_{row['target_id']}"
+        )
         if outcomes.empty:
             st.caption(t("no_outcome", lang))
         else:
@@ -54,7 +56,7 @@ for target in paths.itertuples(index=False):
                 st.success(t("latest_on_path", lang))
             elif verdict is False:
                 st.error(t("latest_below_path", lang))
-            ui.table(outcomes, lang, key=f"targets_table_{row['plan_id']}_{row['target_id']}")
+            render.table(outcomes, lang, key=f"targets_table_{row['plan_id']}_{row['target_id']}")
         if isinstance(row["source_text"], str) and row["source_text"]:
             st.caption(quote(md(row["source_text"]), lang))
 
@@ -75,10 +77,10 @@ if without:
             return change + (f" ({int(r['target_year'])})" if pd.notna(r["target_year"]) else "")
         return value_year(r["target_value"], r["target_year"])
 
-    ui.table(
+    render.table(
         pd.DataFrame(
             {
-                t("col_plan", lang): [ui.plan_short(ctx).get(r["plan_id"], r["plan_id"]) for r, _ in without],
+                t("col_plan", lang): [context.plan_short(ctx).get(r["plan_id"], r["plan_id"]) for r, _ in without],
                 t("col_id", lang): [r["target_id"] for r, _ in without],
                 t("diff_name", lang): [r["name"] for r, _ in without],
                 t("m_baseline", lang): [value_year(r["baseline_value"], r["baseline_year"]) for r, _ in without],

@@ -8,7 +8,7 @@ from dashboard import auth
 from dashboard.formats import fmt_datetime
 from dashboard.i18n import t
 from dashboard.reports.display import md
-from dashboard.web import actions, diffview, ui
+from dashboard.web import actions, cache, context, diffview, render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,7 +21,7 @@ def _problem_line(problem, lang: str) -> str:
     return f"- {head}{value}{md(problem.message(lang))}"
 
 
-ctx: ui.Context = st.session_state["ctx"]
+ctx: context.Context = st.session_state["ctx"]
 lang = ctx.lang
 st.title(t("page_upload", lang))
 
@@ -81,7 +81,7 @@ with tab_templates:
 with tab_upload:
     st.caption(t("upload_help", lang))
     if ctx.options["plans"].empty:
-        ui.empty(t("upload_first", lang))
+        render.empty(t("upload_first", lang))
     files = st.file_uploader(
         t("upload_files", lang),
         type=["xlsx"],
@@ -108,7 +108,7 @@ with tab_upload:
         if checked is None:
             with st.status(t("checking", lang, name=md(f.name)), expanded=True) as status:
                 checked = actions.check_upload(
-                    ctx.db, f.name, f.getvalue(), progress=lambda m: status.write(ui.step_text(m, lang))
+                    ctx.db, f.name, f.getvalue(), progress=lambda m: status.write(cache.step_text(m, lang))
                 )
                 status.update(label=t("checked", lang, name=md(f.name)), state="complete", expanded=False)
             state["checked"][f.file_id] = checked

@@ -1,14 +1,9 @@
-"""Streamlit glue shared by the pages: connection, cached queries, filters in the sidebar and the URL."""
+"""The shared filters in the sidebar, mirrored in the URL so that a view can be shared."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from types import FunctionType
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -18,111 +13,9 @@ from dashboard.domain.names import plan_display_names
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports import display
 from dashboard.reports.charts import unit_colors
-from loaders.database import ROOT, Database, default_db_path
-from loaders.problems import WorkbookInvalid
-
-_build_lock = threading.Lock()  # one build at a time, whichever session starts it (no user data)
-
-
-@dataclass
-class Context:
-    db: Database
-    filters: Filters
-    lang: str
-    options: dict
-    version: int
-    unit_colors: dict[str, str]
-    today: date  # the calendar day: when a meeting is held, a file is named
-    as_of: date  # the day the plans are followed up as of (filters.as_of, or today): late, at risk, stale, changes
-
-
-# ---------------------------------------------------------------------------- database
-
-
-def ensure_database(lang: str) -> None:
-    """On a fresh checkout there is no database: build it from data/, showing progress."""
-    path = default_db_path()
-    if path.exists():
-        return
-    from loaders.service import build
-
-    with _build_lock:
-        if path.exists():
-            return
-        with st.status(t("building_db", lang), expanded=True) as status:
-            try:
-                build(ROOT / "data", path, progress=lambda m: status.write(step_text(m, lang)))
-            except WorkbookInvalid as exc:
-                status.update(state="error")
-                st.error(t("db_invalid", lang))
-                table(pd.DataFrame([p.as_row(lang) for p in exc.problems]), lang)
-                st.stop()
-            status.update(label=t("built_db", lang), state="complete", expanded=False)
-
-
-def step_text(step, lang: str) -> str:
-    """A loader's progress line in the UI's language (shown as text: it holds file and sheet names)."""
-    return display.md(step.text(lang) if hasattr(step, "text") else step)
-
-
-@st.cache_resource(show_spinner=False)
-def _database(path: str) -> Database:
-    # One connection for all sessions, and the only one this process opens: DuckDB lets one
-    # process write a file, so readers and the editors' publishes share it. Every query opens its
-    # own cursor; publishes are serialised in loaders.publish.
-    return Database(path)
-
-
-def database(lang: str) -> Database:
-    try:
-        return _database(str(default_db_path()))
-    except duckdb.IOException:
-        st.error(t("db_unavailable", lang))
-        st.stop()
-
-
-# ---------------------------------------------------------------------------- cached queries
-# Results are shared by all users (st.cache_data); the data version is part of every key, so a
-# new load is seen at once. Filters are immutable values and part of the key too.
-
-
-class _Stale(Exception):
-    """The data changed after this run read its version; its results would mix two versions."""
-
-
-def _function_key(fn: FunctionType) -> str:
-    # Streamlit cannot hash a function; a query or a chart builder is known by its qualified name.
-    return f"{fn.__module__}.{fn.__qualname__}"
-
-
-@st.cache_data(show_spinner=False, max_entries=500, hash_funcs={FunctionType: _function_key})
-def cached(fn: Callable, db_path: str, version: int, *args):
-    # fn is always a function of dashboard.queries named in a page, never user input. The query runs in
-    # one snapshot that must still be `version`: a result is never cached under a version it does not
-    # belong to.
-    with _database(db_path).snapshot() as snap:
-        if queries.data_version(snap) != version:
-            raise _Stale
-        return fn(snap, *args)
-
-
-def fresh(ctx: Context, fn: Callable, *args):
-    """Uncached: meeting records change without a new data version, and their tables are small."""
-    with ctx.db.snapshot() as snap:
-        return fn(snap, *args)
-
-
-def query(ctx: Context, fn: Callable, *args):
-    try:
-        return cached(fn, str(ctx.db.path), ctx.version, *args)
-    except _Stale:
-        # A publish landed during this run: start over, so the page shows the new version whole
-        # rather than half of each.
-        st.rerun()
-
-
-# ---------------------------------------------------------------------------- filters
-
+from dashboard.web.cache import Stale, cached
+from dashboard.web.context import Context
+from loaders.database import Database
 
 _KEYS = ("f_plans", "f_years", "f_units", "f_responsible", "f_funding", "f_goals", "f_statuses", "f_asof")
 
@@ -143,7 +36,7 @@ def sidebar(db: Database, lang: str) -> Context:
     version = queries.data_version(db)
     try:
         options = cached(queries.filter_options, str(db.path), version)
-    except _Stale:
+    except Stale:
         st.rerun()
     years = options["years"]
     goals = options["goals"]
@@ -178,7 +71,7 @@ def sidebar(db: Database, lang: str) -> Context:
     plan_titles = dict(zip(options["plans"]["plan_id"], options["plans"]["title"], strict=True))
     plan_names = plan_display_names(options["plans"])
     goal_labels = {
-        r.key: f"{plan_names.get(r.plan_id, r.plan_id)} · {r.goal_id} {_short(r.title, 60)}"
+        r.key: f"{plan_names.get(r.plan_id, r.plan_id)} · {r.goal_id} {short(r.title, 60)}"
         for r in goals.itertuples(index=False)
     }
     sb = st.sidebar
@@ -270,67 +163,10 @@ def _with_subgoals(selected: tuple[str, ...], goals: pd.DataFrame) -> tuple[str,
     return tuple(sorted(keys))
 
 
-def as_list(value) -> list:
-    """A DuckDB list cell as a plain list: None, NA and empty arrays all become []."""
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return []
-    return list(value)
-
-
 def _not_stated(value: str, lang: str) -> str:
     return t("not_stated", lang) if value == NO_VALUE else value
 
 
-def _short(text: str, n: int = 28) -> str:
+def short(text: str, n: int = 28) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
-def plan_short(ctx: Context) -> dict[str, str]:
-    """plan_id → the plan's display name where space is short (charts, tables, the pack)."""
-    return plan_display_names(ctx.options["plans"])
-
-
-# ---------------------------------------------------------------------------- rendering helpers
-
-
-def table(df: pd.DataFrame, lang: str, key: str | None = None, plain: tuple[str, ...] = (), **kwargs) -> None:
-    """Every table on every page: labelled columns, labels for codes, "—" for missing, numbers in the UI's
-    format (display.table)."""
-    st.dataframe(display.table(df, lang, plain), hide_index=kwargs.pop("hide_index", True), key=key, **kwargs)
-
-
-def no_activities(ctx: Context, cards: pd.DataFrame) -> str:
-    """Why no activity is in view: the plans chosen list none (say which), or the filters leave none."""
-    if not cards.empty and not cards["activities_stated"].any():
-        plans = ", ".join(display.quote(display.md(p), ctx.lang) for p in cards["title"])
-        return t("plans_without_activities", ctx.lang, plans=plans)
-    return t("no_match", ctx.lang)
-
-
-def empty(message: str) -> None:
-    st.info(message, icon=":material/info:")
-
-
-@st.cache_resource(show_spinner=False, max_entries=300, hash_funcs={FunctionType: _function_key})
-def _built_figure(builder: Callable, *args):
-    # Building a plotly figure validates every trace (tens of ms a chart). The built figure is
-    # shared as it is, not copied: no figure is ever changed after it is built.
-    return builder(*args)
-
-
-def figure(builder: Callable, *args):
-    """A chart from a builder of dashboard.reports.charts, built once per distinct input."""
-    return _built_figure(builder, *args)
-
-
-def chart(fig, key: str, selectable: bool = False):
-    """Render a figure; with selectable=True a click returns the selected points."""
-    config = {"displaylogo": False}
-    if selectable:
-        event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points",), config=config)
-        return (
-            (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else event.selection.points
-        )
-    st.plotly_chart(fig, key=key, config=config)
-    return []

@@ -1,0 +1,110 @@
+"""The database connection and cached results: queries and figures shared by all users, keyed on the data version."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from types import FunctionType
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.i18n import t
+from dashboard.reports import display
+from dashboard.web.context import Context
+from dashboard.web.render import table
+from loaders.database import ROOT, Database, default_db_path
+from loaders.problems import WorkbookInvalid
+
+_build_lock = threading.Lock()  # one build at a time, whichever session starts it (no user data)
+
+
+def ensure_database(lang: str) -> None:
+    """On a fresh checkout there is no database: build it from data/, showing progress."""
+    path = default_db_path()
+    if path.exists():
+        return
+    from loaders.service import build
+
+    with _build_lock:
+        if path.exists():
+            return
+        with st.status(t("building_db", lang), expanded=True) as status:
+            try:
+                build(ROOT / "data", path, progress=lambda m: status.write(step_text(m, lang)))
+            except WorkbookInvalid as exc:
+                status.update(state="error")
+                st.error(t("db_invalid", lang))
+                table(pd.DataFrame([p.as_row(lang) for p in exc.problems]), lang)
+                st.stop()
+            status.update(label=t("built_db", lang), state="complete", expanded=False)
+
+
+def step_text(step, lang: str) -> str:
+    """A loader's progress line in the UI's language (shown as text: it holds file and sheet names)."""
+    return display.md(step.text(lang) if hasattr(step, "text") else step)
+
+
+@st.cache_resource(show_spinner=False)
+def connection(path: str) -> Database:
+    # One connection for all sessions, and the only one this process opens: DuckDB lets one
+    # process write a file, so readers and the editors' publishes share it. Every query opens its
+    # own cursor; publishes are serialised in loaders.publish.
+    return Database(path)
+
+
+def database(lang: str) -> Database:
+    try:
+        return connection(str(default_db_path()))
+    except duckdb.IOException:
+        st.error(t("db_unavailable", lang))
+        st.stop()
+
+
+class Stale(Exception):
+    """The data changed after this run read its version; its results would mix two versions."""
+
+
+def _function_key(fn: FunctionType) -> str:
+    # Streamlit cannot hash a function; a query or a chart builder is known by its qualified name.
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+@st.cache_data(show_spinner=False, max_entries=500, hash_funcs={FunctionType: _function_key})
+def cached(fn: Callable, db_path: str, version: int, *args):
+    # fn is always a function of dashboard.queries named in a page, never user input. The query runs in
+    # one snapshot that must still be `version`: a result is never cached under a version it does not
+    # belong to.
+    with connection(db_path).snapshot() as snap:
+        if queries.data_version(snap) != version:
+            raise Stale
+        return fn(snap, *args)
+
+
+def fresh(ctx: Context, fn: Callable, *args):
+    """Uncached: meeting records change without a new data version, and their tables are small."""
+    with ctx.db.snapshot() as snap:
+        return fn(snap, *args)
+
+
+def query(ctx: Context, fn: Callable, *args):
+    try:
+        return cached(fn, str(ctx.db.path), ctx.version, *args)
+    except Stale:
+        # A publish landed during this run: start over, so the page shows the new version whole
+        # rather than half of each.
+        st.rerun()
+
+
+@st.cache_resource(show_spinner=False, max_entries=300, hash_funcs={FunctionType: _function_key})
+def _built_figure(builder: Callable, *args):
+    # Building a plotly figure validates every trace (tens of ms a chart). The built figure is
+    # shared as it is, not copied: no figure is ever changed after it is built.
+    return builder(*args)
+
+
+def figure(builder: Callable, *args):
+    """A chart from a builder of dashboard.reports.charts, built once per distinct input."""
+    return _built_figure(builder, *args)

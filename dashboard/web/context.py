@@ -1,0 +1,29 @@
+"""What every page receives: the database, the filters, the language, today and the as-of day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dashboard.domain.filters import Filters
+from dashboard.domain.names import plan_display_names
+from loaders.database import Database
+
+
+@dataclass
+class Context:
+    """One page run's view: the database and its data version, the filters, the language and the days."""
+
+    db: Database
+    filters: Filters
+    lang: str
+    options: dict
+    version: int
+    unit_colors: dict[str, str]
+    today: date  # the calendar day: when a meeting is held, a file is named
+    as_of: date  # the day the plans are followed up as of (filters.as_of, or today): late, at risk, stale, changes
+
+
+def plan_short(ctx: Context) -> dict[str, str]:
+    """plan_id → the plan's display name where space is short (charts, tables, the pack)."""
+    return plan_display_names(ctx.options["plans"])

@@ -1,0 +1,47 @@
+"""Render helpers shared by the pages: every table, chart and empty state."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.reports import display
+from dashboard.web.context import Context
+
+
+def as_list(value) -> list:
+    """A DuckDB list cell as a plain list: None, NA and empty arrays all become []."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return list(value)
+
+
+def table(df: pd.DataFrame, lang: str, key: str | None = None, plain: tuple[str, ...] = (), **kwargs) -> None:
+    """Every table on every page: labelled columns, labels for codes, "—" for missing, numbers in the UI's
+    format (display.table)."""
+    st.dataframe(display.table(df, lang, plain), hide_index=kwargs.pop("hide_index", True), key=key, **kwargs)
+
+
+def no_activities(ctx: Context, cards: pd.DataFrame) -> str:
+    """Why no activity is in view: the plans chosen list none (say which), or the filters leave none."""
+    if not cards.empty and not cards["activities_stated"].any():
+        plans = ", ".join(display.quote(display.md(p), ctx.lang) for p in cards["title"])
+        return t("plans_without_activities", ctx.lang, plans=plans)
+    return t("no_match", ctx.lang)
+
+
+def empty(message: str) -> None:
+    st.info(message, icon=":material/info:")
+
+
+def chart(fig, key: str, selectable: bool = False):
+    """Render a figure; with selectable=True a click returns the selected points."""
+    config = {"displaylogo": False}
+    if selectable:
+        event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points",), config=config)
+        return (
+            (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else event.selection.points
+        )
+    st.plotly_chart(fig, key=key, config=config)
+    return []
