@@ -248,6 +248,7 @@ def test_the_summary_counts_on_track_behind_and_no_data():
     )
     assert list(verdicts(targets)) == ["on_track", "behind", "behind", "no_outcome", "no_path", "no_path"]
     assert summary(targets) == {"on_track": 1, "behind": 2, "no_data": 3}
+    assert len(at_risk(targets)) == summary(targets)["behind"]  # the meeting's count is the overview's
     assert list(summary(targets)) == ["on_track", "behind", "no_data"]  # the order shown
     assert summary(targets.iloc[0:0]) == {"on_track": 0, "behind": 0, "no_data": 0}
 
