@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from dashboard.domain.targets import Bullet, Path
 from dashboard.formats import NBSP
 from dashboard.reports import charts
 from dashboard.reports.charts import NOT_STATED_COLOR, PALETTE, STATUS_COLORS
@@ -242,27 +243,24 @@ def test_timeline_marks_today_or_the_as_of_day(timeline_frame):
 
 
 def test_target_path_draws_the_path_baseline_target_and_outcomes():
-    target = pd.Series({"baseline_year": 2015, "baseline_value": 110.0, "target_year": 2017, "target_value": 130.0,
-                        "target_change_pct": None})  # fmt: skip
-    fig = charts.target_path(target, pd.DataFrame({"year": [2016], "value": [120.0]}), "sv")
+    fig = charts.target_path(Path(2015, 110.0, 2017, 130.0), pd.DataFrame({"year": [2016], "value": [120.0]}), "sv")
     assert [(tr.type, tr.name) for tr in fig.data] == [
         ("scatter", "Rak väg bas → mål"), ("scatter", "Basvärde"), ("scatter", "Mål"), ("scatter", "Utfall")
     ]  # fmt: skip
-    path, base, goal, outcome = fig.data
-    assert (list(path.x), list(path.y)) == ([2015, 2017], [110, 130])
+    line, base, goal, outcome = fig.data
+    assert (list(line.x), list(line.y)) == ([2015, 2017], [110, 130])
     assert (list(base.x), list(base.y), list(base.text)) == ([2015], [110], ["Basvärde 2015: 110"])
     assert (list(goal.x), list(goal.y), list(goal.text)) == ([2017], [130], ["Mål 2017: 130"])
     assert (list(outcome.x), list(outcome.y)) == ([2016], [120])
-    index = target.copy()
-    index["baseline_value"], index["target_value"], index["target_change_pct"] = None, None, 25.0
+    index = Path(2015, 100.0, 2018, 125.0, index=True, change_pct=25.0)
     fig = charts.target_path(index, pd.DataFrame({"year": [2016], "value": [120.0]}), "sv")
     assert [tr.name for tr in fig.data] == ["Rak väg bas → mål", "Basvärde", "Mål"]  # an index has no outcomes
     assert list(fig.data[0].y) == [100, 125] and fig.layout.yaxis.title.text == "Index"
 
 
 def test_target_bullet_draws_the_target_baseline_outcome_and_parts():
-    whole = {"target_value": 80.0, "baseline_value": 50.0, "outcome": 60.0}
-    part = {"target_value": 15.0, "baseline_value": None, "outcome": 10.0, "region": "Jämtland"}
+    whole = Bullet(target=80.0, baseline=50.0, outcome=60.0)
+    part = Bullet(target=15.0, outcome=10.0, region="Jämtland")
     fig = charts.target_bullet(whole, [part], "sv")
     assert [(tr.type, tr.name, tuple(tr.y), tuple(tr.x)) for tr in fig.data] == [
         ("bar", "Mål", ("Totalt",), (80.0,)),
