@@ -133,6 +133,15 @@ def bundled_db(tmp_path_factory) -> Path:
     return path
 
 
+def bundled_copy(bundled_db: Path, folder: Path) -> Path:
+    """A private, writable copy of the bundled database in folder, with the file store beside it."""
+    path = folder / bundled_db.name
+    shutil.copy(bundled_db, path)
+    if (bundled_db.parent / "files").is_dir():
+        shutil.copytree(bundled_db.parent / "files", folder / "files")
+    return path
+
+
 @pytest.fixture(scope="session")
 def editor_hash() -> str:
     return auth.hash_password(EDITOR_PASSWORD)
