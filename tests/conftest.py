@@ -6,8 +6,8 @@ import copy
 import io
 import shutil
 import subprocess
-import uuid
 import zipfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -130,6 +130,15 @@ def bundled_db(tmp_path_factory) -> Path:
     """The bundled plans built once per session; tests that write take their own copy (editor_db)."""
     path = tmp_path_factory.mktemp("bundled") / "plans.duckdb"
     build(DATA, path)
+    return path
+
+
+def bundled_copy(bundled_db: Path, folder: Path) -> Path:
+    """A private, writable copy of the bundled database in folder, with the file store beside it."""
+    path = folder / bundled_db.name
+    shutil.copy(bundled_db, path)
+    if (bundled_db.parent / "files").is_dir():
+        shutil.copytree(bundled_db.parent / "files", folder / "files")
     return path
 
 
@@ -275,20 +284,27 @@ def hostile_db(tmp_path: Path) -> Path:
 SWEDISH_CSV = "CSV:59,34,76,1,,1053,false,true,false,false,false,-1,true"
 
 
+@dataclass(frozen=True)
+class Calc:
+    """LibreOffice and the profile it runs with: made once per test process (the first start is the slow
+    one), never shared between processes, so tests running at the same time do not lock one another's."""
+
+    path: str
+    profile: Path
+
+
 @pytest.fixture(scope="session")
-def soffice() -> str:
+def soffice(tmp_path_factory) -> Calc:
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if path is None:
         pytest.skip("LibreOffice Calc (Debian package libreoffice-calc) is not installed")
-    return path
+    return Calc(path, tmp_path_factory.mktemp("lo-profile"))
 
 
-def convert(soffice: str, src: Path, fmt: str, infilter: str | None = None) -> Path:
-    """The file as LibreOffice reads it, saved as fmt (e.g. "xlsx", "csv") next to it in a folder of its own.
-    A private profile per call, so tests running at the same time do not share (and lock) one."""
+def convert(soffice: Calc, src: Path, fmt: str, infilter: str | None = None) -> Path:
+    """The file as LibreOffice reads it, saved as fmt (e.g. "xlsx", "csv") next to it in a folder of its own."""
     out = src.parent / f"lo-{src.stem}-{fmt}"
-    profile = src.parent / f"lo-profile-{uuid.uuid4().hex}"
-    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+    cmd = [soffice.path, f"-env:UserInstallation={soffice.profile.as_uri()}", "--headless", "--norestore"]
     cmd += [f"--infilter={infilter}"] if infilter else []
     cmd += ["--convert-to", fmt, "--outdir", str(out), str(src)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)

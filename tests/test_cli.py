@@ -1,29 +1,43 @@
 """The loader CLI: exit codes 0/1/2, build is all-or-nothing, load adds versions, export and template."""
 
+import io
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 
 import openpyxl
 import pytest
 
+from loaders.cli import main
 from loaders.database import Database
 from loaders.template import INSTRUCTIONS_SHEET, SHEETS
-from tests.conftest import DATA, ROOT, edit, write_plan
+from tests.conftest import DATA, ROOT, bundled_copy, edit, write_plan
 
 
-def cli(*args, env=None, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "loaders", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args) -> Run:
+    """`python -m loaders ARGS`, run in this process (no interpreter start per call), its output captured.
+
+    The module entry point itself is run as a process by test_the_module_entry_point_runs, the
+    crash test, and test_sandbox's low-ulimit runs."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse ends usage errors (and --help) this way
+            code = exc.code
+    return Run(code, out.getvalue(), err.getvalue())
 
 
 def snapshot(db_path):
@@ -38,16 +52,28 @@ def snapshot(db_path):
 
 
 @pytest.fixture
-def built(tmp_path):
+def built(bundled_db, tmp_path):
+    """The bundled plans as `build` makes them (test_build_prints_a_summary_per_plan), a private copy."""
+    return bundled_copy(bundled_db, tmp_path)
+
+
+def test_build_prints_a_summary_per_plan(tmp_path, bundled_db):
     db = tmp_path / "plans.duckdb"
     run = cli("build", "--db", db)
     assert run.returncode == 0, run.stderr
-    return db
-
-
-def test_build_prints_a_summary_per_plan(built):
-    loads, counts = snapshot(built)
+    loads, counts = snapshot(db)
     assert len(loads) == 5 and counts["activity_rev"] == 24 + 27 + 12 + 6
+    assert snapshot(db) == snapshot(bundled_db)  # what the other tests start from is what the CLI builds
+
+
+def test_the_module_entry_point_runs():
+    """`python -m loaders` as a process: the entry point every other test here calls in-process."""
+    run = subprocess.run(
+        [sys.executable, "-m", "loaders", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    for command in ("build", "check", "load", "export", "template"):
+        assert command in run.stdout
 
 
 def test_build_twice_adds_no_versions(built):

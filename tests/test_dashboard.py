@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import auth
 from dashboard.web import cache, context
 from loaders.service import build
-from tests.conftest import DATA, ROOT, downloads
+from tests.conftest import DATA, ROOT, bundled_copy, downloads
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES_DIR = ROOT / "dashboard" / "app_pages"
@@ -28,10 +28,8 @@ EDITOR_PAGES = ("upload",)
 
 
 @pytest.fixture(scope="module")
-def plans_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("dash") / "plans.duckdb"
-    build(DATA, path)
-    return path
+def plans_db(bundled_db, tmp_path_factory):
+    return bundled_copy(bundled_db, tmp_path_factory.mktemp("dash"))
 
 
 @pytest.fixture
@@ -411,7 +409,7 @@ def test_first_start_builds_the_database(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def two_versions_db(tmp_path_factory):
+def two_versions_db(bundled_db, tmp_path_factory):
     """The bundled plans, then a second version of 2016–2017 with an outcome and a status change."""
     import openpyxl as xl
 
@@ -419,8 +417,7 @@ def two_versions_db(tmp_path_factory):
     from loaders.service import export_plan, load_file
 
     tmp = tmp_path_factory.mktemp("versions")
-    path = tmp / "plans.duckdb"
-    build(DATA, path)
+    path = bundled_copy(bundled_db, tmp)
     wb_path = tmp / "skolsamverkan.xlsx"
     with Database(path, read_only=True) as db:
         export_plan(db, "skolsamverkan-2016-2017", wb_path)

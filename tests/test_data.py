@@ -11,7 +11,7 @@ from loaders.database import Database
 from loaders.parse import ParseError, parse_amount, parse_period
 from loaders.service import build, export_plan, workbook_files
 from loaders.workbook import read_plan
-from tests.conftest import DATA, write_plan
+from tests.conftest import DATA, bundled_copy, write_plan
 
 PLANS = {
     "kommunikation-kvalitet",
@@ -23,9 +23,8 @@ PLANS = {
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("db") / "plans.duckdb"
-    build(DATA, path)
+def db(bundled_db, tmp_path_factory):
+    path = bundled_copy(bundled_db, tmp_path_factory.mktemp("db"))
     with Database(path, read_only=True) as database:
         yield database
 

@@ -14,7 +14,7 @@ from dashboard import auth
 from dashboard.formats import MISSING
 from dashboard.reports import display
 from loaders.service import build
-from tests.conftest import DATA, EVIL, ROOT, base_rows, hostile_db, write_plan
+from tests.conftest import DATA, EVIL, ROOT, base_rows, bundled_copy, hostile_db, write_plan
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = sorted(p.stem for p in (ROOT / "dashboard" / "app_pages").glob("*.py"))
@@ -37,10 +37,8 @@ def editor_account(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("labels") / "plans.duckdb"
-    build(DATA, path)
-    return path
+def bundled(bundled_db, tmp_path_factory) -> Path:
+    return bundled_copy(bundled_db, tmp_path_factory.mktemp("labels"))
 
 
 def run_page(db: Path, page: str, lang: str, monkeypatch, **state) -> AppTest:

@@ -156,8 +156,14 @@ def pages_of(path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def sv_pdf(tmp_path_factory, poppler) -> Path:
-    return write(tmp_path_factory.mktemp("pack"), build_pdf(realistic_pack("sv")))
+def sv_pdf_bytes() -> bytes:
+    """The Swedish pack, rendered once for every test that reads it (a render takes seconds)."""
+    return build_pdf(realistic_pack("sv"))
+
+
+@pytest.fixture(scope="module")
+def sv_pdf(tmp_path_factory, poppler, sv_pdf_bytes) -> Path:
+    return write(tmp_path_factory.mktemp("pack"), sv_pdf_bytes)
 
 
 @pytest.fixture(scope="module")
@@ -165,8 +171,8 @@ def sv_text(sv_pdf) -> str:
     return text_of(sv_pdf)
 
 
-def test_pdf_is_a_pdf():
-    assert build_pdf(realistic_pack("sv")).startswith(b"%PDF")
+def test_pdf_is_a_pdf(sv_pdf_bytes):
+    assert sv_pdf_bytes.startswith(b"%PDF")
 
 
 def test_pdf_has_title_sections_key_figures_and_page_numbers(sv_pdf, sv_text):
