@@ -6,8 +6,10 @@ import ast
 import string
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from dashboard.domain.targets import summary as target_summary
 from dashboard.i18n import COLUMNS, TEXT
 from dashboard.queries import SORTS
 from dashboard.web.errors import _KEYS as _ERROR_KEYS
@@ -292,6 +294,7 @@ INDIRECT: dict[str, set[str]] = {
     "home_title": _page_titles(),
     "COLUMNS[column]": set(COLUMNS.values()),
     "COLUMNS[df.index.name]": set(COLUMNS.values()),
+    "dashboard/app_pages/overview.py:key": set(target_summary(pd.DataFrame())),  # the targets' counts by verdict
     "help_key": {"kf_budget_help"},  # overview.py: zip(columns, money, ("kf_budget_help", None, None))
 }
 
