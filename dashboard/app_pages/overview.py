@@ -18,7 +18,7 @@ st.title(t("app_title", lang))
 
 cards = cache.query(ctx, queries.plan_cards, f)
 if cards.empty:
-    render.empty(t("no_plans", lang) if f.is_default() else t("no_match", lang))
+    render.empty(t("no_match", lang))  # (a database without plans is said so by app.py)
     st.stop()
 
 counts = cache.query(ctx, queries.status_counts, f, "plan")
