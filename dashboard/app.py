@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.i18n import t
-from dashboard.web import cache, render, sidebar
+from dashboard.web import cache, errors, render, sidebar
 
 if "f_lang_en" not in st.session_state:
     st.session_state["f_lang_en"] = st.query_params.get("lang") == "en"
@@ -40,12 +40,6 @@ english = st.sidebar.toggle("English", key="f_lang_en", on_change=_relabel)
 lang = "en" if english else "sv"
 st.set_page_config(page_title=t("tab_title", lang), page_icon="📊", layout="wide")
 
-cache.ensure_database(lang)
-db = cache.database(lang)
-st.session_state["ctx"] = sidebar.sidebar(db, lang)
-auth.sign_in_box(lang)
-editor = auth.current_editor()
-
 here = Path(__file__).resolve().parent
 # (file in app_pages/, title key, icon, URL path); the first page is the home page.
 PAGES = (
@@ -61,27 +55,37 @@ PAGES = (
 )
 # Viewers never see the editors' pages; each editor action also checks the right on the server.
 EDITOR_PAGES = (("upload", "page_upload", "upload_file", "ladda-upp"),)
-pages = [
-    st.Page(
-        here / "app_pages" / f"{name}.py",
-        title=t(title, lang),
-        icon=f":material/{icon}:",
-        # The home page is served at the root; its own address answers too (below).
-        url_path="" if i == 0 else path,
-        default=i == 0,
+# Every page runs inside the one mapper of errors to messages (dashboard/web/errors.py).
+with errors.user_errors(lang):
+    cache.ensure_database(lang)
+    db = cache.database(lang)
+    st.session_state["ctx"] = sidebar.sidebar(db, lang)
+    auth.sign_in_box(lang)
+    editor = auth.current_editor()
+
+    pages = [
+        st.Page(
+            here / "app_pages" / f"{name}.py",
+            title=t(title, lang),
+            icon=f":material/{icon}:",
+            # The home page is served at the root; its own address answers too (below).
+            url_path="" if i == 0 else path,
+            default=i == 0,
+        )
+        for i, (name, title, icon, path) in enumerate(PAGES + (EDITOR_PAGES if editor else ()))
+    ]
+    # Streamlit serves the default page only at "/": without this, /oversikt says "Page not found".
+    home_name, home_title, _, home_path = PAGES[0]
+    pages.append(
+        st.Page(
+            here / "app_pages" / f"{home_name}.py", title=t(home_title, lang), url_path=home_path, visibility="hidden"
+        )
     )
-    for i, (name, title, icon, path) in enumerate(PAGES + (EDITOR_PAGES if editor else ()))
-]
-# Streamlit serves the default page only at "/": without this, /oversikt says "Page not found".
-home_name, home_title, _, home_path = PAGES[0]
-pages.append(
-    st.Page(here / "app_pages" / f"{home_name}.py", title=t(home_title, lang), url_path=home_path, visibility="hidden")
-)
-page = st.navigation(pages)
-if st.session_state["ctx"].options["plans"].empty and page.url_path not in {e[3] for e in EDITOR_PAGES}:
-    # No plan loaded: every view of the data says so, in one place (a page's own "nothing matches the
-    # filters" would send the user to filters that are not set). An editor's upload page stays open.
-    st.title(page.title)
-    render.empty(t("no_plans", lang))
-    st.stop()
-page.run()
+    page = st.navigation(pages)
+    if st.session_state["ctx"].options["plans"].empty and page.url_path not in {e[3] for e in EDITOR_PAGES}:
+        # No plan loaded: every view of the data says so, in one place (a page's own "nothing matches the
+        # filters" would send the user to filters that are not set). An editor's upload page stays open.
+        st.title(page.title)
+        render.empty(t("no_plans", lang))
+        st.stop()
+    page.run()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from loaders.catalogue import Catalogue, lookup
 from loaders.template import STATUS_CODES, STATUS_LABELS
 
-LANGS = ("sv", "en")
-
-TEXT: dict[str, tuple[str, str]] = {
+TEXT: Catalogue = {
     # app and navigation
     "app_title": ("Uppföljning av handlingsplaner", "Action plan follow-up"),
     "tab_title": ("Handlingsplaner", "Action plans"),
@@ -27,6 +26,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "db_unavailable": (
         "Databasen kan inte öppnas just nu (den används av ett annat program). Försök igen om en stund.",
         "The database cannot be opened right now (another program is using it). Try again shortly.",
+    ),
+    "error_unexpected": (
+        "Något gick fel. Felet är loggat på servern. Försök igen, och kontakta administratören om det upprepas.",
+        "Something went wrong. The error has been logged on the server. Try again, and tell the administrator "
+        "if it happens again.",
     ),
     "no_plans": (
         "Det finns inga planer i databasen. Lägg arbetsböcker i data/ och kör python3 -m loaders build.",
@@ -604,26 +608,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "{day} · participants: {who} · recorded by {by}",
     ),
     "m_from_meetings": ("Från uppföljningsmöten", "From follow-up meetings"),
-    "meeting_date_missing": ("Mötet behöver ett datum.", "The meeting needs a date."),
-    "meeting_duplicate": (
-        "Det finns redan ett möte med den rubriken det datumet. Välj det under Möte nedan, eller ge mötet en annan rubrik.",
-        "There is already a meeting with that title on that date. Choose it under Meeting below, or give this one another title.",
-    ),
-    "meeting_date_invalid": (
-        "Mötets datum är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
-        "The meeting's date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
-    ),
-    "item_due_invalid": (
-        "Datumet i Senast är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
-        "The due date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
-    ),
-    "item_kind_unknown": ("Okänd typ.", "Unknown type."),
-    "item_text_missing": ("Skriv en text.", "Enter a text."),
-    "item_owner_missing": (
-        "En åtgärd behöver någon som ansvarar (Vem).",
-        "An action item needs someone responsible (Who).",
-    ),
-    "meeting_unknown": ("Mötet finns inte.", "The meeting does not exist."),
     # editor sign-in (dashboard/auth.py)
     "auth_signed_in_as": ("Inloggad som {name} (redaktör)", "Signed in as {name} (editor)"),
     "auth_signed_in_viewer": (
@@ -762,8 +746,7 @@ COLUMNS: dict[str, str] = {
 
 
 def t(key: str, lang: str, **params) -> str:
-    text = TEXT[key][1 if lang == "en" else 0]
-    return text.format(**params) if params else text
+    return lookup(TEXT, key, lang, **params)
 
 
 def status_label(code: str, lang: str) -> str:

@@ -7,16 +7,20 @@ from datetime import date, datetime
 
 from .database import WRITE_LOCK, Database
 from .parse import DATE_MAX, DATE_MIN, ParseError, parse_date
+from .problems import text
 
 KINDS = ("note", "decision", "action")
 
 
 class MeetingInvalid(ValueError):
-    """What the user typed cannot be recorded (the message key says why)."""
+    """What the user typed cannot be recorded: key names the reason in the loader's catalogue (MESSAGES)."""
 
     def __init__(self, key: str):
         super().__init__(key)
         self.key = key
+
+    def message(self, lang: str) -> str:
+        return text(self.key, lang)
 
 
 def _day(value: date | str | None, missing: str | None, invalid: str) -> date | None:

@@ -4,281 +4,283 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .catalogue import Catalogue, lookup
+
 # One catalogue for every message a user can see from the loader; {placeholders} come from params.
-MESSAGES: dict[str, dict[str, str]] = {
+MESSAGES: Catalogue = {
     # file level
-    "file_empty": {"sv": "Filen är tom.", "en": "The file is empty."},
-    "file_too_large": {
-        "sv": "Filen är för stor ({size} MB, högst {limit} MB).",
-        "en": "The file is too large ({size} MB, at most {limit} MB).",
-    },
-    "file_xls": {
-        "sv": "Filen är en gammal .xls-fil (Excel 97–2003). Spara den som .xlsx i Excel och försök igen.",
-        "en": "The file is a legacy .xls workbook (Excel 97–2003). Save it as .xlsx in Excel and try again.",
-    },
-    "file_encrypted": {
-        "sv": "Filen är lösenordsskyddad eller krypterad. Ta bort skyddet i Excel och försök igen.",
-        "en": "The file is password-protected or encrypted. Remove the protection in Excel and try again.",
-    },
-    "file_text": {
-        "sv": "Filen är en textfil (t.ex. CSV), inte en Excel-arbetsbok (.xlsx).",
-        "en": "The file is a text file (e.g. CSV), not an Excel workbook (.xlsx).",
-    },
-    "file_docx": {
-        "sv": "Filen är ett Word-dokument, inte en Excel-arbetsbok (.xlsx).",
-        "en": "The file is a Word document, not an Excel workbook (.xlsx).",
-    },
-    "file_not_xlsx": {
-        "sv": "Filen är inte en Excel-arbetsbok (.xlsx).",
-        "en": "The file is not an Excel workbook (.xlsx).",
-    },
-    "file_corrupt": {
-        "sv": "Filen är skadad eller ofullständig (t.ex. avbruten vid nedladdning) och kan inte öppnas. "
+    "file_empty": ("Filen är tom.", "The file is empty."),
+    "file_too_large": (
+        "Filen är för stor ({size} MB, högst {limit} MB).",
+        "The file is too large ({size} MB, at most {limit} MB).",
+    ),
+    "file_xls": (
+        "Filen är en gammal .xls-fil (Excel 97–2003). Spara den som .xlsx i Excel och försök igen.",
+        "The file is a legacy .xls workbook (Excel 97–2003). Save it as .xlsx in Excel and try again.",
+    ),
+    "file_encrypted": (
+        "Filen är lösenordsskyddad eller krypterad. Ta bort skyddet i Excel och försök igen.",
+        "The file is password-protected or encrypted. Remove the protection in Excel and try again.",
+    ),
+    "file_text": (
+        "Filen är en textfil (t.ex. CSV), inte en Excel-arbetsbok (.xlsx).",
+        "The file is a text file (e.g. CSV), not an Excel workbook (.xlsx).",
+    ),
+    "file_docx": (
+        "Filen är ett Word-dokument, inte en Excel-arbetsbok (.xlsx).",
+        "The file is a Word document, not an Excel workbook (.xlsx).",
+    ),
+    "file_not_xlsx": ("Filen är inte en Excel-arbetsbok (.xlsx).", "The file is not an Excel workbook (.xlsx)."),
+    "file_corrupt": (
+        "Filen är skadad eller ofullständig (t.ex. avbruten vid nedladdning) och kan inte öppnas. "
         "Spara om den i Excel, eller ladda upp originalet igen.",
-        "en": "The file is damaged or incomplete (e.g. cut off while downloading) and cannot be opened. "
+        "The file is damaged or incomplete (e.g. cut off while downloading) and cannot be opened. "
         "Save it again in Excel, or upload the original again.",
-    },
-    "file_unreadable": {
-        "sv": "Arbetsbokens innehåll kan inte läsas: en del saknas eller har en form som Excel inte skriver. "
+    ),
+    "file_unreadable": (
+        "Arbetsbokens innehåll kan inte läsas: en del saknas eller har en form som Excel inte skriver. "
         "Öppna filen i Excel och spara den som Excel-arbetsbok (.xlsx), eller utgå från mallen.",
-        "en": "The workbook's content cannot be read: a part is missing or has a form Excel does not write. "
+        "The workbook's content cannot be read: a part is missing or has a form Excel does not write. "
         "Open the file in Excel and save it as an Excel workbook (.xlsx), or start from the template.",
-    },
-    "file_macrosheet": {
-        "sv": "Arbetsboken innehåller ett makroblad (Excel 4-makro, {name}). Makroblad stöds inte och läses aldrig. "
+    ),
+    "file_macrosheet": (
+        "Arbetsboken innehåller ett makroblad (Excel 4-makro, {name}). Makroblad stöds inte och läses aldrig. "
         "Kopiera planens blad till en ny arbetsbok utan makron, eller utgå från mallen.",
-        "en": "The workbook contains a macro sheet (Excel 4 macro, {name}). Macro sheets are not supported and "
+        "The workbook contains a macro sheet (Excel 4 macro, {name}). Macro sheets are not supported and "
         "are never read. Copy the plan's sheets into a new workbook without macros, or start from the template.",
-    },
-    "zip_too_many_entries": {
-        "sv": "Filen innehåller för många delar ({count}, högst {limit}).",
-        "en": "The file has too many parts ({count}, at most {limit}).",
-    },
-    "zip_too_large": {
-        "sv": "Filen packas upp till för mycket data ({size} MB, högst {limit} MB). Den kan vara en zip-bomb.",
-        "en": "The file unpacks to too much data ({size} MB, at most {limit} MB). It may be a zip bomb.",
-    },
-    "zip_ratio": {
-        "sv": "Delen {part} är komprimerad {ratio}:1, misstänkt högt (högst {limit}:1). Filen kan vara en zip-bomb.",
-        "en": "Part {part} is compressed {ratio}:1, suspiciously high (at most {limit}:1). It may be a zip bomb.",
-    },
-    "parse_limits": {
-        "sv": "Arbetsboken kunde inte läsas inom gränserna ({memory} MB minne, {seconds} s). "
+    ),
+    "zip_too_many_entries": (
+        "Filen innehåller för många delar ({count}, högst {limit}).",
+        "The file has too many parts ({count}, at most {limit}).",
+    ),
+    "zip_too_large": (
+        "Filen packas upp till för mycket data ({size} MB, högst {limit} MB). Den kan vara en zip-bomb.",
+        "The file unpacks to too much data ({size} MB, at most {limit} MB). It may be a zip bomb.",
+    ),
+    "zip_ratio": (
+        "Delen {part} är komprimerad {ratio}:1, misstänkt högt (högst {limit}:1). Filen kan vara en zip-bomb.",
+        "Part {part} is compressed {ratio}:1, suspiciously high (at most {limit}:1). It may be a zip bomb.",
+    ),
+    "parse_limits": (
+        "Arbetsboken kunde inte läsas inom gränserna ({memory} MB minne, {seconds} s). "
         "Den är för stor eller byggd för att överbelasta läsaren (zip- eller dimensionsbomb).",
-        "en": "The workbook could not be read within the limits ({memory} MB memory, {seconds} s). "
+        "The workbook could not be read within the limits ({memory} MB memory, {seconds} s). "
         "It is too large or built to overload the reader (a zip or dimension bomb).",
-    },
-    "parse_start": {
-        "sv": "Servern kunde inte starta läsaren av arbetsboken med dess gränser ({memory} MB minne, {seconds} s). "
+    ),
+    "parse_start": (
+        "Servern kunde inte starta läsaren av arbetsboken med dess gränser ({memory} MB minne, {seconds} s). "
         "Filen har inte kontrollerats; felet ligger i serverns inställningar, inte i filen. "
         "Be administratören se över serverprocessens minnesgräns (ulimit -v), som kan vara för låg.",
-        "en": "The server could not start the workbook reader with its limits ({memory} MB memory, {seconds} s). "
+        "The server could not start the workbook reader with its limits ({memory} MB memory, {seconds} s). "
         "The file was not checked; the fault is in the server's settings, not in the file. "
         "Ask the administrator to check the server process's memory limit (ulimit -v), which may be too low.",
-    },
-    "xml_entities": {
-        "sv": "Filen innehåller XML-deklarationer (DOCTYPE/ENTITY) som inte tillåts i en arbetsbok.",
-        "en": "The file contains XML declarations (DOCTYPE/ENTITY) that are not allowed in a workbook.",
-    },
-    "layout_no_cells": {
-        "sv": "Bladet {name} saknar sin tabell med celler. Excel sparar aldrig ett blad så; filen har troligen "
+    ),
+    "xml_entities": (
+        "Filen innehåller XML-deklarationer (DOCTYPE/ENTITY) som inte tillåts i en arbetsbok.",
+        "The file contains XML declarations (DOCTYPE/ENTITY) that are not allowed in a workbook.",
+    ),
+    "layout_no_cells": (
+        "Bladet {name} saknar sin tabell med celler. Excel sparar aldrig ett blad så; filen har troligen "
         "skapats eller ändrats av ett annat program. Öppna filen i Excel och spara den igen.",
-        "en": "The sheet {name} lacks its table of cells. Excel never saves a sheet like that; the file was "
+        "The sheet {name} lacks its table of cells. Excel never saves a sheet like that; the file was "
         "probably made or changed by another program. Open the file in Excel and save it again.",
-    },
-    "layout_cells_unplaced": {
-        "sv": "Bladet {name} har celler utan cellreferens (t.ex. B12), så deras plats är okänd. Excel sparar aldrig "
+    ),
+    "layout_cells_unplaced": (
+        "Bladet {name} har celler utan cellreferens (t.ex. B12), så deras plats är okänd. Excel sparar aldrig "
         "celler så; filen har troligen skapats av ett annat program. Öppna filen i Excel och spara den igen.",
-        "en": "The sheet {name} has cells without a cell reference (e.g. B12), so their place is unknown. Excel never "
+        "The sheet {name} has cells without a cell reference (e.g. B12), so their place is unknown. Excel never "
         "saves cells like that; the file was probably made by another program. Open the file in Excel and save "
         "it again.",
-    },
-    "sheet_damaged": {
-        "sv": "Bladet {name} är skadat och kan inte läsas (det kan ha sparats ofullständigt). "
+    ),
+    "sheet_damaged": (
+        "Bladet {name} är skadat och kan inte läsas (det kan ha sparats ofullständigt). "
         "Öppna filen i Excel och spara den igen, eller ladda upp originalet igen.",
-        "en": "The sheet {name} is damaged and cannot be read (it may have been saved incompletely). "
+        "The sheet {name} is damaged and cannot be read (it may have been saved incompletely). "
         "Open the file in Excel and save it again, or upload the original again.",
-    },
-    "sheet_content_missing": {
-        "sv": "Bladet {name} finns i arbetsboken men dess innehåll saknas i filen; filen är skadad. "
+    ),
+    "sheet_content_missing": (
+        "Bladet {name} finns i arbetsboken men dess innehåll saknas i filen; filen är skadad. "
         "Öppna filen i Excel och spara den igen, eller ladda upp originalet igen.",
-        "en": "The sheet {name} is listed in the workbook but its content is missing from the file; the file is "
+        "The sheet {name} is listed in the workbook but its content is missing from the file; the file is "
         "damaged. Open the file in Excel and save it again, or upload the original again.",
-    },
-    "sheet_too_large": {
-        "sv": "Bladet anger ett orimligt stort område ({ref}). Högst {rows} rader och {cols} kolumner.",
-        "en": "The sheet claims an unreasonably large range ({ref}). At most {rows} rows and {cols} columns.",
-    },
-    "header_not_row1": {
-        "sv": "Rubrikerna ska stå på rad 1 med början i kolumn A.",
-        "en": "The headers must be on row 1, starting in column A.",
-    },
-    "formula_no_value": {
-        "sv": "Cellen innehåller en formel utan beräknat värde. Öppna och spara filen i Excel, eller skriv in värdet.",
-        "en": "The cell holds a formula without a computed value. Open and save the file in Excel, or type the value.",
-    },
-    "merged_cells": {
-        "sv": "Sammanslagna celler ({ref}) i en datarad. Dela upp dem: en cell per värde.",
-        "en": "Merged cells ({ref}) in a data row. Unmerge them: one cell per value.",
-    },
-    "sheet_missing": {
-        "sv": "Bladet {name} saknas. Utgå från mallen.",
-        "en": "The sheet {name} is missing. Start from the template.",
-    },
-    "column_missing": {
-        "sv": "Kolumnen {column} saknas i rubrikraden.",
-        "en": "The column {column} is missing from the header row.",
-    },
-    "plan_rows": {
-        "sv": "Bladet Plan ska ha exakt en rad med planens uppgifter (har {count}).",
-        "en": "The Plan sheet must have exactly one row with the plan's details (has {count}).",
-    },
+    ),
+    "sheet_too_large": (
+        "Bladet anger ett orimligt stort område ({ref}). Högst {rows} rader och {cols} kolumner.",
+        "The sheet claims an unreasonably large range ({ref}). At most {rows} rows and {cols} columns.",
+    ),
+    "header_not_row1": (
+        "Rubrikerna ska stå på rad 1 med början i kolumn A.",
+        "The headers must be on row 1, starting in column A.",
+    ),
+    "formula_no_value": (
+        "Cellen innehåller en formel utan beräknat värde. Öppna och spara filen i Excel, eller skriv in värdet.",
+        "The cell holds a formula without a computed value. Open and save the file in Excel, or type the value.",
+    ),
+    "merged_cells": (
+        "Sammanslagna celler ({ref}) i en datarad. Dela upp dem: en cell per värde.",
+        "Merged cells ({ref}) in a data row. Unmerge them: one cell per value.",
+    ),
+    "sheet_missing": (
+        "Bladet {name} saknas. Utgå från mallen.",
+        "The sheet {name} is missing. Start from the template.",
+    ),
+    "column_missing": (
+        "Kolumnen {column} saknas i rubrikraden.",
+        "The column {column} is missing from the header row.",
+    ),
+    "plan_rows": (
+        "Bladet Plan ska ha exakt en rad med planens uppgifter (har {count}).",
+        "The Plan sheet must have exactly one row with the plan's details (has {count}).",
+    ),
     # cell level
-    "required": {"sv": "Värde saknas: {column} måste fyllas i.", "en": "Missing value: {column} is required."},
-    "duplicate_id": {
-        "sv": "{column} {value} förekommer flera gånger (även rad {other}).",
-        "en": "{column} {value} occurs more than once (also row {other}).",
-    },
-    "unknown_goal": {
-        "sv": "Okänt mål: {value} finns inte på bladet Mål.",
-        "en": "Unknown goal: {value} is not on the Mål sheet.",
-    },
-    "unknown_activity": {
-        "sv": "Okänd aktivitet: {value} finns inte på bladet Aktiviteter.",
-        "en": "Unknown activity: {value} is not on the Aktiviteter sheet.",
-    },
-    "unknown_target": {
-        "sv": "Okänd målsättning: {value} finns inte på bladet Målsättningar.",
-        "en": "Unknown target: {value} is not on the Målsättningar sheet.",
-    },
-    "self_reference": {
-        "sv": "Ett mål kan inte vara sitt eget överordnade mål.",
-        "en": "A goal cannot be its own parent.",
-    },
-    "amount_unparsable": {
-        "sv": "Beloppet går inte att tolka. Skriv ett heltal i kronor, t.ex. 490000 (eller 490 tkr).",
-        "en": "The amount cannot be read. Enter whole kronor, e.g. 490000 (or 490 tkr).",
-    },
-    "amount_negative": {
-        "sv": "Beloppet är negativt. Belopp ska vara 0 eller mer.",
-        "en": "The amount is negative. Amounts must be 0 or more.",
-    },
-    "amount_not_whole": {
-        "sv": "Beloppet är inte ett helt antal kronor.",
-        "en": "The amount is not a whole number of kronor.",
-    },
-    "amount_empty": {"sv": "Beloppet är tomt.", "en": "The amount is empty."},
-    "amount_missing": {
-        "sv": "Raden har varken belopp eller originaltext.",
-        "en": "The line has neither an amount nor an original text.",
-    },
-    "date_invalid": {
-        "sv": "{value} är inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
-        "en": "{value} is not a date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
-    },
-    "date_impossible": {
-        "sv": "{value} är inte ett datum: den månaden eller dagen finns inte. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
-        "en": "{value} is not a date: that month or day does not exist. Enter YYYY-MM-DD, e.g. 2016-02-01.",
-    },
-    "date_out_of_range": {
-        "sv": "{value} ligger utanför åren 1901–2200 och kan inte vara ett datum i en plan.",
-        "en": "{value} lies outside the years 1901–2200 and cannot be a date in a plan.",
-    },
-    "year_invalid": {
-        "sv": "Inte ett årtal. Skriv fyra siffror, t.ex. 2016.",
-        "en": "Not a year. Enter four digits, e.g. 2016.",
-    },
-    "number_invalid": {"sv": "Inte ett tal.", "en": "Not a number."},
-    "status_unknown": {
-        "sv": "Okänd status. Använd Ej påbörjad, Pågår, Genomförd, Uppskjuten, Inställd eller Okänd.",
-        "en": "Unknown status. Use Ej påbörjad, Pågår, Genomförd, Uppskjuten, Inställd or Okänd.",
-    },
-    "kind_unknown": {
-        "sv": "Okänd typ. Använd budget eller ingående balans.",
-        "en": "Unknown type. Use budget or ingående balans (opening balance).",
-    },
-    "end_before_start": {
-        "sv": "Slutdatum {end} ligger före startdatum {start}.",
-        "en": "The end date {end} is before the start date {start}.",
-    },
-    "period_unparsable": {"sv": "Perioden går inte att tolka.", "en": "The period cannot be read."},
-    "period_empty": {"sv": "Perioden är tom.", "en": "The period is empty."},
-    "cell_too_long": {
-        "sv": "Texten är för lång ({length} tecken, högst {limit}).",
-        "en": "The text is too long ({length} characters, at most {limit}).",
-    },
-    "plan_id_duplicate": {
-        "sv": "Plan-ID {value} finns redan i {other}. Varje plan ska ha ett eget Plan-ID.",
-        "en": "Plan-ID {value} is already used by {other}. Each plan needs its own Plan-ID.",
-    },
-    "update_unknown_plan": {
-        "sv": "Planen {value} finns inte ännu. Ladda först upp hela planen; "
-        "en uppdatering kan bara ändra en befintlig plan.",
-        "en": "The plan {value} does not exist yet. Upload the whole plan first; "
-        "an update can only change an existing plan.",
-    },
-    "update_empty": {
-        "sv": "Uppdateringen innehåller inga rader på bladen Utfall eller Status.",
-        "en": "The update has no rows on the Utfall or Status sheets.",
-    },
+    "required": ("Värde saknas: {column} måste fyllas i.", "Missing value: {column} is required."),
+    "duplicate_id": (
+        "{column} {value} förekommer flera gånger (även rad {other}).",
+        "{column} {value} occurs more than once (also row {other}).",
+    ),
+    "unknown_goal": ("Okänt mål: {value} finns inte på bladet Mål.", "Unknown goal: {value} is not on the Mål sheet."),
+    "unknown_activity": (
+        "Okänd aktivitet: {value} finns inte på bladet Aktiviteter.",
+        "Unknown activity: {value} is not on the Aktiviteter sheet.",
+    ),
+    "unknown_target": (
+        "Okänd målsättning: {value} finns inte på bladet Målsättningar.",
+        "Unknown target: {value} is not on the Målsättningar sheet.",
+    ),
+    "self_reference": ("Ett mål kan inte vara sitt eget överordnade mål.", "A goal cannot be its own parent."),
+    "amount_unparsable": (
+        "Beloppet går inte att tolka. Skriv ett heltal i kronor, t.ex. 490000 (eller 490 tkr).",
+        "The amount cannot be read. Enter whole kronor, e.g. 490000 (or 490 tkr).",
+    ),
+    "amount_negative": (
+        "Beloppet är negativt. Belopp ska vara 0 eller mer.",
+        "The amount is negative. Amounts must be 0 or more.",
+    ),
+    "amount_not_whole": ("Beloppet är inte ett helt antal kronor.", "The amount is not a whole number of kronor."),
+    "amount_empty": ("Beloppet är tomt.", "The amount is empty."),
+    "amount_missing": (
+        "Raden har varken belopp eller originaltext.",
+        "The line has neither an amount nor an original text.",
+    ),
+    "date_invalid": (
+        "{value} är inte ett datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "{value} is not a date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    ),
+    "date_impossible": (
+        "{value} är inte ett datum: den månaden eller dagen finns inte. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "{value} is not a date: that month or day does not exist. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    ),
+    "date_out_of_range": (
+        "{value} ligger utanför åren 1901–2200 och kan inte vara ett datum i en plan.",
+        "{value} lies outside the years 1901–2200 and cannot be a date in a plan.",
+    ),
+    "year_invalid": ("Inte ett årtal. Skriv fyra siffror, t.ex. 2016.", "Not a year. Enter four digits, e.g. 2016."),
+    "number_invalid": ("Inte ett tal.", "Not a number."),
+    "status_unknown": (
+        "Okänd status. Använd Ej påbörjad, Pågår, Genomförd, Uppskjuten, Inställd eller Okänd.",
+        "Unknown status. Use Ej påbörjad, Pågår, Genomförd, Uppskjuten, Inställd or Okänd.",
+    ),
+    "kind_unknown": (
+        "Okänd typ. Använd budget eller ingående balans.",
+        "Unknown type. Use budget or ingående balans (opening balance).",
+    ),
+    "end_before_start": (
+        "Slutdatum {end} ligger före startdatum {start}.",
+        "The end date {end} is before the start date {start}.",
+    ),
+    "period_unparsable": ("Perioden går inte att tolka.", "The period cannot be read."),
+    "period_empty": ("Perioden är tom.", "The period is empty."),
+    "cell_too_long": (
+        "Texten är för lång ({length} tecken, högst {limit}).",
+        "The text is too long ({length} characters, at most {limit}).",
+    ),
+    "plan_id_duplicate": (
+        "Plan-ID {value} finns redan i {other}. Varje plan ska ha ett eget Plan-ID.",
+        "Plan-ID {value} is already used by {other}. Each plan needs its own Plan-ID.",
+    ),
+    "update_unknown_plan": (
+        "Planen {value} finns inte ännu. Ladda först upp hela planen; en uppdatering kan bara ändra en befintlig plan.",
+        "The plan {value} does not exist yet. Upload the whole plan first; an update can only change an existing plan.",
+    ),
+    "update_empty": (
+        "Uppdateringen innehåller inga rader på bladen Utfall eller Status.",
+        "The update has no rows on the Utfall or Status sheets.",
+    ),
     # replacing a plan by mistake (loaders/identity.py): said before anything is published
-    "replace_plan": {
-        "sv": "Plan-ID {plan_id} tillhör planen ”{title}”. Arbetsboken skulle ersätta den planen:",
-        "en": "Plan-ID {plan_id} belongs to the plan “{title}”. This workbook would replace that plan:",
-    },
-    "replace_title": {
-        "sv": "titeln ändras: ”{old}” → ”{new}”",
-        "en": "the title changes: “{old}” → “{new}”",
-    },
-    "replace_activities": {
-        "sv": "{removed} av planens {total} aktiviteter tas bort",
-        "en": "{removed} of the plan's {total} activities would be removed",
-    },
-    "replace_yes": {
-        "sv": "Kontrollera Plan-ID. Är det rätt plan, kör igen med --yes.",
-        "en": "Check the Plan-ID. If it is the right plan, run again with --yes.",
-    },
+    "replace_plan": (
+        "Plan-ID {plan_id} tillhör planen ”{title}”. Arbetsboken skulle ersätta den planen:",
+        "Plan-ID {plan_id} belongs to the plan “{title}”. This workbook would replace that plan:",
+    ),
+    "replace_title": ("titeln ändras: ”{old}” → ”{new}”", "the title changes: “{old}” → “{new}”"),
+    "replace_activities": (
+        "{removed} av planens {total} aktiviteter tas bort",
+        "{removed} of the plan's {total} activities would be removed",
+    ),
+    "replace_yes": (
+        "Kontrollera Plan-ID. Är det rätt plan, kör igen med --yes.",
+        "Check the Plan-ID. If it is the right plan, run again with --yes.",
+    ),
+    # follow-up meetings (loaders/meetings.py): what a user typed that cannot be recorded
+    "meeting_date_missing": ("Mötet behöver ett datum.", "The meeting needs a date."),
+    "meeting_duplicate": (
+        "Det finns redan ett möte med den rubriken det datumet. "
+        "Välj det under Möte nedan, eller ge mötet en annan rubrik.",
+        "There is already a meeting with that title on that date. "
+        "Choose it under Meeting below, or give this one another title.",
+    ),
+    "meeting_date_invalid": (
+        "Mötets datum är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "The meeting's date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    ),
+    "item_due_invalid": (
+        "Datumet i Senast är inte ett datum som finns. Skriv ÅÅÅÅ-MM-DD, t.ex. 2016-02-01.",
+        "The due date is not a real date. Enter YYYY-MM-DD, e.g. 2016-02-01.",
+    ),
+    "item_kind_unknown": ("Okänd typ.", "Unknown type."),
+    "item_text_missing": ("Skriv en text.", "Enter a text."),
+    "item_owner_missing": (
+        "En åtgärd behöver någon som ansvarar (Vem).",
+        "An action item needs someone responsible (Who).",
+    ),
+    "meeting_unknown": ("Mötet finns inte.", "The meeting does not exist."),
     # the command line's own lines (loaders/cli.py)
-    "cli_done": {"sv": "klart på {seconds} s", "en": "done in {seconds} s"},
-    "cli_problems": {"sv": "{count} problem:", "en": "{count} problem(s):"},
-    "cli_nothing_changed": {"sv": "Inget ändrades.", "en": "Nothing was changed."},
-    "cli_check_ok": {
-        "sv": "OK: {file} är en giltig planarbetsbok ({plan_id}).",
-        "en": "OK: {file} is a valid plan workbook ({plan_id}).",
-    },
-    "cli_loaded": {
-        "sv": "Laddade {file}: plan {plan_id}, version {version}.",
-        "en": "Loaded {file}: plan {plan_id}, version {version}.",
-    },
-    "cli_wrote": {"sv": "Skrev {file}.", "en": "Wrote {file}."},
-    "cli_no_file": {"sv": "fel: filen finns inte: {path}", "en": "error: no such file: {path}"},
-    "cli_no_folder": {"sv": "fel: mappen finns inte: {path}", "en": "error: no such folder: {path}"},
-    "cli_no_db": {
-        "sv": "fel: ingen databas i {path}; kör först 'python -m loaders build'",
-        "en": "error: no database at {path}; run 'python -m loaders build' first",
-    },
-    "cli_no_plan": {
-        "sv": "fel: planen {plan_id} finns inte i databasen",
-        "en": "error: no plan {plan_id} in the database",
-    },
-    "cli_db_busy": {
-        "sv": "fel: databasen kan inte öppnas. Oftast har en annan process (t.ex. den körande instrumentpanelen) "
+    "cli_done": ("klart på {seconds} s", "done in {seconds} s"),
+    "cli_problems": ("{count} problem:", "{count} problem(s):"),
+    "cli_nothing_changed": ("Inget ändrades.", "Nothing was changed."),
+    "cli_check_ok": (
+        "OK: {file} är en giltig planarbetsbok ({plan_id}).",
+        "OK: {file} is a valid plan workbook ({plan_id}).",
+    ),
+    "cli_loaded": (
+        "Laddade {file}: plan {plan_id}, version {version}.",
+        "Loaded {file}: plan {plan_id}, version {version}.",
+    ),
+    "cli_wrote": ("Skrev {file}.", "Wrote {file}."),
+    "cli_no_file": ("fel: filen finns inte: {path}", "error: no such file: {path}"),
+    "cli_no_folder": ("fel: mappen finns inte: {path}", "error: no such folder: {path}"),
+    "cli_no_db": (
+        "fel: ingen databas i {path}; kör först 'python -m loaders build'",
+        "error: no database at {path}; run 'python -m loaders build' first",
+    ),
+    "cli_no_plan": ("fel: planen {plan_id} finns inte i databasen", "error: no plan {plan_id} in the database"),
+    "cli_db_busy": (
+        "fel: databasen kan inte öppnas. Oftast har en annan process (t.ex. den körande instrumentpanelen) "
         "den öppen för skrivning; stoppa den och försök igen.",
-        "en": "error: the database cannot be opened. Most often another process (e.g. the running dashboard) "
+        "error: the database cannot be opened. Most often another process (e.g. the running dashboard) "
         "has it open for writing; stop it and try again.",
-    },
-    "cli_file_error": {
-        "sv": "fel: {path} kan inte läsas eller skrivas (finns den, och har du behörighet?)",
-        "en": "error: {path} cannot be read or written (does it exist, and do you have permission?)",
-    },
-    "summary_header": {
-        "sv": "plan|ver|mål|aktiv.|målsättn.|budget, år (kr)|utan år (kr)|IB (kr)",
-        "en": "plan|ver|goals|activ.|targets|budget, year (kr)|no year (kr)|IB (kr)",
-    },
-    "more_problems": {
-        "sv": "… och {count} problem till. Rätta dem ovan och kontrollera igen.",
-        "en": "… and {count} more problems. Fix the ones above and check again.",
-    },
+    ),
+    "cli_file_error": (
+        "fel: {path} kan inte läsas eller skrivas (finns den, och har du behörighet?)",
+        "error: {path} cannot be read or written (does it exist, and do you have permission?)",
+    ),
+    "summary_header": (
+        "plan|ver|mål|aktiv.|målsättn.|budget, år (kr)|utan år (kr)|IB (kr)",
+        "plan|ver|goals|activ.|targets|budget, year (kr)|no year (kr)|IB (kr)",
+    ),
+    "more_problems": (
+        "… och {count} problem till. Rätta dem ovan och kontrollera igen.",
+        "… and {count} more problems. Fix the ones above and check again.",
+    ),
 }
 
 
@@ -292,8 +294,7 @@ class Problem:
     params: dict = field(default_factory=dict, compare=False, hash=False)
 
     def message(self, lang: str = "sv") -> str:
-        template = MESSAGES[self.code][lang if lang in ("sv", "en") else "sv"]
-        return template.format(value=self.value, **self.params)
+        return lookup(MESSAGES, self.code, lang, value=self.value, **self.params)
 
     def as_row(self, lang: str = "sv") -> dict:
         return {
@@ -307,7 +308,7 @@ class Problem:
 
 def text(code: str, lang: str = "sv", **params) -> str:
     """A catalogue message that is not tied to a cell (e.g. a warning before publishing)."""
-    return MESSAGES[code][lang if lang in ("sv", "en") else "sv"].format(**params)
+    return lookup(MESSAGES, code, lang, **params)
 
 
 class WorkbookInvalid(Exception):
@@ -337,27 +338,27 @@ def column_index(letters: str) -> int:
 
 
 # Progress of a check, load or build, shown as step.text(lang) by the CLI and the app.
-STEPS: dict[str, dict[str, str]] = {
-    "reading": {"sv": "{file}: läser och kontrollerar …", "en": "{file}: reading and validating …"},
-    "valid": {"sv": "{file}: godkänd ({counts})", "en": "{file}: valid ({counts})"},
-    "publishing_file": {"sv": "{file}: publicerar …", "en": "{file}: publishing …"},
-    "publishing": {
-        "sv": "publicerar {changed} ändrade planer av {total} …",
-        "en": "publishing {changed} changed plan(s) of {total} …",
-    },
-    "rows_read": {
-        "sv": "{file}: {sheet}: {rows} rader lästa och kontrollerade",
-        "en": "{file}: {sheet}: {rows} rows read and checked",
-    },
+STEPS: Catalogue = {
+    "reading": ("{file}: läser och kontrollerar …", "{file}: reading and validating …"),
+    "valid": ("{file}: godkänd ({counts})", "{file}: valid ({counts})"),
+    "publishing_file": ("{file}: publicerar …", "{file}: publishing …"),
+    "publishing": (
+        "publicerar {changed} ändrade planer av {total} …",
+        "publishing {changed} changed plan(s) of {total} …",
+    ),
+    "rows_read": (
+        "{file}: {sheet}: {rows} rader lästa och kontrollerade",
+        "{file}: {sheet}: {rows} rows read and checked",
+    ),
 }
 # The tables of a plan, as the counts in "valid (…)" name them.
-TABLE_NAMES: dict[str, dict[str, str]] = {
-    "goals": {"sv": "mål", "en": "goals"},
-    "activities": {"sv": "aktiviteter", "en": "activities"},
-    "budget": {"sv": "budgetrader", "en": "budget lines"},
-    "targets": {"sv": "målsättningar", "en": "targets"},
-    "target_values": {"sv": "utfall", "en": "outcomes"},
-    "status": {"sv": "statusrader", "en": "status rows"},
+TABLE_NAMES: Catalogue = {
+    "goals": ("mål", "goals"),
+    "activities": ("aktiviteter", "activities"),
+    "budget": ("budgetrader", "budget lines"),
+    "targets": ("målsättningar", "targets"),
+    "target_values": ("utfall", "outcomes"),
+    "status": ("statusrader", "status rows"),
 }
 
 
@@ -372,10 +373,10 @@ class Step(str):
     @staticmethod
     def _render(key: str, counts: dict[str, int] | None, params: dict, lang: str) -> str:
         if counts is not None:
-            names = [(TABLE_NAMES.get(k, {}).get(lang, k), n) for k, n in counts.items()]
+            names = [(lookup(TABLE_NAMES, k, lang) if k in TABLE_NAMES else k, n) for k, n in counts.items()]
             sep = "\u00a0" if lang == "sv" else ","
             params = {**params, "counts": ", ".join(f"{name} {n:,}".replace(",", sep) for name, n in names)}
-        return STEPS[key][lang].format(**params)
+        return lookup(STEPS, key, lang, **params)
 
     def text(self, lang: str) -> str:
         return self._render(self.key, self.counts, self.params, "en" if lang == "en" else "sv")

@@ -125,6 +125,21 @@ def storages(monkeypatch):
     return made
 
 
+@pytest.fixture(scope="session", autouse=True)
+def error_details():
+    """Pages run as in development: an unexpected error reaches AppTest's exception list, so a test sees it.
+
+    The shipped .streamlit/config.toml ("none") turns it into a generic message (dashboard/web/errors.py),
+    which a test could not tell from a page that works; tests/test_errors.py checks that mode itself.
+    """
+    from streamlit import config
+
+    before = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
+    yield
+    config.set_option("client.showErrorDetails", before)
+
+
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory) -> Path:
     """The bundled plans built once per session; tests that write take their own copy (editor_db)."""

@@ -397,6 +397,22 @@ def test_after_a_rollback_the_page_offers_no_rollback_to_the_same_content(built,
     assert at.button(key="history_rollback").disabled
 
 
+def test_a_plan_published_meanwhile_is_said_and_the_upload_checked_again(built, db_path):
+    first, second = _as_editor(_app()), _as_editor(_app())
+    cell = _budget_cell(built, "1", 1700000)
+    _upload(first, ("a.xlsx", _edited(built, cell, 1900000)))
+    _upload(second, ("b.xlsx", _edited(built, cell, 2100000)))
+    first.button(key="upload_0_publish").click().run()
+    second.button(key="upload_0_publish").click().run()
+    assert not second.exception, [e.message for e in second.exception]
+    notice = second.warning[0]
+    assert "fick version 2 (anna," in notice.value and notice.proto.icon == ":material/sync_problem:"
+    # Checked again against version 2: its changes are against that version, and it can be published.
+    assert any("jämfört med publicerad version 2" in m.value for m in second.markdown)
+    second.button(key="upload_0_publish").click().run()
+    assert [v[1:] for v in _versions(db_path) if v[0] == PLAN][-2:] == [(2, "anna", "upload"), (3, "anna", "upload")]
+
+
 def test_a_confirmation_is_for_the_version_it_names(built, db_path):
     at = _as_editor(_app())
     for name, amount in (("v2.xlsx", 1900000), ("v3.xlsx", 2100000)):

@@ -8,7 +8,7 @@ from dashboard.domain import followup
 from dashboard.formats import fmt_datetime, fmt_tkr
 from dashboard.i18n import t
 from dashboard.reports.display import md, who
-from dashboard.web import actions, cache, context, diffview, render
+from dashboard.web import actions, cache, context, diffview, errors, render
 
 ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -116,17 +116,8 @@ if auth.current_editor() is not None:
             disabled=not confirm,
             icon=":material/history:",
         ):
-            try:
+            with errors.user_errors(lang, "rollback", version=version, current=current):
                 new = actions.rollback(ctx.db, plan_id, int(version), current)
-            except actions.NotAuthorized:
-                st.error(t("editors_only", lang))
-                st.stop()
-            except actions.PlanChanged as exc:
-                st.warning(t("plan_changed_rollback", lang, version=exc.current, by=md(exc.by) or "—"))
-                st.stop()
-            except actions.NothingToPublish:
-                st.info(t("h_same_as_current", lang, version=version, current=current))
-                st.stop()
             st.session_state["history_reset"] = {"history_version": new, "history_confirm": False}
             st.toast(t("h_rolled_back", lang, version=version, new=new), icon=":material/check_circle:")
             st.rerun()

@@ -13,7 +13,7 @@ from dashboard.domain.late import months_before, overdue
 from dashboard.formats import fmt_date
 from dashboard.i18n import t
 from dashboard.reports.display import md
-from dashboard.web import actions, cache, context, render, sidebar
+from dashboard.web import actions, cache, context, errors, render, sidebar
 
 ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -211,11 +211,8 @@ with tabs[3]:
             select_all=False,
         )
         if st.button(t("m_close_button", lang), key="meetings_close", disabled=not done):
-            try:
+            with errors.user_errors(lang):
                 n = actions.close_action_items(ctx.db, [int(i) for i in done])
-            except actions.NotAuthorized:
-                st.error(t("editors_only", lang))
-                st.stop()
             st.session_state.pop("meetings_close_items", None)
             st.toast(t("m_closed", lang, n=n), icon=":material/check_circle:")
             st.rerun()
@@ -244,19 +241,14 @@ def save(call, clear: dict[str, object], done: str):
     """Run one recording action; its form is emptied only after a save, so a refused entry keeps what
     was typed, to be corrected. Returns the action's result, or None when it was refused.
     clear: widget key → its empty value, set on the next run (the caller reruns after a save)."""
-    try:
+    with errors.user_errors(lang):
         result = call()
-    except actions.NotAuthorized:
-        st.error(t("editors_only", lang))
-        st.stop()
-    except actions.MeetingInvalid as exc:
-        st.error(t(exc.key, lang))
-        return None
-    # Set, not deleted, and before the widgets are made on the next run: a deleted widget state
-    # leaves the browser showing what was typed, and a second click would record it twice.
-    st.session_state["meetings_reset"] = clear
-    st.toast(t(done, lang), icon=":material/check_circle:")
-    return result
+        # Set, not deleted, and before the widgets are made on the next run: a deleted widget state
+        # leaves the browser showing what was typed, and a second click would record it twice.
+        st.session_state["meetings_reset"] = clear
+        st.toast(t(done, lang), icon=":material/check_circle:")
+        return result
+    return None  # refused: its message is shown, and the form keeps what was typed
 
 
 with tabs[4]:

@@ -5,20 +5,12 @@ from datetime import datetime
 import streamlit as st
 
 from dashboard import auth
-from dashboard.formats import fmt_datetime
 from dashboard.i18n import t
 from dashboard.reports.display import md
-from dashboard.web import actions, cache, context, diffview, render
+from dashboard.web import actions, cache, context, diffview, errors, render
+from loaders.problems import WorkbookInvalid
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _problem_line(problem, lang: str) -> str:
-    """One problem as a list item: where (cell, else sheet), the value found, then the message in full."""
-    where = problem.cell or problem.sheet
-    head = f"**{md(where)}** · " if where else ""
-    value = f"{t('p_value', lang)}: {md(problem.value)} · " if problem.value else ""
-    return f"- {head}{value}{md(problem.message(lang))}"
 
 
 ctx: context.Context = st.session_state["ctx"]
@@ -91,7 +83,7 @@ with tab_upload:
     files = files or []
     notice = st.session_state.pop("upload_notice", None)
     if notice:
-        st.warning(notice, icon=":material/sync_problem:")
+        errors.show(notice, lang)
     present = {f.file_id for f in files}
     for store in (state["checked"], state["done"]):
         for gone in set(store) - present:
@@ -114,11 +106,7 @@ with tab_upload:
             state["checked"][f.file_id] = checked
         key = f"upload_{n}"
         if not checked.valid:
-            st.error(t("upload_invalid", lang, n=len(checked.problems)), icon=":material/error:")
-            # A list, not a table: a grid cuts long messages at 1366 px; a line wraps and reads in full.
-            many = len(checked.problems) > 8
-            with st.container(height=420 if many else "content", border=many, key=f"{key}_problems"):
-                st.markdown("\n".join(_problem_line(p, lang) for p in checked.problems))
+            errors.show(errors.message(WorkbookInvalid(checked.problems), lang), lang, key=f"{key}_problems")
             st.download_button(
                 t("download_marked", lang) if checked.cell_problems else t("download_problems", lang),
                 data=actions.annotated_workbook(checked, lang),
@@ -150,23 +138,16 @@ with tab_upload:
         if b1.button(
             t("publish", lang), key=f"{key}_publish", type="primary", icon=":material/publish:", disabled=not confirmed
         ):
-            try:
-                version = actions.publish_checked(ctx.db, checked, replace_confirmed=confirmed)
-            except (actions.NotAuthorized, actions.NothingToPublish) as exc:
-                st.error(t("editors_only" if isinstance(exc, actions.NotAuthorized) else "diff_none", lang))
-                st.stop()
-            except actions.ReplaceRefused:
-                st.error(t("replace_unconfirmed", lang))
-                st.stop()
-            except actions.PlanChanged as exc:
+
+            def check_again(_exc, msg, file_id=f.file_id) -> None:
                 # Someone else published first: check again against their version, so nothing of
-                # theirs is silently undone.
-                del state["checked"][f.file_id]
-                when = fmt_datetime(exc.at, lang)
-                st.session_state["upload_notice"] = t(
-                    "plan_changed", lang, plan=title, version=exc.current, by=md(exc.by) or "—", at=when
-                )
+                # theirs is silently undone; the message says why, above the new check.
+                del state["checked"][file_id]
+                st.session_state["upload_notice"] = msg
                 st.rerun()
+
+            with errors.user_errors(lang, "publish", on={actions.PlanChanged: check_again}, plan=title):
+                version = actions.publish_checked(ctx.db, checked, replace_confirmed=confirmed)
             state["done"][f.file_id] = {"message": "published", "params": {"plan": title, "version": version}}
             del state["checked"][f.file_id]
             st.toast(t("published", lang, plan=title, version=version), icon=":material/check_circle:")

@@ -6,17 +6,14 @@ import threading
 from collections.abc import Callable
 from types import FunctionType
 
-import duckdb
-import pandas as pd
 import streamlit as st
 
 from dashboard import queries
 from dashboard.i18n import t
 from dashboard.reports import display
+from dashboard.web import errors
 from dashboard.web.context import Context
-from dashboard.web.render import table
 from loaders.database import ROOT, Database, default_db_path
-from loaders.problems import WorkbookInvalid
 
 _build_lock = threading.Lock()  # one build at a time, whichever session starts it (no user data)
 
@@ -31,14 +28,9 @@ def ensure_database(lang: str) -> None:
     with _build_lock:
         if path.exists():
             return
-        with st.status(t("building_db", lang), expanded=True) as status:
-            try:
-                build(ROOT / "data", path, progress=lambda m: status.write(step_text(m, lang)))
-            except WorkbookInvalid as exc:
-                status.update(state="error")
-                st.error(t("db_invalid", lang))
-                table(pd.DataFrame([p.as_row(lang) for p in exc.problems]), lang)
-                st.stop()
+        # Workbooks in data/ with problems: the status box turns red, and the message lists them below it.
+        with errors.user_errors(lang, "build"), st.status(t("building_db", lang), expanded=True) as status:
+            build(ROOT / "data", path, progress=lambda m: status.write(step_text(m, lang)))
             status.update(label=t("built_db", lang), state="complete", expanded=False)
 
 
@@ -56,11 +48,9 @@ def connection(path: str) -> Database:
 
 
 def database(lang: str) -> Database:
-    try:
+    """The app's database; when another program holds it, a message says so and the run stops."""
+    with errors.user_errors(lang):
         return connection(str(default_db_path()))
-    except duckdb.IOException:
-        st.error(t("db_unavailable", lang))
-        st.stop()
 
 
 class Stale(Exception):
