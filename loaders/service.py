@@ -79,7 +79,13 @@ def _guard_replacements(db: Database, plans: list[PlanData], confirmed: bool) ->
 
 
 def load_file(
-    path: Path, db_path: Path, loaded_by: str, progress: Progress = _quiet, *, confirmed: bool = False
+    path: Path,
+    db_path: Path,
+    loaded_by: str,
+    progress: Progress = _quiet,
+    *,
+    confirmed: bool = False,
+    before_commit: Callable[[], None] = lambda: None,
 ) -> tuple[str, int]:
     """Check a workbook and publish it as its plan's next version.
 
@@ -101,7 +107,14 @@ def load_file(
         bases = _guard_replacements(db, [data], confirmed)
         progress(Step("publishing_file", file=path.name))
         return publish(
-            db, [data], loaded_by, "load", base_versions=bases, files=[raw], store=FileStore.beside(db_path)
+            db,
+            [data],
+            loaded_by,
+            "load",
+            base_versions=bases,
+            files=[raw],
+            store=FileStore.beside(db_path),
+            before_commit=before_commit,
         )[0]
 
 
