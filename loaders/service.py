@@ -9,7 +9,7 @@ from pathlib import Path
 from . import identity
 from .database import Database
 from .filestore import FileStore
-from .guard import DEFAULT_LIMITS
+from .guard import size_problem
 from .problems import Problem, Step, WorkbookInvalid, text
 from .publish import current_identity, current_sha, publish, read_version
 from .workbook import PlanData, read_plan
@@ -24,21 +24,9 @@ def _quiet(_: str) -> None:
 
 def read_file(path: Path) -> bytes:
     """Read a workbook from disk without ever holding more than the size limit."""
-    size = path.stat().st_size
-    if size > DEFAULT_LIMITS.max_file_bytes:
-        mb = 1024 * 1024
-        raise WorkbookInvalid(
-            [
-                Problem(
-                    path.name,
-                    "",
-                    "",
-                    "",
-                    "file_too_large",
-                    {"size": size // mb, "limit": DEFAULT_LIMITS.max_file_bytes // mb},
-                )
-            ]
-        )
+    too_large = size_problem(path.stat().st_size, path.name)
+    if too_large is not None:
+        raise WorkbookInvalid([too_large])
     return path.read_bytes()
 
 
