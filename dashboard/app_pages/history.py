@@ -98,13 +98,12 @@ if auth.current_editor() is not None:
     st.subheader(t("h_editor_tools", lang))
     original = actions.original_file(ctx.db, row["file_sha256"]) if isinstance(row["file_sha256"], str) else None
     if original is not None:
-        st.download_button(
+        render.download(
             t("h_download_file", lang),
-            data=original,
-            file_name=followup.text(row["file_name"]) or f"{plan_id}-v{version}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="history_file",
-            icon=":material/download:",
+            original,
+            followup.text(row["file_name"]) or f"{plan_id}-v{version}.xlsx",
+            "xlsx",
+            "history_file",
         )
     else:
         st.caption(t("h_no_file", lang))

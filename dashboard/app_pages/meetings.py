@@ -137,22 +137,22 @@ pack_args = (
 
 
 d1, d2, _ = st.columns([1, 1, 3])
-d1.download_button(
+render.download(
     t("m_pack_pdf", lang),
-    data=lambda: build_pack("pdf"),
-    file_name=f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.pdf",
-    mime="application/pdf",
-    key="meetings_pack_pdf",
-    icon=":material/picture_as_pdf:",
-    type="primary",
+    lambda: build_pack("pdf"),
+    f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.pdf",
+    "pdf",
+    "meetings_pack_pdf",
+    where=d1,
+    primary=True,
 )
-d2.download_button(
+render.download(
     t("m_pack_excel", lang),
-    data=lambda: build_pack("xlsx"),
-    file_name=f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="meetings_pack_xlsx",
-    icon=":material/download:",
+    lambda: build_pack("xlsx"),
+    f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.xlsx",
+    "xlsx",
+    "meetings_pack_xlsx",
+    where=d2,
 )
 
 tabs = st.tabs(

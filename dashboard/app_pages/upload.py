@@ -10,8 +10,6 @@ from dashboard.i18n import t
 from dashboard.reports.display import md
 from dashboard.web import actions, cache, context, diffview, render
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _problem_line(problem, lang: str) -> str:
     """One problem as a list item: where (cell, else sheet), the value found, then the message in full."""
@@ -38,13 +36,12 @@ tab_upload, tab_templates = st.tabs([t("upload_tab", lang), t("templates_tab", l
 
 with tab_templates:
     st.caption(t("templates_help", lang))
-    st.download_button(
+    render.download(
         t("template_empty", lang),
-        data=actions.empty_template(),
-        file_name=f"{t('file_template', lang)}.xlsx",
-        mime=XLSX,
-        key="upload_template_empty",
-        icon=":material/download:",
+        actions.empty_template(),
+        f"{t('file_template', lang)}.xlsx",
+        "xlsx",
+        "upload_template_empty",
     )
     plans = ctx.options["plans"]
     if not plans.empty:
@@ -59,22 +56,22 @@ with tab_templates:
             key="upload_template_plan",
         )
         c1, c2 = st.columns(2)
-        c1.download_button(
+        render.download(
             t("template_prefilled", lang),
-            data=actions.plan_template(ctx.db, plan_id),
-            file_name=f"{plan_id}.xlsx",
-            mime=XLSX,
-            key="upload_template_prefilled",
-            icon=":material/download:",
+            actions.plan_template(ctx.db, plan_id),
+            f"{plan_id}.xlsx",
+            "xlsx",
+            "upload_template_prefilled",
+            where=c1,
             help=t("template_prefilled_help", lang),
         )
-        c2.download_button(
+        render.download(
             t("template_update", lang),
-            data=actions.update_template(ctx.db, plan_id),
-            file_name=f"{plan_id}-{t('file_update', lang)}.xlsx",
-            mime=XLSX,
-            key="upload_template_update",
-            icon=":material/download:",
+            actions.update_template(ctx.db, plan_id),
+            f"{plan_id}-{t('file_update', lang)}.xlsx",
+            "xlsx",
+            "upload_template_update",
+            where=c2,
             help=t("template_update_help", lang),
         )
 
@@ -119,13 +116,12 @@ with tab_upload:
             many = len(checked.problems) > 8
             with st.container(height=420 if many else "content", border=many, key=f"{key}_problems"):
                 st.markdown("\n".join(_problem_line(p, lang) for p in checked.problems))
-            st.download_button(
+            render.download(
                 t("download_marked", lang) if checked.cell_problems else t("download_problems", lang),
-                data=actions.annotated_workbook(checked, lang),
-                file_name=f.name.removesuffix(".xlsx") + ("-markerad.xlsx" if lang == "sv" else "-marked.xlsx"),
-                mime=XLSX,
-                key=f"{key}_marked",
-                icon=":material/download:",
+                actions.annotated_workbook(checked, lang),
+                f.name.removesuffix(".xlsx") + ("-markerad.xlsx" if lang == "sv" else "-marked.xlsx"),
+                "xlsx",
+                f"{key}_marked",
             )
             continue
 
