@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard.auth import rights, widgets
 from dashboard.i18n import t
 from dashboard.web import cache, sidebar
 
@@ -43,8 +43,8 @@ st.set_page_config(page_title=t("tab_title", lang), page_icon="📊", layout="wi
 cache.ensure_database(lang)
 db = cache.database(lang)
 st.session_state["ctx"] = sidebar.sidebar(db, lang)
-auth.sign_in_box(lang)
-editor = auth.current_editor()
+widgets.sign_in_box(lang)
+editor = rights.current_editor()
 
 here = Path(__file__).resolve().parent
 # (file in app_pages/, title key, icon, URL path); the first page is the home page.

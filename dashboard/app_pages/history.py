@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, queries
+from dashboard import queries
+from dashboard.auth import rights
 from dashboard.domain import followup
 from dashboard.formats import fmt_datetime, fmt_tkr
 from dashboard.i18n import t
@@ -93,7 +94,7 @@ with tab_content:
             key="history_budget",
         )
 
-if auth.current_editor() is not None:
+if rights.current_editor() is not None:
     st.divider()
     st.subheader(t("h_editor_tools", lang))
     original = actions.original_file(ctx.db, row["file_sha256"]) if isinstance(row["file_sha256"], str) else None

@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, queries
+from dashboard import queries
+from dashboard.auth import rights
 from dashboard.domain import followup
 from dashboard.domain.late import months_before, overdue
 from dashboard.formats import fmt_date
@@ -26,7 +27,7 @@ if plans.empty:
     render.empty(t("no_plans", lang))
     st.stop()
 titles = context.plan_short(ctx)
-editor = auth.current_editor()
+editor = rights.current_editor()
 
 meetings = cache.fresh(ctx, queries.meeting_list)
 c1, c2, c3 = st.columns([2, 1, 1])

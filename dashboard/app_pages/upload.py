@@ -4,7 +4,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard.auth import rights
 from dashboard.formats import fmt_datetime
 from dashboard.i18n import t
 from dashboard.reports.display import md
@@ -23,7 +23,7 @@ ctx: context.Context = st.session_state["ctx"]
 lang = ctx.lang
 st.title(t("page_upload", lang))
 
-editor = auth.current_editor()
+editor = rights.current_editor()
 if editor is None:
     # The page is only in the navigation for editors; this covers a stale link or a sign-out.
     st.warning(t("editors_only", lang), icon=":material/lock:")

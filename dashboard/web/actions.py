@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from dashboard.auth import NotAuthorized, require_editor
+from dashboard.auth.rights import NotAuthorized, require_editor
 from loaders import meetings
 from loaders.annotate import annotate_isolated
 from loaders.database import Database
