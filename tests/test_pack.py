@@ -12,7 +12,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.reports.pack import Pack, Section, build_excel, build_pdf
+from dashboard.reports.pack.excel import build_excel
+from dashboard.reports.pack.model import Pack, Section
+from dashboard.reports.pack.pdf import build_pdf
 
 PREVIEW = Path("/tmp/pack-preview")
 STATUS_COLORS = {

@@ -117,10 +117,12 @@ key_figures = followup.key_figures(cards, f, data, lang)
 
 
 def build_pack(kind: str) -> bytes:
-    from dashboard.reports import pack  # reportlab and matplotlib load on the first click, not on every page's start
+    # reportlab and matplotlib load on the first click, not on every page's start.
+    from dashboard.reports.pack.excel import build_excel
+    from dashboard.reports.pack.pdf import build_pdf
 
     content = followup.to_pack(*pack_args)
-    return pack.build_pdf(content) if kind == "pdf" else pack.build_excel(content)
+    return build_pdf(content) if kind == "pdf" else build_excel(content)
 
 
 pack_args = (
