@@ -170,42 +170,42 @@ def test_secrets_file_missing_reads_as_empty(monkeypatch):
 
 
 def test_check_local(monkeypatch, anna_hash):
-    monkeypatch.setattr(config, "_secrets", lambda: {"editors": {"Anna": anna_hash}})
-    assert accounts.check_local("Anna", "rätt lösen", config.local_accounts()) == "Anna"
+    editors = {"Anna": anna_hash}
+    assert accounts.check_local("Anna", "rätt lösen", editors) == "Anna"
     # The typed name may differ in case and surrounding space; the configured spelling is returned.
-    assert accounts.check_local(" anna ", "rätt lösen", config.local_accounts()) == "Anna"
-    assert accounts.check_local("Anna", "fel", config.local_accounts()) is None
-    assert accounts.check_local("okänd", "rätt lösen", config.local_accounts()) is None
-    assert accounts.check_local("", "", config.local_accounts()) is None
+    assert accounts.check_local(" anna ", "rätt lösen", editors) == "Anna"
+    assert accounts.check_local("Anna", "fel", editors) is None
+    assert accounts.check_local("okänd", "rätt lösen", editors) is None
+    assert accounts.check_local("", "", editors) is None
 
 
 def test_unknown_name_spends_scrypt_time(monkeypatch):
-    monkeypatch.setattr(config, "_secrets", lambda: {})
+    editors = {}
     verified = []
     real = passwords.verify_password
     monkeypatch.setattr(accounts, "verify_password", lambda stored, pw: verified.append(stored) or real(stored, pw))
-    assert accounts.check_local("ingen", "gissning", config.local_accounts()) is None
+    assert accounts.check_local("ingen", "gissning", editors) is None
     assert verified and verified[0].startswith("scrypt$16384$8$1$")
     assert passwords.parse_hash(passwords.DUMMY_HASH) is not None  # a dummy hash scrypt refused would give no cover
 
 
 def test_known_name_with_empty_password_still_spends_scrypt_time(monkeypatch, anna_hash):
     # Skipping scrypt for an empty password would answer known names faster than unknown ones.
-    monkeypatch.setattr(config, "_secrets", lambda: {"editors": {"anna": anna_hash}})
+    editors = {"anna": anna_hash}
     calls = []
     real = passwords.hashlib.scrypt
     monkeypatch.setattr(passwords.hashlib, "scrypt", lambda *a, **k: calls.append(1) or real(*a, **k))
-    assert accounts.check_local("anna", "", config.local_accounts()) is None
-    assert accounts.check_local("okänd", "", config.local_accounts()) is None
+    assert accounts.check_local("anna", "", editors) is None
+    assert accounts.check_local("okänd", "", editors) is None
     assert len(calls) == 2
 
 
 def test_known_name_with_a_broken_hash_is_refused_like_an_unknown_one(monkeypatch, caplog):
-    monkeypatch.setattr(config, "_secrets", lambda: {"editors": {"anna": "scrypt$99$x"}})
+    editors = {"anna": "scrypt$99$x"}
     verified = []
     real = passwords.verify_password
     monkeypatch.setattr(accounts, "verify_password", lambda stored, pw: verified.append(stored) or real(stored, pw))
-    assert accounts.check_local("anna", "x", config.local_accounts()) is None
+    assert accounts.check_local("anna", "x", editors) is None
     assert verified == [passwords.DUMMY_HASH]
     assert "anna" in caplog.text  # the operator learns which account is misconfigured
 
@@ -296,28 +296,26 @@ def test_throttle_memory_is_bounded(monkeypatch):
 
 
 def test_check_local_success_clears_failures(monkeypatch, anna_hash):
-    monkeypatch.setattr(config, "_secrets", lambda: {"editors": {"anna": anna_hash}})
+    editors = {"anna": anna_hash}
     for _ in range(4):
-        accounts.check_local("anna", "fel", config.local_accounts())
-    assert accounts.check_local("anna", "rätt lösen", config.local_accounts()) == "anna"
+        accounts.check_local("anna", "fel", editors)
+    assert accounts.check_local("anna", "rätt lösen", editors) == "anna"
     for _ in range(4):
-        accounts.check_local("anna", "fel", config.local_accounts())
-    assert (
-        accounts.check_local("anna", "rätt lösen", config.local_accounts()) == "anna"
-    )  # 8 failures in all, but never 5 in a row
+        accounts.check_local("anna", "fel", editors)
+    assert accounts.check_local("anna", "rätt lösen", editors) == "anna"  # 8 failures in all, but never 5 in a row
 
 
 def test_check_local_is_throttled_even_with_the_right_password(monkeypatch, anna_hash):
-    monkeypatch.setattr(config, "_secrets", lambda: {"editors": {"anna": anna_hash}})
+    editors = {"anna": anna_hash}
     for _ in range(5):
-        assert accounts.check_local("anna", "fel", config.local_accounts()) is None
+        assert accounts.check_local("anna", "fel", editors) is None
     with pytest.raises(accounts.TooManyAttempts):
-        accounts.check_local("anna", "rätt lösen", config.local_accounts())
+        accounts.check_local("anna", "rätt lösen", editors)
     # Unknown names are throttled too, so a lockout does not reveal whether a name exists.
     for _ in range(5):
-        accounts.check_local("okänd", "fel", config.local_accounts())
+        accounts.check_local("okänd", "fel", editors)
     with pytest.raises(accounts.TooManyAttempts):
-        accounts.check_local("okänd", "fel", config.local_accounts())
+        accounts.check_local("okänd", "fel", editors)
 
 
 # ---------------------------------------------------------------------------------------------- the sidebar form
