@@ -8,6 +8,7 @@ import re
 import pandas as pd
 import xlsxwriter
 
+from dashboard.domain.targets import progress
 from dashboard.reports.pack.model import (
     BLUE,
     BUDGET_COLOR,
@@ -18,7 +19,6 @@ from dashboard.reports.pack.model import (
     _frame,
     _missing,
     _number,
-    _progress,
     _t,
     _text,
     _year_order,
@@ -227,11 +227,11 @@ def _targets_sheet(book: _Book, ws, pack: Pack, lang: str) -> None:
         baseline, target, latest = _number(row.baseline), _number(row.target), _number(row.latest)
         missing = _text(getattr(row, "missing", ""))
         on_path = None if _missing(row.on_path) else _t("yes" if row.on_path else "no", lang)
-        progress = (
-            _progress(baseline, target, latest) if baseline is not None and target is not None and not missing else None
+        share = (
+            progress(baseline, target, latest) if baseline is not None and target is not None and not missing else None
         )
-        progress = None if progress is None else round(progress, 1)
-        rows.append([row.name, baseline, target, latest, on_path, progress, missing or None])
+        share = None if share is None else round(share, 1)
+        rows.append([row.name, baseline, target, latest, on_path, share, missing or None])
     book.grid(ws, header, rows, numeric={1, 2, 3, 5})
     if not rows:
         book.text(ws, 1, 0, _t("nothing", lang), book.italic)

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from dashboard import i18n
+from dashboard.domain.targets import progress
 
 
 def _t(key: str, lang: str, **params) -> str:
@@ -108,15 +109,6 @@ def _year_order(labels) -> list[str]:
     return years + [v for v in seen if not v.strip().isdigit()]
 
 
-def _progress(baseline: float, target: float, latest: float | None) -> float | None:
-    """Where the latest outcome lies on the way from baseline (0 %) to target (100 %)."""
-    if latest is None:
-        return None
-    if target == baseline:  # hold a level: on it is 100 %, above or below a little either side
-        return 100.0 if latest == target else (100.0 + math.copysign(10.0, latest - target))
-    return (latest - baseline) / (target - baseline) * 100.0
-
-
 def _target_rows(df: pd.DataFrame) -> tuple[list[dict], list[str]]:
     """Targets that have a path (a baseline and a target value, nothing missing), and the others as
     "name (what is missing)"."""
@@ -131,6 +123,6 @@ def _target_rows(df: pd.DataFrame) -> tuple[list[dict], list[str]]:
         on_path = None if _missing(row.on_path) else bool(row.on_path)
         shown.append({
             "name": name, "baseline": baseline, "target": target, "latest": latest, "on_path": on_path,
-            "progress": _progress(baseline, target, latest),
+            "progress": progress(baseline, target, latest),
         })  # fmt: skip
     return shown, left_out
