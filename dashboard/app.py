@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard.auth import rights, widgets
 from dashboard.i18n import t
 from dashboard.web import cache, errors, render, sidebar
 
@@ -60,8 +60,8 @@ with errors.user_errors(lang):
     cache.ensure_database(lang)
     db = cache.database(lang)
     st.session_state["ctx"] = sidebar.sidebar(db, lang)
-    auth.sign_in_box(lang)
-    editor = auth.current_editor()
+    widgets.sign_in_box(lang)
+    editor = rights.current_editor()
 
     pages = [
         st.Page(

@@ -84,14 +84,22 @@ def _mostly_text(head: bytes) -> bool:
     return printable / max(1, len(head)) > 0.95
 
 
+def size_problem(size: int, file: str, limits: Limits = DEFAULT_LIMITS) -> Problem | None:
+    """The one upload-size check: file_too_large for a file of size bytes over the limit, else None."""
+    if size <= limits.max_file_bytes:
+        return None
+    return Problem(file, "", "", "", "file_too_large", {"size": size // MB, "limit": limits.max_file_bytes // MB})
+
+
 def check(data: bytes, file: str, sheet_names: list[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> GuardResult:
     """Run every pre-parse check on an uploaded file; return problems and per-sheet scans."""
 
     def fail(code: str, **params) -> GuardResult:
         return GuardResult([Problem(file, "", "", "", code, params)])
 
-    if len(data) > limits.max_file_bytes:
-        return fail("file_too_large", size=len(data) // MB, limit=limits.max_file_bytes // MB)
+    too_large = size_problem(len(data), file, limits)
+    if too_large is not None:
+        return GuardResult([too_large])
     kind = sniff(data)
     if kind:
         return fail(kind)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import time
+from collections.abc import Callable
 from datetime import datetime
 
 import pyarrow as pa
@@ -53,6 +52,7 @@ def publish(
     note: str | None = None,
     files: list[bytes] = (),
     store: FileStore | None = None,
+    before_commit: Callable[[], None] = lambda: None,
 ) -> list[tuple[str, int]]:
     """Save each plan as its next version, all in one transaction; return (plan_id, version).
 
@@ -60,6 +60,8 @@ def publish(
     if another version was published since, PlanChanged is raised and nothing is saved.
     files: the uploaded workbooks, kept in the content-addressed store before the commit, so every
     committed version's file exists.
+    before_commit: called with every row written and the transaction still open (the crash test kills
+    the process there).
     """
     published = []
     # Versions are numbered and checked inside the lock: two editors publishing at once are both
@@ -111,7 +113,7 @@ def publish(
                     )
                     cur.unregister("incoming")
                 published.append((pid, version))
-            _pause_for_crash_test()
+            before_commit()
     return published
 
 
@@ -131,15 +133,6 @@ def _new_plan_counts(data: PlanData) -> dict[str, int]:
 def _scalar(cur, sql: str, params: list | None = None):
     # fetchall, not fetchone: DuckDB 2.0 streams results, and an undrained one blocks the cursor.
     return cur.execute(sql, params or []).fetchall()[0][0]
-
-
-def _pause_for_crash_test() -> None:
-    """Test hook: hold the open transaction so a test can kill -9 the process mid-load."""
-    marker = os.environ.get("PLANS_TEST_PAUSE_BEFORE_COMMIT")
-    if marker:
-        with open(marker, "w") as fh:
-            fh.write("paused")
-        time.sleep(600)
 
 
 def current_sha(db: Database, plan_id: str) -> str | None:

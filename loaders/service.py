@@ -9,7 +9,7 @@ from pathlib import Path
 from . import identity
 from .database import Database
 from .filestore import FileStore
-from .guard import DEFAULT_LIMITS
+from .guard import size_problem
 from .problems import Problem, Step, WorkbookInvalid, text
 from .publish import current_identity, current_sha, publish, read_version
 from .workbook import PlanData, read_plan
@@ -24,21 +24,9 @@ def _quiet(_: str) -> None:
 
 def read_file(path: Path) -> bytes:
     """Read a workbook from disk without ever holding more than the size limit."""
-    size = path.stat().st_size
-    if size > DEFAULT_LIMITS.max_file_bytes:
-        mb = 1024 * 1024
-        raise WorkbookInvalid(
-            [
-                Problem(
-                    path.name,
-                    "",
-                    "",
-                    "",
-                    "file_too_large",
-                    {"size": size // mb, "limit": DEFAULT_LIMITS.max_file_bytes // mb},
-                )
-            ]
-        )
+    too_large = size_problem(path.stat().st_size, path.name)
+    if too_large is not None:
+        raise WorkbookInvalid([too_large])
     return path.read_bytes()
 
 
@@ -79,7 +67,13 @@ def _guard_replacements(db: Database, plans: list[PlanData], confirmed: bool) ->
 
 
 def load_file(
-    path: Path, db_path: Path, loaded_by: str, progress: Progress = _quiet, *, confirmed: bool = False
+    path: Path,
+    db_path: Path,
+    loaded_by: str,
+    progress: Progress = _quiet,
+    *,
+    confirmed: bool = False,
+    before_commit: Callable[[], None] = lambda: None,
 ) -> tuple[str, int]:
     """Check a workbook and publish it as its plan's next version.
 
@@ -101,7 +95,14 @@ def load_file(
         bases = _guard_replacements(db, [data], confirmed)
         progress(Step("publishing_file", file=path.name))
         return publish(
-            db, [data], loaded_by, "load", base_versions=bases, files=[raw], store=FileStore.beside(db_path)
+            db,
+            [data],
+            loaded_by,
+            "load",
+            base_versions=bases,
+            files=[raw],
+            store=FileStore.beside(db_path),
+            before_commit=before_commit,
         )[0]
 
 

@@ -16,7 +16,8 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard.auth import config
+from dashboard.auth.passwords import hash_password
 from loaders import guard, meetings
 from loaders.database import Database
 from loaders.problems import WorkbookInvalid
@@ -159,7 +160,7 @@ def bundled_copy(bundled_db: Path, folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def editor_hash() -> str:
-    return auth.hash_password(EDITOR_PASSWORD)
+    return hash_password(EDITOR_PASSWORD)
 
 
 @pytest.fixture
@@ -169,7 +170,7 @@ def editor_db(bundled_db, tmp_path, monkeypatch, editor_hash) -> Path:
     shutil.copy(bundled_db, path)
     monkeypatch.setenv("PLANS_DB", str(path))
     monkeypatch.setenv("PLANS_EDITORS", f"{EDITOR}:{editor_hash}")
-    monkeypatch.setattr(auth, "_secrets", lambda: {})  # a developer's own secrets.toml must not leak in
+    monkeypatch.setattr(config, "_secrets", lambda: {})  # a developer's own secrets.toml must not leak in
     return path
 
 

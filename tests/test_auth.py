@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard.auth import accounts, cli, config, passwords, rights, widgets
+from dashboard.auth.throttle import Throttle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,13 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def fresh_throttle(monkeypatch):
     """Every test starts with no recorded failures: THROTTLE is process-wide, and AppTest runs in this process."""
-    monkeypatch.setattr(auth, "THROTTLE", auth.Throttle())
-    monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    monkeypatch.setattr(accounts, "THROTTLE", Throttle())
+    monkeypatch.delenv(accounts.ENV_VAR, raising=False)
 
 
 @pytest.fixture(scope="module")
 def anna_hash() -> str:
-    return auth.hash_password("rätt lösen")
+    return passwords.hash_password("rätt lösen")
 
 
 def _scrypt_string(n: int, r: int, p: int, password: str = "pw") -> str:
@@ -38,7 +39,7 @@ def _scrypt_string(n: int, r: int, p: int, password: str = "pw") -> str:
 
 
 def test_hash_round_trip_and_format(anna_hash):
-    assert auth.verify_password(anna_hash, "rätt lösen")
+    assert passwords.verify_password(anna_hash, "rätt lösen")
     scheme, n, r, p, salt, digest = anna_hash.split("$")
     assert (scheme, n, r, p) == ("scrypt", "16384", "8", "1")
     assert len(base64.b64decode(salt)) == 16 and len(base64.b64decode(digest)) == 32
@@ -47,33 +48,33 @@ def test_hash_round_trip_and_format(anna_hash):
 
 
 def test_wrong_password_is_refused(anna_hash):
-    assert not auth.verify_password(anna_hash, "fel lösen")
-    assert not auth.verify_password(anna_hash, "")
-    assert not auth.verify_password(anna_hash, "rätt lösen ")
+    assert not passwords.verify_password(anna_hash, "fel lösen")
+    assert not passwords.verify_password(anna_hash, "")
+    assert not passwords.verify_password(anna_hash, "rätt lösen ")
 
 
 def test_same_password_hashes_differently():
-    first, second = auth.hash_password("samma"), auth.hash_password("samma")
+    first, second = passwords.hash_password("samma"), passwords.hash_password("samma")
     assert first != second
     assert first.split("$")[4] != second.split("$")[4]
-    assert auth.verify_password(first, "samma") and auth.verify_password(second, "samma")
+    assert passwords.verify_password(first, "samma") and passwords.verify_password(second, "samma")
 
 
 def test_given_salt_is_deterministic():
     salt = b"s" * 16
-    assert auth.hash_password("x", salt=salt) == auth.hash_password("x", salt=salt)
+    assert passwords.hash_password("x", salt=salt) == passwords.hash_password("x", salt=salt)
 
 
 def test_empty_password_cannot_be_hashed():
     with pytest.raises(ValueError):
-        auth.hash_password("")
+        passwords.hash_password("")
 
 
 def test_parameters_are_read_from_the_stored_string():
     # A hash made with other (allowed) parameters still verifies: the stored string, not the defaults, decides.
     stored = _scrypt_string(2**10, 4, 2)
-    assert auth.verify_password(stored, "pw")
-    assert not auth.verify_password(stored, "pW")
+    assert passwords.verify_password(stored, "pw")
+    assert not passwords.verify_password(stored, "pW")
 
 
 @pytest.mark.parametrize(
@@ -98,7 +99,7 @@ def test_parameters_are_read_from_the_stored_string():
     ],
 )
 def test_malformed_stored_hash_is_false_without_raising(stored):
-    assert auth.verify_password(stored, "pw") is False
+    assert passwords.verify_password(stored, "pw") is False
 
 
 @pytest.mark.parametrize(
@@ -113,16 +114,16 @@ def test_malformed_stored_hash_is_false_without_raising(stored):
 )
 def test_oversized_cost_is_refused_quickly(n, r, p, monkeypatch):
     calls = []
-    monkeypatch.setattr(auth.hashlib, "scrypt", lambda *a, **k: calls.append(k) or b"")
+    monkeypatch.setattr(passwords.hashlib, "scrypt", lambda *a, **k: calls.append(k) or b"")
     stored = f"scrypt${n}${r}${p}$MDEyMzQ1Njc4OWFiY2RlZg==${'A' * 44}"
-    assert auth.verify_password(stored, "pw") is False
+    assert passwords.verify_password(stored, "pw") is False
     assert calls == []  # rejected by the cap, never handed to scrypt
 
 
 def test_largest_allowed_cost_still_verifies():
     # The cap must not refuse what it promises to accept: n = 2**20 at r = 2 is exactly 256 MiB of work.
     stored = _scrypt_string(2**20, 2, 1)
-    assert auth.verify_password(stored, "pw")
+    assert passwords.verify_password(stored, "pw")
 
 
 # ---------------------------------------------------------------------------------------------- accounts
@@ -130,27 +131,31 @@ def test_largest_allowed_cost_still_verifies():
 
 def test_parse_env_accounts():
     text = " anna : scrypt$a ;; bo:scrypt$b;\n ; cecilia:scrypt$c$with=padding== "
-    assert auth.parse_env_accounts(text) == {"anna": "scrypt$a", "bo": "scrypt$b", "cecilia": "scrypt$c$with=padding=="}
+    assert accounts.parse_env_accounts(text) == {
+        "anna": "scrypt$a",
+        "bo": "scrypt$b",
+        "cecilia": "scrypt$c$with=padding==",
+    }
 
 
 def test_parse_env_accounts_skips_malformed_entries():
-    assert auth.parse_env_accounts("no-colon;:hashwithoutname;name-without-hash:;ok:h") == {"ok": "h"}
-    assert auth.parse_env_accounts("") == {}
-    assert auth.parse_env_accounts("  ;  ") == {}
-    assert auth.parse_env_accounts("anna:old;anna:new") == {"anna": "new"}  # the later entry wins
+    assert accounts.parse_env_accounts("no-colon;:hashwithoutname;name-without-hash:;ok:h") == {"ok": "h"}
+    assert accounts.parse_env_accounts("") == {}
+    assert accounts.parse_env_accounts("  ;  ") == {}
+    assert accounts.parse_env_accounts("anna:old;anna:new") == {"anna": "new"}  # the later entry wins
 
 
 def test_local_accounts_merge_secrets_and_env(monkeypatch):
-    monkeypatch.setattr(auth, "_secrets", lambda: {"editors": {"anna": "from-secrets", "bo": "bo-secrets"}})
-    monkeypatch.setenv(auth.ENV_VAR, "bo:bo-env;cecilia:c-env")
-    assert auth.local_accounts() == {"anna": "from-secrets", "bo": "bo-env", "cecilia": "c-env"}
+    monkeypatch.setattr(config, "_secrets", lambda: {"editors": {"anna": "from-secrets", "bo": "bo-secrets"}})
+    monkeypatch.setenv(accounts.ENV_VAR, "bo:bo-env;cecilia:c-env")
+    assert config.local_accounts() == {"anna": "from-secrets", "bo": "bo-env", "cecilia": "c-env"}
 
 
 def test_local_accounts_without_secrets_or_env(monkeypatch):
-    monkeypatch.setattr(auth, "_secrets", lambda: {})
-    assert auth.local_accounts() == {}
-    monkeypatch.setattr(auth, "_secrets", lambda: {"editors": "not a table", "other": 1})
-    assert auth.local_accounts() == {}
+    monkeypatch.setattr(config, "_secrets", lambda: {})
+    assert config.local_accounts() == {}
+    monkeypatch.setattr(config, "_secrets", lambda: {"editors": "not a table", "other": 1})
+    assert config.local_accounts() == {}
 
 
 def test_secrets_file_missing_reads_as_empty(monkeypatch):
@@ -158,75 +163,75 @@ def test_secrets_file_missing_reads_as_empty(monkeypatch):
         def __len__(self):
             raise FileNotFoundError("no secrets.toml")
 
-    monkeypatch.setattr(auth.st, "secrets", Missing())
-    assert auth._secrets() == {}
-    assert auth.local_accounts() == {}
-    assert not auth.oidc_configured()
+    monkeypatch.setattr(config.st, "secrets", Missing())
+    assert config._secrets() == {}
+    assert config.local_accounts() == {}
+    assert not config.oidc_configured()
 
 
 def test_check_local(monkeypatch, anna_hash):
-    monkeypatch.setattr(auth, "_secrets", lambda: {"editors": {"Anna": anna_hash}})
-    assert auth.check_local("Anna", "rätt lösen") == "Anna"
+    editors = {"Anna": anna_hash}
+    assert accounts.check_local("Anna", "rätt lösen", editors) == "Anna"
     # The typed name may differ in case and surrounding space; the configured spelling is returned.
-    assert auth.check_local(" anna ", "rätt lösen") == "Anna"
-    assert auth.check_local("Anna", "fel") is None
-    assert auth.check_local("okänd", "rätt lösen") is None
-    assert auth.check_local("", "") is None
+    assert accounts.check_local(" anna ", "rätt lösen", editors) == "Anna"
+    assert accounts.check_local("Anna", "fel", editors) is None
+    assert accounts.check_local("okänd", "rätt lösen", editors) is None
+    assert accounts.check_local("", "", editors) is None
 
 
 def test_unknown_name_spends_scrypt_time(monkeypatch):
-    monkeypatch.setattr(auth, "_secrets", lambda: {})
+    editors = {}
     verified = []
-    real = auth.verify_password
-    monkeypatch.setattr(auth, "verify_password", lambda stored, pw: verified.append(stored) or real(stored, pw))
-    assert auth.check_local("ingen", "gissning") is None
+    real = passwords.verify_password
+    monkeypatch.setattr(accounts, "verify_password", lambda stored, pw: verified.append(stored) or real(stored, pw))
+    assert accounts.check_local("ingen", "gissning", editors) is None
     assert verified and verified[0].startswith("scrypt$16384$8$1$")
-    assert auth._parse_hash(auth._DUMMY_HASH) is not None  # a dummy hash scrypt refused would give no cover
+    assert passwords.parse_hash(passwords.DUMMY_HASH) is not None  # a dummy hash scrypt refused would give no cover
 
 
 def test_known_name_with_empty_password_still_spends_scrypt_time(monkeypatch, anna_hash):
     # Skipping scrypt for an empty password would answer known names faster than unknown ones.
-    monkeypatch.setattr(auth, "_secrets", lambda: {"editors": {"anna": anna_hash}})
+    editors = {"anna": anna_hash}
     calls = []
-    real = auth.hashlib.scrypt
-    monkeypatch.setattr(auth.hashlib, "scrypt", lambda *a, **k: calls.append(1) or real(*a, **k))
-    assert auth.check_local("anna", "") is None
-    assert auth.check_local("okänd", "") is None
+    real = passwords.hashlib.scrypt
+    monkeypatch.setattr(passwords.hashlib, "scrypt", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert accounts.check_local("anna", "", editors) is None
+    assert accounts.check_local("okänd", "", editors) is None
     assert len(calls) == 2
 
 
 def test_known_name_with_a_broken_hash_is_refused_like_an_unknown_one(monkeypatch, caplog):
-    monkeypatch.setattr(auth, "_secrets", lambda: {"editors": {"anna": "scrypt$99$x"}})
+    editors = {"anna": "scrypt$99$x"}
     verified = []
-    real = auth.verify_password
-    monkeypatch.setattr(auth, "verify_password", lambda stored, pw: verified.append(stored) or real(stored, pw))
-    assert auth.check_local("anna", "x") is None
-    assert verified == [auth._DUMMY_HASH]
+    real = passwords.verify_password
+    monkeypatch.setattr(accounts, "verify_password", lambda stored, pw: verified.append(stored) or real(stored, pw))
+    assert accounts.check_local("anna", "x", editors) is None
+    assert verified == [passwords.DUMMY_HASH]
     assert "anna" in caplog.text  # the operator learns which account is misconfigured
 
 
 def test_oidc_settings(monkeypatch):
-    monkeypatch.setattr(auth, "_secrets", lambda: {})
-    assert not auth.oidc_configured() and auth.oidc_editor_emails() == set()
+    monkeypatch.setattr(config, "_secrets", lambda: {})
+    assert not config.oidc_configured() and config.oidc_editor_emails() == set()
     monkeypatch.setattr(
-        auth,
+        config,
         "_secrets",
         lambda: {
             "auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x", "client_id": "c"},
             "editor_access": {"emails": ["Anna.Svensson@Example.SE ", "bo@example.se", 3]},
         },
     )
-    assert auth.oidc_configured()
-    assert auth.oidc_editor_emails() == {"anna.svensson@example.se", "bo@example.se"}
-    assert auth._oidc_providers() == [None]
+    assert config.oidc_configured()
+    assert config.oidc_editor_emails() == {"anna.svensson@example.se", "bo@example.se"}
+    assert config.oidc_providers() == [None]
 
 
 def test_oidc_named_providers(monkeypatch):
     secrets = {
         "auth": {"redirect_uri": "u", "cookie_secret": "s", "microsoft": {"client_id": "m"}, "client_kwargs": {}}
     }
-    monkeypatch.setattr(auth, "_secrets", lambda: secrets)
-    assert auth._oidc_providers() == ["microsoft"]
+    monkeypatch.setattr(config, "_secrets", lambda: secrets)
+    assert config.oidc_providers() == ["microsoft"]
 
 
 # ---------------------------------------------------------------------------------------------- throttle
@@ -242,7 +247,7 @@ class FakeClock:
 
 def test_throttle_locks_after_five_failures_and_unlocks():
     clock = FakeClock()
-    throttle = auth.Throttle(max_failures=5, window_s=300, lockout_s=60, clock=clock)
+    throttle = Throttle(max_failures=5, window_s=300, lockout_s=60, clock=clock)
     for _ in range(4):
         assert throttle.allowed("anna")
         throttle.failed("anna")
@@ -262,7 +267,7 @@ def test_throttle_locks_after_five_failures_and_unlocks():
 
 def test_throttle_failures_outside_the_window_do_not_count():
     clock = FakeClock()
-    throttle = auth.Throttle(max_failures=5, window_s=300, lockout_s=60, clock=clock)
+    throttle = Throttle(max_failures=5, window_s=300, lockout_s=60, clock=clock)
     for _ in range(4):
         throttle.failed("anna")
     clock.now += 301
@@ -272,7 +277,7 @@ def test_throttle_failures_outside_the_window_do_not_count():
 
 def test_throttle_success_resets():
     clock = FakeClock()
-    throttle = auth.Throttle(clock=clock)
+    throttle = Throttle(clock=clock)
     for _ in range(4):
         throttle.failed("anna")
     throttle.succeeded("anna")
@@ -283,34 +288,34 @@ def test_throttle_success_resets():
 
 def test_throttle_memory_is_bounded(monkeypatch):
     clock = FakeClock()
-    throttle = auth.Throttle(clock=clock)
-    monkeypatch.setattr(auth.Throttle, "MAX_TRACKED", 100)
+    throttle = Throttle(clock=clock)
+    monkeypatch.setattr(Throttle, "MAX_TRACKED", 100)
     for i in range(1000):
         throttle.failed(f"name{i}")
     assert len(throttle._failures) + len(throttle._locked_until) <= 101
 
 
 def test_check_local_success_clears_failures(monkeypatch, anna_hash):
-    monkeypatch.setattr(auth, "_secrets", lambda: {"editors": {"anna": anna_hash}})
+    editors = {"anna": anna_hash}
     for _ in range(4):
-        auth.check_local("anna", "fel")
-    assert auth.check_local("anna", "rätt lösen") == "anna"
+        accounts.check_local("anna", "fel", editors)
+    assert accounts.check_local("anna", "rätt lösen", editors) == "anna"
     for _ in range(4):
-        auth.check_local("anna", "fel")
-    assert auth.check_local("anna", "rätt lösen") == "anna"  # 8 failures in all, but never 5 in a row
+        accounts.check_local("anna", "fel", editors)
+    assert accounts.check_local("anna", "rätt lösen", editors) == "anna"  # 8 failures in all, but never 5 in a row
 
 
 def test_check_local_is_throttled_even_with_the_right_password(monkeypatch, anna_hash):
-    monkeypatch.setattr(auth, "_secrets", lambda: {"editors": {"anna": anna_hash}})
+    editors = {"anna": anna_hash}
     for _ in range(5):
-        assert auth.check_local("anna", "fel") is None
-    with pytest.raises(auth.TooManyAttempts):
-        auth.check_local("anna", "rätt lösen")
+        assert accounts.check_local("anna", "fel", editors) is None
+    with pytest.raises(accounts.TooManyAttempts):
+        accounts.check_local("anna", "rätt lösen", editors)
     # Unknown names are throttled too, so a lockout does not reveal whether a name exists.
     for _ in range(5):
-        auth.check_local("okänd", "fel")
-    with pytest.raises(auth.TooManyAttempts):
-        auth.check_local("okänd", "fel")
+        accounts.check_local("okänd", "fel", editors)
+    with pytest.raises(accounts.TooManyAttempts):
+        accounts.check_local("okänd", "fel", editors)
 
 
 # ---------------------------------------------------------------------------------------------- the sidebar form
@@ -324,14 +329,14 @@ def _app(root: str) -> None:
 
     import streamlit as st
 
-    from dashboard import auth
+    from dashboard.auth import rights, widgets
 
-    auth.sign_in_box("sv")
-    st.markdown(f"editor={auth.current_editor()}")
+    widgets.sign_in_box("sv")
+    st.markdown(f"editor={rights.current_editor()}")
     try:
-        auth.require_editor()
+        rights.require_editor()
         st.markdown("action=allowed")
-    except auth.NotAuthorized:
+    except rights.NotAuthorized:
         st.markdown("action=refused")
 
 
@@ -361,7 +366,7 @@ def _sign_in(at: AppTest, name: str, password: str) -> AppTest:
 
 
 def test_fresh_session_is_a_viewer(monkeypatch, anna_hash):
-    monkeypatch.setenv(auth.ENV_VAR, f"anna:{anna_hash}")
+    monkeypatch.setenv(accounts.ENV_VAR, f"anna:{anna_hash}")
     at = _run_app()
     assert not at.exception
     assert "editor=None" in _markdown(at) and "action=refused" in _markdown(at)
@@ -369,7 +374,7 @@ def test_fresh_session_is_a_viewer(monkeypatch, anna_hash):
 
 
 def test_sign_in_and_out(monkeypatch, anna_hash):
-    monkeypatch.setenv(auth.ENV_VAR, f"anna:{anna_hash}")
+    monkeypatch.setenv(accounts.ENV_VAR, f"anna:{anna_hash}")
     at = _sign_in(_run_app(), "anna", "rätt lösen")
     assert not at.exception
     assert "editor=anna" in _markdown(at) and "action=allowed" in _markdown(at)
@@ -382,7 +387,7 @@ def test_sign_in_and_out(monkeypatch, anna_hash):
 
 
 def test_wrong_password_shows_one_generic_error(monkeypatch, anna_hash):
-    monkeypatch.setenv(auth.ENV_VAR, f"anna:{anna_hash}")
+    monkeypatch.setenv(accounts.ENV_VAR, f"anna:{anna_hash}")
     at = _sign_in(_run_app(), "anna", "fel lösen")
     assert [e.value for e in at.error] == ["Fel användarnamn eller lösenord"]
     assert "editor=None" in _markdown(at) and "action=refused" in _markdown(at)
@@ -396,7 +401,7 @@ def test_wrong_password_shows_one_generic_error(monkeypatch, anna_hash):
 
 
 def test_form_says_wait_after_too_many_attempts(monkeypatch, anna_hash):
-    monkeypatch.setenv(auth.ENV_VAR, f"anna:{anna_hash}")
+    monkeypatch.setenv(accounts.ENV_VAR, f"anna:{anna_hash}")
     at = _run_app()
     for _ in range(5):
         at = _sign_in(at, "anna", "fel lösen")
@@ -406,16 +411,16 @@ def test_form_says_wait_after_too_many_attempts(monkeypatch, anna_hash):
 
 
 def test_removed_account_loses_editor_right(monkeypatch, anna_hash):
-    monkeypatch.setenv(auth.ENV_VAR, f"anna:{anna_hash}")
+    monkeypatch.setenv(accounts.ENV_VAR, f"anna:{anna_hash}")
     at = _sign_in(_run_app(), "anna", "rätt lösen")
     assert "action=allowed" in _markdown(at)
-    monkeypatch.setenv(auth.ENV_VAR, "")
+    monkeypatch.setenv(accounts.ENV_VAR, "")
     at.run()
     assert "action=refused" in _markdown(at)
 
 
 def test_session_state_cannot_be_forged_with_an_unknown_name(monkeypatch, anna_hash):
-    monkeypatch.setenv(auth.ENV_VAR, f"anna:{anna_hash}")
+    monkeypatch.setenv(accounts.ENV_VAR, f"anna:{anna_hash}")
     at = _new_app()
     at.session_state["auth_editor"] = "mallory"
     at.run()
@@ -431,9 +436,9 @@ def test_nothing_rendered_without_any_configuration():
 
 def test_require_editor_outside_a_session_refuses(monkeypatch):
     # Bare mode (no script run): session state is empty, so nobody is an editor.
-    monkeypatch.setattr(auth, "_secrets", lambda: {})
-    with pytest.raises(auth.NotAuthorized):
-        auth.require_editor()
+    monkeypatch.setattr(config, "_secrets", lambda: {})
+    with pytest.raises(rights.NotAuthorized):
+        rights.require_editor()
 
 
 # ---------------------------------------------------------------------------------------------- OIDC editor rule
@@ -461,9 +466,9 @@ OIDC_SECRETS = {
     ],
 )
 def test_oidc_editor_is_a_signed_in_listed_email(monkeypatch, user, editor):
-    monkeypatch.setattr(auth, "_secrets", lambda: OIDC_SECRETS)
-    monkeypatch.setattr(auth.st, "user", FakeUser(user))
-    assert auth.current_editor() == editor
+    monkeypatch.setattr(config, "_secrets", lambda: OIDC_SECRETS)
+    monkeypatch.setattr(rights.st, "user", FakeUser(user))
+    assert rights.current_editor() == editor
 
 
 def test_oidc_box_tells_a_signed_in_viewer(monkeypatch):
@@ -483,11 +488,11 @@ def test_oidc_box_signs_an_editor_in_and_out():
 
 
 def test_oidc_box_offers_login_or_explains_missing_authlib(monkeypatch):
-    monkeypatch.setattr(auth, "_authlib_installed", lambda: True)
+    monkeypatch.setattr(widgets, "_authlib_installed", lambda: True)
     at = _run_app(OIDC_SECRETS, {"is_logged_in": False})
     assert [b.label for b in at.sidebar.button] == ["Logga in"]
     assert not at.sidebar.expander  # no local form next to OIDC
-    monkeypatch.setattr(auth, "_authlib_installed", lambda: False)
+    monkeypatch.setattr(widgets, "_authlib_installed", lambda: False)
     at = _run_app(OIDC_SECRETS, {"is_logged_in": False})
     assert not at.sidebar.button
     assert any("Authlib" in c.value for c in at.sidebar.caption)
@@ -495,10 +500,10 @@ def test_oidc_box_offers_login_or_explains_missing_authlib(monkeypatch):
 
 def test_oidc_ignores_a_local_session(monkeypatch, anna_hash):
     # With OIDC configured, local accounts are not a way in, even if the session holds a name.
-    monkeypatch.setattr(auth, "_secrets", lambda: {**OIDC_SECRETS, "editors": {"anna": anna_hash}})
-    monkeypatch.setattr(auth.st, "user", FakeUser())
-    monkeypatch.setattr(auth.st, "session_state", {"auth_editor": "anna"})
-    assert auth.current_editor() is None
+    monkeypatch.setattr(config, "_secrets", lambda: {**OIDC_SECRETS, "editors": {"anna": anna_hash}})
+    monkeypatch.setattr(rights.st, "user", FakeUser())
+    monkeypatch.setattr(rights.st, "session_state", {"auth_editor": "anna"})
+    assert rights.current_editor() is None
 
 
 # ---------------------------------------------------------------------------------------------- command line
@@ -506,36 +511,36 @@ def test_oidc_ignores_a_local_session(monkeypatch, anna_hash):
 
 def test_cli_prints_config_that_verifies(monkeypatch, capsys):
     answers = iter(["lösen 1", "lösen 1"])
-    monkeypatch.setattr(auth.getpass, "getpass", lambda prompt="": next(answers))
-    assert auth.main(["hash", "--name", "anna"]) == 0
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": next(answers))
+    assert cli.main(["hash", "--name", "anna"]) == 0
     out = capsys.readouterr().out
     toml_line = next(line for line in out.splitlines() if line.startswith("anna = "))
     stored = toml_line.split(" = ", 1)[1].strip('"')
-    assert auth.verify_password(stored, "lösen 1")
-    env_line = next(line for line in out.splitlines() if line.startswith(f"{auth.ENV_VAR}="))
-    assert auth.parse_env_accounts(env_line.split("=", 1)[1].strip("'")) == {"anna": stored}
+    assert passwords.verify_password(stored, "lösen 1")
+    env_line = next(line for line in out.splitlines() if line.startswith(f"{accounts.ENV_VAR}="))
+    assert accounts.parse_env_accounts(env_line.split("=", 1)[1].strip("'")) == {"anna": stored}
     assert "[editors]" in out
 
 
 def test_cli_refuses_mismatched_or_empty_password(monkeypatch, capsys):
     answers = iter(["ett", "två"])
-    monkeypatch.setattr(auth.getpass, "getpass", lambda prompt="": next(answers))
-    assert auth.main(["hash", "--name", "anna"]) == 1
-    monkeypatch.setattr(auth.getpass, "getpass", lambda prompt="": "")
-    assert auth.main(["hash", "--name", "anna"]) == 2
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": next(answers))
+    assert cli.main(["hash", "--name", "anna"]) == 1
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": "")
+    assert cli.main(["hash", "--name", "anna"]) == 2
     assert "scrypt$" not in capsys.readouterr().out
 
 
 def test_cli_refuses_names_the_env_format_cannot_hold(monkeypatch):
-    monkeypatch.setattr(auth.getpass, "getpass", lambda prompt="": "lösen")
-    assert auth.main(["hash", "--name", "an:na"]) == 2
-    assert auth.main(["hash", "--name", "o'brien"]) == 2  # would break the single-quoted env line
-    assert auth.main(["hash", "--name", "  "]) == 2
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": "lösen")
+    assert cli.main(["hash", "--name", "an:na"]) == 2
+    assert cli.main(["hash", "--name", "o'brien"]) == 2  # would break the single-quoted env line
+    assert cli.main(["hash", "--name", "  "]) == 2
 
 
 def test_cli_quotes_names_that_are_not_bare_toml_keys():
-    assert 'anna.svensson = "' not in auth.config_lines("anna.svensson", "h")
-    assert '"anna.svensson" = "h"' in auth.config_lines("anna.svensson", "h")
+    assert 'anna.svensson = "' not in cli.config_lines("anna.svensson", "h")
+    assert '"anna.svensson" = "h"' in cli.config_lines("anna.svensson", "h")
 
 
 def test_module_runs_from_the_repo_root():
@@ -544,3 +549,14 @@ def test_module_runs_from_the_repo_root():
     )
     assert result.returncode == 0, result.stderr
     assert "hash" in result.stdout
+
+
+def test_password_accounts_throttle_and_cli_import_no_streamlit():
+    # Hashing a password (the CLI, a script) must not pull in the web framework.
+    code = (
+        "import sys\n"
+        "import dashboard.auth.passwords, dashboard.auth.accounts, dashboard.auth.throttle, dashboard.auth.cli\n"
+        "assert 'streamlit' not in sys.modules, 'streamlit imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr

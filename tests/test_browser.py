@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dashboard import auth
+from dashboard.auth.passwords import hash_password
 from loaders.database import Database
 from loaders.service import build, export_plan
 from tests.conftest import DATA, ROOT, hostile_db, hostile_files
@@ -67,7 +67,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def editor_server(tmp_path_factory):
     """A server of its own for the upload tests (they publish), with one local editor account."""
-    env = {"PLANS_EDITORS": f"{EDITOR}:{auth.hash_password(EDITOR_PASSWORD)}"}
+    env = {"PLANS_EDITORS": f"{EDITOR}:{hash_password(EDITOR_PASSWORD)}"}
     yield from _serve(tmp_path_factory.mktemp("browser-editor") / "plans.duckdb", env)
 
 

@@ -236,9 +236,8 @@ def test_killed_mid_load_keeps_the_previous_version_complete(built, tmp_path):
     edit(exported, "Budget", "F2", 1_800_000)
     marker = tmp_path / "paused"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "loaders", "load", str(exported), "--db", str(built)],
+        [sys.executable, "-m", "tests.crash_load", str(exported), str(built), str(marker)],
         cwd=ROOT,
-        env={**os.environ, "PLANS_TEST_PAUSE_BEFORE_COMMIT": str(marker)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard.auth import config
+from dashboard.auth.passwords import hash_password
 from dashboard.web import cache, context
 from loaders.service import build
 from tests.conftest import DATA, ROOT, bundled_copy, downloads
@@ -39,14 +40,14 @@ def app(plans_db, monkeypatch):
     return at
 
 
-EDITOR_HASH = auth.hash_password("test")
+EDITOR_HASH = hash_password("test")
 
 
 @pytest.fixture(autouse=True)
 def editor_account(monkeypatch):
     """One local editor account; pages for editors are opened signed in as it."""
     monkeypatch.setenv("PLANS_EDITORS", f"tester:{EDITOR_HASH}")
-    monkeypatch.setattr(auth, "_secrets", lambda: {})
+    monkeypatch.setattr(config, "_secrets", lambda: {})
 
 
 def open_page(at: AppTest, page: str) -> AppTest:

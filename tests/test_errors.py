@@ -12,7 +12,8 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from dashboard.auth import NotAuthorized, TooManyAttempts
+from dashboard.auth.accounts import TooManyAttempts
+from dashboard.auth.rights import NotAuthorized
 from dashboard.web import cache, errors
 from dashboard.web.actions import NothingToPublish
 from loaders.identity import Replacement, ReplaceRefused

@@ -10,7 +10,9 @@ import openpyxl
 import pytest
 
 from loaders import guard
-from loaders.guard import Limits
+from loaders.guard import DEFAULT_LIMITS, Limits
+from loaders.problems import WorkbookInvalid
+from loaders.service import read_file
 from tests.conftest import ROOT, codes, problems_of, write_plan
 
 
@@ -105,6 +107,23 @@ def test_file_size_limit(tmp_path):
     data = write_plan(tmp_path).read_bytes()
     result = guard.check(data, "x.xlsx", limits=Limits(max_file_bytes=1000))
     assert codes(result.problems) == ["file_too_large"]
+
+
+def test_one_size_check_allows_the_limit_and_refuses_one_byte_over():
+    limit = DEFAULT_LIMITS.max_file_bytes
+    assert guard.size_problem(limit, "x.xlsx") is None
+    over = guard.size_problem(limit + 1, "x.xlsx")
+    assert (over.file, over.code, over.params) == ("x.xlsx", "file_too_large", {"size": 200, "limit": 200})
+    assert guard.size_problem(1001, "x.xlsx", Limits(max_file_bytes=1000)).code == "file_too_large"
+
+
+def test_the_loader_refuses_a_file_over_the_limit_before_reading_it(tmp_path):
+    path = tmp_path / "stor.xlsx"
+    with path.open("wb") as fh:
+        fh.truncate(DEFAULT_LIMITS.max_file_bytes + 1)  # sparse: costs no disk and no time
+    with pytest.raises(WorkbookInvalid) as info:
+        read_file(path)
+    assert [(p.file, p.code) for p in info.value.problems] == [("stor.xlsx", "file_too_large")]
 
 
 def test_xml_entity_bomb(tmp_path):

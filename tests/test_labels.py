@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard.auth import config
+from dashboard.auth.passwords import hash_password
 from dashboard.formats import MISSING
 from dashboard.reports import display
 from loaders.service import build
@@ -32,8 +33,8 @@ RAW_CELLS = {"opening_balance", "ongoing", "not_started", "postponed", "cancelle
 
 @pytest.fixture(autouse=True)
 def editor_account(monkeypatch):
-    monkeypatch.setenv("PLANS_EDITORS", f"tester:{auth.hash_password('test')}")
-    monkeypatch.setattr(auth, "_secrets", lambda: {})
+    monkeypatch.setenv("PLANS_EDITORS", f"tester:{hash_password('test')}")
+    monkeypatch.setattr(config, "_secrets", lambda: {})
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.reports.pack import Pack, Section, build_excel, build_pdf
+from dashboard.reports.pack.excel import build_excel
+from dashboard.reports.pack.model import Pack, Section
+from dashboard.reports.pack.pdf import build_pdf
 
 PREVIEW = Path("/tmp/pack-preview")
 STATUS_COLORS = {
@@ -406,3 +409,16 @@ def test_excel_sheet_names_keep_whole_words():
         "Försenade aktiviteter", "Anteckningar och beslut sedan", "Anteckningar och beslut (2)", "Öppna åtgärder",
         "Avsnitt 5",
     ]  # fmt: skip
+
+
+def test_the_pack_model_loads_neither_matplotlib_nor_reportlab():
+    # The meeting page fills a Pack on every run; the renderers' libraries load only when a file is asked for.
+    code = (
+        "import sys\n"
+        "import dashboard.domain.followup, dashboard.reports.pack.model\n"
+        "loaded = [m for m in ('matplotlib', 'reportlab', 'xlsxwriter') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr

@@ -234,6 +234,24 @@ def test_publish_refuses_a_preview_made_against_an_older_version(tmp_path, db):
     assert current_version(db, "testplan") == 2  # nothing was saved
 
 
+def test_before_commit_runs_inside_the_open_transaction(tmp_path, db):
+    # The crash test's pause is injected here (tests/crash_load.py), not read from the environment.
+    data, _ = _plan(tmp_path)
+    publish(db, [data], "anna", "upload")
+    seen = []
+
+    def hook():
+        # Another cursor still sees only version 1: the rows of version 2 are written but not committed.
+        seen.append(current_version(db, "testplan"))
+        raise KeyboardInterrupt  # what a kill does to the transaction: it never commits
+
+    with pytest.raises(KeyboardInterrupt):
+        publish(db, [data], "bertil", "upload", before_commit=hook)
+    assert seen == [1]
+    assert current_version(db, "testplan") == 1
+    assert db.rows("select count(*) from activity_rev where version = 2") == [(0,)]
+
+
 def test_two_concurrent_publishes_are_both_recorded_in_order(tmp_path, db):
     first, _ = _plan(tmp_path)
     publish(db, [first], "build", "build")

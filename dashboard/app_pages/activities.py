@@ -121,22 +121,9 @@ def csv() -> bytes:
 
 
 e1, e2, _ = st.columns([1, 1, 3])
-e1.download_button(
-    t("export_excel", lang),
-    data=excel,
-    file_name=f"{t('file_activities', lang)}-{datetime.now():%Y%m%d-%H%M}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="activities_export_xlsx",
-    icon=":material/download:",
-)
-e2.download_button(
-    t("export_csv", lang),
-    data=csv,
-    file_name=f"{t('file_activities', lang)}-{datetime.now():%Y%m%d-%H%M}.csv",
-    mime="text/csv",
-    key="activities_export_csv",
-    icon=":material/download:",
-)
+stem = f"{t('file_activities', lang)}-{datetime.now():%Y%m%d-%H%M}"
+render.download(t("export_excel", lang), excel, f"{stem}.xlsx", "xlsx", "activities_export_xlsx", where=e1)
+render.download(t("export_csv", lang), csv, f"{stem}.csv", "csv", "activities_export_csv", where=e2)
 
 st.subheader(t("detail", lang))
 choices = list(zip(rows["plan_id"], rows["activity_id"], strict=True))

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, queries
+from dashboard import queries
+from dashboard.auth import rights
 from dashboard.domain import followup
 from dashboard.formats import fmt_datetime, fmt_tkr
 from dashboard.i18n import t
@@ -90,18 +91,17 @@ with tab_content:
             key="history_budget",
         )
 
-if auth.current_editor() is not None:
+if rights.current_editor() is not None:
     st.divider()
     st.subheader(t("h_editor_tools", lang))
     original = actions.original_file(ctx.db, row["file_sha256"]) if isinstance(row["file_sha256"], str) else None
     if original is not None:
-        st.download_button(
+        render.download(
             t("h_download_file", lang),
-            data=original,
-            file_name=followup.text(row["file_name"]) or f"{plan_id}-v{version}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="history_file",
-            icon=":material/download:",
+            original,
+            followup.text(row["file_name"]) or f"{plan_id}-v{version}.xlsx",
+            "xlsx",
+            "history_file",
         )
     else:
         st.caption(t("h_no_file", lang))

@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, queries
+from dashboard import queries
+from dashboard.auth import rights
 from dashboard.domain import followup
 from dashboard.domain.late import months_before, overdue
 from dashboard.formats import fmt_date
@@ -23,7 +24,7 @@ if ctx.as_of != ctx.today:
 
 plans = ctx.options["plans"]  # (at least one: app.py says so when none is loaded)
 titles = context.plan_short(ctx)
-editor = auth.current_editor()
+editor = rights.current_editor()
 
 meetings = cache.fresh(ctx, queries.meeting_list)
 c1, c2, c3 = st.columns([2, 1, 1])
@@ -113,10 +114,12 @@ key_figures = followup.key_figures(cards, f, data, lang)
 
 
 def build_pack(kind: str) -> bytes:
-    from dashboard.reports import pack  # reportlab and matplotlib load on the first click, not on every page's start
+    # reportlab and matplotlib load on the first click, not on every page's start.
+    from dashboard.reports.pack.excel import build_excel
+    from dashboard.reports.pack.pdf import build_pdf
 
     content = followup.to_pack(*pack_args)
-    return pack.build_pdf(content) if kind == "pdf" else pack.build_excel(content)
+    return build_pdf(content) if kind == "pdf" else build_excel(content)
 
 
 pack_args = (
@@ -134,22 +137,22 @@ pack_args = (
 
 
 d1, d2, _ = st.columns([1, 1, 3])
-d1.download_button(
+render.download(
     t("m_pack_pdf", lang),
-    data=lambda: build_pack("pdf"),
-    file_name=f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.pdf",
-    mime="application/pdf",
-    key="meetings_pack_pdf",
-    icon=":material/picture_as_pdf:",
-    type="primary",
+    lambda: build_pack("pdf"),
+    f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.pdf",
+    "pdf",
+    "meetings_pack_pdf",
+    where=d1,
+    primary=True,
 )
-d2.download_button(
+render.download(
     t("m_pack_excel", lang),
-    data=lambda: build_pack("xlsx"),
-    file_name=f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="meetings_pack_xlsx",
-    icon=":material/download:",
+    lambda: build_pack("xlsx"),
+    f"{t('file_pack', lang)}-{ctx.today:%Y%m%d}.xlsx",
+    "xlsx",
+    "meetings_pack_xlsx",
+    where=d2,
 )
 
 tabs = st.tabs(

@@ -4,20 +4,17 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard.auth import rights
 from dashboard.i18n import t
 from dashboard.reports.display import md
 from dashboard.web import actions, cache, context, diffview, errors, render
 from loaders.problems import WorkbookInvalid
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 ctx: context.Context = st.session_state["ctx"]
 lang = ctx.lang
 st.title(t("page_upload", lang))
 
-editor = auth.current_editor()
+editor = rights.current_editor()
 if editor is None:
     # The page is only in the navigation for editors; this covers a stale link or a sign-out.
     st.warning(t("editors_only", lang), icon=":material/lock:")
@@ -30,13 +27,12 @@ tab_upload, tab_templates = st.tabs([t("upload_tab", lang), t("templates_tab", l
 
 with tab_templates:
     st.caption(t("templates_help", lang))
-    st.download_button(
+    render.download(
         t("template_empty", lang),
-        data=actions.empty_template(),
-        file_name=f"{t('file_template', lang)}.xlsx",
-        mime=XLSX,
-        key="upload_template_empty",
-        icon=":material/download:",
+        actions.empty_template(),
+        f"{t('file_template', lang)}.xlsx",
+        "xlsx",
+        "upload_template_empty",
     )
     plans = ctx.options["plans"]
     if not plans.empty:
@@ -51,22 +47,22 @@ with tab_templates:
             key="upload_template_plan",
         )
         c1, c2 = st.columns(2)
-        c1.download_button(
+        render.download(
             t("template_prefilled", lang),
-            data=actions.plan_template(ctx.db, plan_id),
-            file_name=f"{plan_id}.xlsx",
-            mime=XLSX,
-            key="upload_template_prefilled",
-            icon=":material/download:",
+            actions.plan_template(ctx.db, plan_id),
+            f"{plan_id}.xlsx",
+            "xlsx",
+            "upload_template_prefilled",
+            where=c1,
             help=t("template_prefilled_help", lang),
         )
-        c2.download_button(
+        render.download(
             t("template_update", lang),
-            data=actions.update_template(ctx.db, plan_id),
-            file_name=f"{plan_id}-{t('file_update', lang)}.xlsx",
-            mime=XLSX,
-            key="upload_template_update",
-            icon=":material/download:",
+            actions.update_template(ctx.db, plan_id),
+            f"{plan_id}-{t('file_update', lang)}.xlsx",
+            "xlsx",
+            "upload_template_update",
+            where=c2,
             help=t("template_update_help", lang),
         )
 
@@ -107,13 +103,12 @@ with tab_upload:
         key = f"upload_{n}"
         if not checked.valid:
             errors.show(errors.message(WorkbookInvalid(checked.problems), lang), lang, key=f"{key}_problems")
-            st.download_button(
+            render.download(
                 t("download_marked", lang) if checked.cell_problems else t("download_problems", lang),
-                data=actions.annotated_workbook(checked, lang),
-                file_name=f.name.removesuffix(".xlsx") + ("-markerad.xlsx" if lang == "sv" else "-marked.xlsx"),
-                mime=XLSX,
-                key=f"{key}_marked",
-                icon=":material/download:",
+                actions.annotated_workbook(checked, lang),
+                f.name.removesuffix(".xlsx") + ("-markerad.xlsx" if lang == "sv" else "-marked.xlsx"),
+                "xlsx",
+                f"{key}_marked",
             )
             continue
 

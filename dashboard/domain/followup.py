@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,9 +15,7 @@ from dashboard.formats import MISSING, fmt_date, fmt_int, fmt_number, fmt_tkr
 from dashboard.i18n import status_label, t
 from dashboard.reports.charts import STATUS_COLORS
 from dashboard.reports.display import who
-
-if TYPE_CHECKING:
-    from dashboard.reports.pack import Pack
+from dashboard.reports.pack.model import Pack, Section
 
 
 @dataclass
@@ -218,10 +215,6 @@ def to_pack(
     data: MeetingContent,
 ) -> Pack:
     """The meeting pack's content: the same tables the meeting view shows, and its charts' data."""
-    # Imported here: reportlab and matplotlib are only needed once somebody asks for a pack, and
-    # importing them costs the meeting page's first run most of a second.
-    from dashboard.reports.pack import Pack, Section
-
     by_year = (
         budget.assign(
             year_label=[t("no_year", lang) if pd.isna(y) else str(int(y)) for y in budget["year"]],

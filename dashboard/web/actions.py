@@ -9,13 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from dashboard.auth import NotAuthorized, require_editor
+from dashboard.auth.rights import NotAuthorized, require_editor
 from loaders import meetings
 from loaders.annotate import annotate_isolated
 from loaders.database import Database
 from loaders.diff import PlanDiff, diff_plans
 from loaders.filestore import FileStore
-from loaders.guard import DEFAULT_LIMITS
+from loaders.guard import size_problem
 from loaders.identity import Replacement, ReplaceRefused
 from loaders.identity import check as replaces
 from loaders.meetings import MeetingInvalid
@@ -72,10 +72,9 @@ def check_upload(
     """Validate an upload exactly as the loader does (in a limited worker) and diff it against the current version."""
     require_editor()
     checked = Checked(file_name, hashlib.sha256(raw).hexdigest(), "update" if is_update(raw) else "plan", raw)
-    if len(raw) > DEFAULT_LIMITS.max_file_bytes:
-        mb = 1024 * 1024
-        limit = DEFAULT_LIMITS.max_file_bytes // mb
-        checked.problems = [Problem(file_name, "", "", "", "file_too_large", {"size": len(raw) // mb, "limit": limit})]
+    too_large = size_problem(len(raw), file_name)
+    if too_large is not None:
+        checked.problems = [too_large]
         return checked
     try:
         with _PARSE_SLOTS:

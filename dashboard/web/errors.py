@@ -11,7 +11,8 @@ import duckdb
 import streamlit as st
 from streamlit import config
 
-from dashboard.auth import NotAuthorized, TooManyAttempts
+from dashboard.auth.accounts import TooManyAttempts
+from dashboard.auth.rights import NotAuthorized
 from dashboard.formats import fmt_datetime
 from dashboard.i18n import t
 from dashboard.reports.display import md

@@ -1,4 +1,4 @@
-"""Render helpers shared by the pages: every table, chart and empty state."""
+"""Render helpers shared by the pages: every table, chart, empty state and download button."""
 
 from __future__ import annotations
 
@@ -45,3 +45,37 @@ def chart(fig, key: str, selectable: bool = False):
         )
     st.plotly_chart(fig, key=key, config=config)
     return []
+
+
+# The MIME type of every file the app offers, by the file's kind (its extension).
+MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "pdf": "application/pdf",
+}
+_ICONS = {"pdf": ":material/picture_as_pdf:"}
+
+
+def download(
+    label: str,
+    data,
+    file_name: str,
+    kind: str,
+    key: str,
+    *,
+    where=st,
+    help: str | None = None,
+    primary: bool = False,
+) -> None:
+    """Every download button: data is the file's bytes, or a function that makes them when clicked; where is
+    st or a column."""
+    where.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime=MIME[kind],
+        key=key,
+        icon=_ICONS.get(kind, ":material/download:"),
+        help=help,
+        type="primary" if primary else "secondary",
+    )
