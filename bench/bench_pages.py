@@ -262,7 +262,7 @@ def _targets_latest(d: dict) -> pd.DataFrame:
 
 
 def page_overview(d: dict, today: date) -> dict:
-    from dashboard.domain.targets import on_path
+    from dashboard.domain.targets import summary
 
     acts, budget = d["activities"], d["budget"]
     b = budget.assign(
@@ -282,17 +282,14 @@ def page_overview(d: dict, today: date) -> dict:
     )
     counts = acts.groupby(["plan_id", "status"]).size()
     targets = _targets_latest(d)
-    states = targets.apply(
-        lambda r: "no_data" if pd.isna(r["outcome"]) else on_path(r, int(r["outcome_year"]), float(r["outcome"])),
-        axis=1,
-    )
+    states = summary(targets)
     return {
         "budget": cards["budget"].sum(),
         "no_year": cards["no_year"].sum(),
         "opening_balance": cards["opening_balance"].sum(),
         "activities": int(counts.sum()),
         "by_status": counts.groupby("status").sum().to_dict(),
-        "targets": states.value_counts(),
+        "targets": states,
         "cards": cards,
     }
 
@@ -325,37 +322,26 @@ def page_budget(d: dict, today: date) -> dict:
 
 
 def page_targets(d: dict, today: date) -> dict:
-    targets = _targets_latest(d)
-    has_path = (
-        targets["baseline_year"].notna()
-        & targets["target_year"].notna()
-        & (targets["baseline_value"].notna() | targets["target_change_pct"].notna())
-        & (targets["target_value"].notna() | targets["target_change_pct"].notna())
-    )
+    from dashboard.domain.targets import outcomes_of, split_by_path
+
+    paths, without = split_by_path(_targets_latest(d))
     values = d["values"]
     out = []
-    for row in targets[has_path].itertuples(index=False):
-        mine = values[(values["plan_id"] == row.plan_id) & (values["target_id"] == row.target_id)]
-        mine = mine[mine["region"] == row.region] if pd.notna(row.region) else mine[mine["region"].isna()]
-        out.append((row.plan_id, row.target_id, mine.sort_values("year")))
-    return {"paths": out}
+    for _, row in paths.iterrows():
+        mine = values[(values["plan_id"] == row["plan_id"]) & (values["target_id"] == row["target_id"])]
+        out.append((row["plan_id"], row["target_id"], outcomes_of(row, mine).sort_values("year")))
+    return {"paths": out, "without": without}
 
 
 def page_mentors(d: dict, today: date) -> dict:
-    targets = _targets_latest(d)
-    valued = targets[targets["target_value"].notna()]
-    relative = targets[
-        targets["target_value"].isna() & targets["target_change_pct"].notna() & targets["baseline_year"].isna()
-    ]
-    qualitative = targets[targets["target_value"].isna() & targets["target_change_pct"].isna()]
+    from dashboard.domain.targets import by_kind, wholes_and_parts
+
+    kinds = by_kind(_targets_latest(d))
     cards = []
-    for _, group in valued.sort_values("period_start", ascending=False, kind="stable").groupby("plan_id", sort=False):
-        records = group.to_dict("records")
-        ids = {r["target_id"] for r in records}
-        for whole in records:
-            if not (isinstance(whole["part_of"], str) and whole["part_of"] in ids):
-                cards.append((whole, [r for r in records if r["part_of"] == whole["target_id"]]))
-    return {"cards": cards, "relative": relative, "qualitative": qualitative}
+    valued = kinds.valued.sort_values("period_start", ascending=False, kind="stable")
+    for _, group in valued.groupby("plan_id", sort=False):
+        cards += wholes_and_parts(group.to_dict("records"))
+    return {"cards": cards, "relative": kinds.relative, "qualitative": kinds.qualitative}
 
 
 def page_status(d: dict, today: date) -> dict:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.i18n import t
-from dashboard.web import cache, sidebar
+from dashboard.web import cache, render, sidebar
 
 if "f_lang_en" not in st.session_state:
     st.session_state["f_lang_en"] = st.query_params.get("lang") == "en"
@@ -77,4 +77,11 @@ home_name, home_title, _, home_path = PAGES[0]
 pages.append(
     st.Page(here / "app_pages" / f"{home_name}.py", title=t(home_title, lang), url_path=home_path, visibility="hidden")
 )
-st.navigation(pages).run()
+page = st.navigation(pages)
+if st.session_state["ctx"].options["plans"].empty and page.url_path not in {e[3] for e in EDITOR_PAGES}:
+    # No plan loaded: every view of the data says so, in one place (a page's own "nothing matches the
+    # filters" would send the user to filters that are not set). An editor's upload page stays open.
+    st.title(page.title)
+    render.empty(t("no_plans", lang))
+    st.stop()
+page.run()

@@ -245,12 +245,12 @@ SORTS = {  # the activities table's sort choices: UI labels map to these keys on
 def activities(db: Database, f: Filters, search: str = "", sort: str = "plan") -> pd.DataFrame:
     clauses, params = _activity_clauses(f)
     if search.strip():
-        clauses.append(
-            "a.title ilike ? or a.description ilike ? or a.activity_id ilike ? or a.responsible ilike ?"
-            " or a.unit ilike ? or p.title ilike ?"
-        )
+        # What is typed is matched literally: % and _ are escaped, and the escape character is named
+        # (DuckDB's LIKE has none by default: "50%" looked for "50" and a backslash, and found nothing).
+        columns = ("a.title", "a.description", "a.activity_id", "a.responsible", "a.unit", "p.title")
+        clauses.append(" or ".join(f"{c} ilike ? escape '\\'" for c in columns))
         like = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [like] * 6
+        params += [like] * len(columns)
     order = SORTS.get(sort, SORTS["plan"])
     return db.query(
         f"""

@@ -1,22 +1,8 @@
-"""Chart logic that pages rely on: whether an outcome is on the straight path from baseline to target."""
+"""Chart builders: what a chart draws and writes from the values it is given."""
 
 import pandas as pd
 
-from dashboard.domain.targets import on_path
-
-
-def test_on_path():
-    target = pd.Series({"baseline_year": 2015, "baseline_value": 110.0, "target_year": 2017, "target_value": 130.0,
-                        "target_change_pct": None})  # fmt: skip
-    assert on_path(target, 2016, 120) is True
-    assert on_path(target, 2016, 119) is False
-    assert on_path(target, 2018, 130) is True  # after the target year the target itself is the path
-    pct = target.copy()
-    pct["target_value"], pct["target_change_pct"] = None, 25.0
-    assert on_path(pct, 2017, 137.5) is True
-    no_base = target.copy()
-    no_base["baseline_value"] = None
-    assert on_path(no_base, 2016, 500) is None  # no baseline: cannot tell
+from dashboard.domain.targets import Bullet, path
 
 
 def test_an_of_which_part_has_a_row_of_its_own_named_on_the_axis():
@@ -24,8 +10,7 @@ def test_an_of_which_part_has_a_row_of_its_own_named_on_the_axis():
     beside the bar, not squeezed inside a thin bar overlaid on the whole."""
     from dashboard.reports.charts import target_bullet
 
-    whole = {"target_value": 80.0, "baseline_value": None, "outcome": None}
-    part = {"target_value": 15.0, "baseline_value": None, "outcome": None, "region": "Jämtland"}
+    whole, part = Bullet(target=80.0), Bullet(target=15.0, region="Jämtland")
     fig = target_bullet(whole, [part], "sv")
     bars = [trace for trace in fig.data if trace.type == "bar"]
     rows = {b.y[0] for b in bars}
@@ -70,7 +55,8 @@ def test_a_percentage_target_is_written_in_each_languages_style():
                         "target_change_pct": 25.0})  # fmt: skip
     outcomes = pd.DataFrame({"year": [], "value": []})
     texts = {
-        lang: [x for tr in target_path(target, outcomes, lang).data for x in (tr.text or ())] for lang in ("sv", "en")
+        lang: [x for tr in target_path(path(target), outcomes, lang).data for x in (tr.text or ())]
+        for lang in ("sv", "en")
     }
     assert "Target 2018: 125 (+25%)" in texts["en"]
     assert "Mål 2018: 125 (+25\u00a0%)" in texts["sv"]

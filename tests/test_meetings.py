@@ -16,7 +16,7 @@ from dashboard import queries
 from dashboard.domain import followup
 from dashboard.domain.filters import Filters
 from dashboard.domain.late import months_before, overdue
-from dashboard.domain.targets import target_state
+from dashboard.domain.targets import at_risk, target_state
 from dashboard.reports.display import md
 from dashboard.web import cache, context
 from loaders import meetings
@@ -179,7 +179,7 @@ def test_targets_below_the_straight_path_are_at_risk():
              "target_change_pct": None, "outcome_year": 2017, "outcome": 1},  # no baseline: cannot tell
         ]
     )  # fmt: skip
-    assert list(followup.at_risk(targets)["target_id"]) == ["A", "C"]
+    assert list(at_risk(targets)["target_id"]) == ["A", "C"]
 
 
 # ---------------------------------------------------------------------------- the page

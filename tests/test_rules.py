@@ -1,4 +1,4 @@
-"""The follow-up rules: late against status unknown after its end, a target's state, the money key figures, as-of."""
+"""The follow-up rules: late against status unknown after its end, the money key figures, as-of."""
 
 from datetime import date
 
@@ -8,7 +8,6 @@ import pytest
 from dashboard.domain.budget import BudgetFigures, budget_figures, budget_key_figures
 from dashboard.domain.filters import Filters, from_query_params, to_query_params
 from dashboard.domain.late import months_before, overdue
-from dashboard.domain.targets import target_state, why_no_path
 
 # ---------------------------------------------------------------------------- late and status unknown
 
@@ -62,56 +61,6 @@ def test_no_activities_no_overdue():
 
 def test_months_before_counts_back_from_the_as_of_day():
     assert months_before(AS_OF, 6) == date(2011, 12, 31)  # 182 days: a month is 30.44 days
-
-
-# ---------------------------------------------------------------------------- targets
-
-
-def target(**values) -> pd.Series:
-    base = {
-        "baseline_year": None, "baseline_value": None, "target_year": None, "target_value": None,
-        "target_change_pct": None, "outcome_year": None, "outcome": None,
-    }  # fmt: skip
-    return pd.Series({**base, **values}, dtype=object)
-
-
-def test_a_target_with_a_path_is_on_track_behind_or_without_outcome():
-    path = {"baseline_year": 2015, "baseline_value": 100, "target_year": 2019, "target_value": 140}
-    assert target_state(target(**path, outcome_year=2017, outcome=125)).verdict == "on_track"
-    assert target_state(target(**path, outcome_year=2017, outcome=110)).verdict == "behind"  # path: 120
-    state = target_state(target(**path))
-    assert (state.path, state.missing, state.verdict) == (True, (), "no_outcome")
-    pct = target_state(target(baseline_year=2015, baseline_value=100, target_year=2019, target_change_pct=20))
-    assert (pct.path, pct.target) == (True, pytest.approx(120))
-
-
-def test_a_percent_change_without_a_baseline_value_has_no_path_but_an_index():
-    # The mobility plan: "+25 % compared with 2015", with no figure for 2015.
-    state = target_state(target(baseline_year=2015, target_year=2018, target_change_pct=25, outcome=3))
-    assert (state.path, state.index_path, state.missing, state.verdict) == (False, True, ("baseline_value",), "no_path")
-    assert why_no_path(state, "sv") == "basvärde saknas"
-    assert why_no_path(state, "en") == "no baseline value"
-
-
-def test_a_baseline_without_a_target_year_has_no_path():
-    # The 2011–2013 plan: "33,3 % (2010) → 100 %", no year given for the target.
-    state = target_state(target(baseline_year=2010, baseline_value=33.3, target_value=100))
-    assert (state.path, state.index_path, state.missing) == (False, False, ("target_year",))
-    assert (state.baseline, state.target) == (33.3, 100)
-    assert why_no_path(state, "en") == "no target year"
-
-
-def test_a_target_without_any_figure_is_qualitative():
-    state = target_state(target(target_year=2012))
-    assert (state.path, state.missing, state.verdict) == (False, ("qualitative",), "no_path")
-    assert why_no_path(state, "sv") == "kvalitativ, inget mätbart värde"
-
-
-def test_everything_missing_is_named():
-    state = target_state(target(target_value=80))
-    assert state.missing == ("baseline_value", "baseline_year", "target_year")
-    assert why_no_path(state, "en") == "no baseline value, no baseline year, no target year"
-    assert target_state(target(baseline_value=8, target_year=2017, target_value=8)).missing == ("baseline_year",)
 
 
 # ---------------------------------------------------------------------------- money key figures

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.domain.budget import budget_figures, budget_key_figures
-from dashboard.domain.targets import target_state
+from dashboard.domain.targets import summary
 from dashboard.formats import fmt_date, fmt_datetime, fmt_int, fmt_tkr
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports import charts
@@ -18,7 +18,7 @@ st.title(t("app_title", lang))
 
 cards = cache.query(ctx, queries.plan_cards, f)
 if cards.empty:
-    render.empty(t("no_plans", lang) if f.is_default() else t("no_match", lang))
+    render.empty(t("no_match", lang))  # (a database without plans is said so by app.py)
     st.stop()
 
 counts = cache.query(ctx, queries.status_counts, f, "plan")
@@ -46,13 +46,9 @@ if not counts.empty:
     render.chart(cache.figure(charts.status_bars, labelled, lang), key="overview_status")
 
 
-verdicts = [target_state(r).verdict for _, r in targets.iterrows()]
-states = pd.Series(verdicts, dtype=object).map(lambda v: v if v in ("on_track", "behind") else "no_data").value_counts()
 st.subheader(t("kf_targets", lang))
-t1, t2, t3 = st.columns(3)
-t1.metric(t("on_track", lang), fmt_int(states.get("on_track", 0), lang))
-t2.metric(t("behind", lang), fmt_int(states.get("behind", 0), lang))
-t3.metric(t("no_data", lang), fmt_int(states.get("no_data", 0), lang))
+for col, (key, n) in zip(st.columns(3), summary(targets).items(), strict=True):
+    col.metric(t(key, lang), fmt_int(n, lang))
 
 st.subheader(t("plans_heading", lang))
 per_row = 2

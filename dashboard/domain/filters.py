@@ -85,6 +85,19 @@ def to_query_params(f: Filters, years: tuple[int, int]) -> dict[str, list[str] |
     return out
 
 
+def with_subgoals(selected: tuple[str, ...], goals) -> tuple[str, ...]:
+    """The goal keys chosen, each main goal with its sub-goals: choosing a main goal also matches what is
+    linked to its sub-goals. goals: key, plan_id, parent_goal_id (as filter_options gives them)."""
+    if not selected:
+        return ()
+    keys = set(selected)
+    children = goals[goals["parent_goal_id"].notna()]
+    for r in children.itertuples(index=False):
+        if f"{r.plan_id}:{r.parent_goal_id}" in keys:
+            keys.add(r.key)
+    return tuple(sorted(keys))
+
+
 def _int(values: list[str] | None, default: int) -> int:
     try:
         return int(values[0]) if values else default

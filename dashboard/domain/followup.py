@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboard.domain.budget import budget_figures, budget_key_figures
 from dashboard.domain.late import Overdue
-from dashboard.domain.targets import target_state, why_no_path
+from dashboard.domain.targets import at_risk, target_state, value_year, why_no_path
 from dashboard.formats import MISSING, fmt_date, fmt_int, fmt_number, fmt_tkr
 from dashboard.i18n import status_label, t
 from dashboard.reports.charts import STATUS_COLORS
@@ -34,12 +34,6 @@ class MeetingContent:
     decisions: pd.DataFrame
     actions: pd.DataFrame
     counts: dict = field(default_factory=dict)
-
-
-def at_risk(targets: pd.DataFrame) -> pd.DataFrame:
-    """Targets whose latest outcome is below the straight path from baseline to target."""
-    behind = [target_state(r).verdict == "behind" for _, r in targets.iterrows()]
-    return targets[pd.Series(behind, index=targets.index, dtype=bool)] if len(targets) else targets
 
 
 def _change_text(kind: str, before, after, lang: str) -> tuple[str, str]:
@@ -115,9 +109,9 @@ def content(
             plan: plan_name(r.plan_id),
             "ID": r.target_id,
             t("diff_name", lang): r.name,
-            t("m_baseline", lang): _value_year(r.baseline_value, r.baseline_year, lang),
-            t("m_target", lang): _value_year(r.target_value, r.target_year, lang),
-            t("m_latest", lang): _value_year(r.outcome, r.outcome_year, lang),
+            t("m_baseline", lang): value_year(r.baseline_value, r.baseline_year, lang) or MISSING,
+            t("m_target", lang): value_year(r.target_value, r.target_year, lang) or MISSING,
+            t("m_latest", lang): value_year(r.outcome, r.outcome_year, lang) or MISSING,
         }
         for r in risk.itertuples(index=False)
     ]
@@ -173,12 +167,6 @@ def minutes(items: pd.DataFrame, plan_titles: dict[str, str], lang: str) -> pd.D
 
 def _overdue(due, as_of: date) -> bool:
     return due is not None and not pd.isna(due) and pd.Timestamp(due).date() < as_of
-
-
-def _value_year(value, year, lang: str) -> str:
-    if value is None or pd.isna(value):
-        return MISSING
-    return fmt_number(value, lang) + (f" ({int(year)})" if year is not None and not pd.isna(year) else "")
 
 
 def text(value) -> str:
@@ -263,7 +251,7 @@ def to_pack(
                 "baseline": state.baseline,
                 "target": state.target,
                 "latest": None if pd.isna(latest) else float(latest),
-                "on_path": {"on_track": True, "behind": False}.get(state.verdict),
+                "on_path": state.on_path,
                 "missing": why_no_path(state, lang),
             }
         )

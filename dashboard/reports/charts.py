@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.domain.targets import Bullet, Path
 from dashboard.formats import NBSP, fmt_int, fmt_number, fmt_tkr
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports.display import plain_html
@@ -278,22 +279,12 @@ def status_over_time(df: pd.DataFrame, lang: str) -> go.Figure:
 # ---------------------------------------------------------------------------- targets
 
 
-def target_path(target: pd.Series, outcomes: pd.DataFrame, lang: str) -> go.Figure:
-    """Baseline, target, the straight path between them and the outcomes.
+def target_path(path: Path, outcomes: pd.DataFrame, lang: str) -> go.Figure:
+    """Baseline, target, the straight path between them (domain.targets.path) and the outcomes.
 
-    With no baseline value but a % change, the target is drawn as an index (baseline year = 100).
+    An index path (no baseline value, a % change) is drawn without the outcomes: they cannot be compared with it.
     """
-    y0, y1 = int(target["baseline_year"]), int(target["target_year"])
-    index = pd.isna(target["baseline_value"])
-    if index:
-        v0, v1 = 100.0, 100.0 + float(target["target_change_pct"])
-    else:
-        v0 = float(target["baseline_value"])
-        v1 = (
-            float(target["target_value"])
-            if pd.notna(target["target_value"])
-            else v0 * (1 + float(target["target_change_pct"]) / 100)
-        )
+    y0, y1, v0, v1, index = path.baseline_year, path.target_year, path.baseline, path.target, path.index
     fig = go.Figure()
     fig.add_scatter(
         x=[y0, y1],
@@ -321,8 +312,8 @@ def target_path(target: pd.Series, outcomes: pd.DataFrame, lang: str) -> go.Figu
             f"{t('target', lang)} {y1}: {fmt_number(v1, lang)}"
             + (
                 # English writes 25%, Swedish 25 % with a space that never wraps (as share_of_plan).
-                f" (+{fmt_number(target['target_change_pct'], lang)}{'%' if lang == 'en' else NBSP + '%'})"
-                if pd.notna(target["target_change_pct"])
+                f" (+{fmt_number(path.change_pct, lang)}{'%' if lang == 'en' else NBSP + '%'})"
+                if path.change_pct is not None
                 else ""
             )
         ],
@@ -345,52 +336,48 @@ def target_path(target: pd.Series, outcomes: pd.DataFrame, lang: str) -> go.Figu
     return fig
 
 
-def target_bullet(whole: dict, parts: list[dict], lang: str) -> go.Figure:
+def target_bullet(whole: Bullet, parts: list[Bullet], lang: str) -> go.Figure:
     """One target on its own scale: target bar, baseline tick, outcome marker; each "of which" part
-    on a row of its own below it, on the same scale and named on the axis, so it reads at a glance.
-
-    whole and parts: target_value, baseline_value, outcome (parts: region).
-    """
+    on a row of its own below it, on the same scale and named on the axis, so it reads at a glance."""
     fig = go.Figure()
-    values = [whole.get("target_value"), whole.get("baseline_value"), whole.get("outcome")]
-    values += [p.get("target_value") for p in parts] + [p.get("outcome") for p in parts]
-    top = max((float(v) for v in values if v is not None and not pd.isna(v)), default=1.0)
+    values = [whole.target, whole.baseline, whole.outcome] + [v for p in parts for v in (p.target, p.outcome)]
+    top = max((v for v in values if v is not None), default=1.0)
     total = t("bullet_total", lang) if parts else ""
-    rows = [total] + [f"{t('of_which', lang)} {plain_html(p.get('region'))}".strip() for p in parts]
+    rows = [total] + [f"{t('of_which', lang)} {plain_html(p.region)}".strip() for p in parts]
 
     def label(value) -> list[str]:
-        return [fmt_number(value, lang) if parts and value is not None and not pd.isna(value) else ""]
+        return [fmt_number(value, lang) if parts and value is not None else ""]
 
     fig.add_bar(
-        y=[total], x=[whole["target_value"]], orientation="h", name=t("target", lang), width=0.7,
+        y=[total], x=[whole.target], orientation="h", name=t("target", lang), width=0.7,
         marker={"color": "#C8E6C9", "line": {"color": "#2E7D32", "width": 2}},
-        text=label(whole["target_value"]), textposition="outside", cliponaxis=False,
+        text=label(whole.target), textposition="outside", cliponaxis=False,
         textfont={"size": 15, "color": "#1B5E20"},
         hovertemplate=t("target", lang) + ": %{x}<extra></extra>",
     )  # fmt: skip
     for part, row in zip(parts, rows[1:], strict=True):
         fig.add_bar(
-            y=[row], x=[part["target_value"]], orientation="h", width=0.6, name=row,
+            y=[row], x=[part.target], orientation="h", width=0.6, name=row,
             marker={"color": "#2E7D32"},
-            text=label(part["target_value"]), textposition="outside", cliponaxis=False,
+            text=label(part.target), textposition="outside", cliponaxis=False,
             textfont={"size": 15, "color": "#1B5E20"},
             hovertemplate=row + ": %{x}<extra></extra>",
         )  # fmt: skip
-        if part.get("outcome") is not None and not pd.isna(part["outcome"]):
+        if part.outcome is not None:
             fig.add_scatter(
-                y=[row], x=[part["outcome"]], mode="markers", name=t("outcome", lang),
+                y=[row], x=[part.outcome], mode="markers", name=t("outcome", lang),
                 marker={"symbol": "diamond", "size": 18, "color": "#1565C0"},
                 hovertemplate=t("outcome", lang) + ": %{x}<extra></extra>",
             )  # fmt: skip
-    if whole.get("baseline_value") is not None and not pd.isna(whole["baseline_value"]):
+    if whole.baseline is not None:
         fig.add_scatter(
-            y=[total], x=[whole["baseline_value"]], mode="markers", name=t("baseline", lang),
+            y=[total], x=[whole.baseline], mode="markers", name=t("baseline", lang),
             marker={"symbol": "line-ns", "size": 44, "line": {"width": 4, "color": "#424242"}},
             hovertemplate=t("baseline", lang) + ": %{x}<extra></extra>",
         )  # fmt: skip
-    if whole.get("outcome") is not None and not pd.isna(whole["outcome"]):
+    if whole.outcome is not None:
         fig.add_scatter(
-            y=[total], x=[whole["outcome"]], mode="markers", name=t("outcome", lang),
+            y=[total], x=[whole.outcome], mode="markers", name=t("outcome", lang),
             marker={"symbol": "diamond", "size": 20, "color": "#1565C0"},
             hovertemplate=t("outcome", lang) + ": %{x}<extra></extra>",
         )  # fmt: skip

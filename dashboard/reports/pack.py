@@ -57,6 +57,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import HRFlowable
 
 from dashboard import i18n
+from dashboard.domain.targets import progress
 from dashboard.formats import fmt_number
 
 
@@ -323,15 +324,6 @@ def _wrap(text: str, width: int, max_lines: int) -> str:
 TARGETS_PER_CHART = 12
 
 
-def _progress(baseline: float, target: float, latest: float | None) -> float | None:
-    """Where the latest outcome lies on the way from baseline (0 %) to target (100 %)."""
-    if latest is None:
-        return None
-    if target == baseline:  # hold a level: on it is 100 %, above or below a little either side
-        return 100.0 if latest == target else (100.0 + math.copysign(10.0, latest - target))
-    return (latest - baseline) / (target - baseline) * 100.0
-
-
 def _target_rows(df: pd.DataFrame) -> tuple[list[dict], list[str]]:
     """Targets that have a path (a baseline and a target value, nothing missing), and the others as
     "name (what is missing)"."""
@@ -346,7 +338,7 @@ def _target_rows(df: pd.DataFrame) -> tuple[list[dict], list[str]]:
         on_path = None if _missing(row.on_path) else bool(row.on_path)
         shown.append({
             "name": name, "baseline": baseline, "target": target, "latest": latest, "on_path": on_path,
-            "progress": _progress(baseline, target, latest),
+            "progress": progress(baseline, target, latest),
         })  # fmt: skip
     return shown, left_out
 
@@ -1035,11 +1027,11 @@ def _targets_sheet(book: _Book, ws, pack: Pack, lang: str) -> None:
         baseline, target, latest = _number(row.baseline), _number(row.target), _number(row.latest)
         missing = _text(getattr(row, "missing", ""))
         on_path = None if _missing(row.on_path) else _t("yes" if row.on_path else "no", lang)
-        progress = (
-            _progress(baseline, target, latest) if baseline is not None and target is not None and not missing else None
+        share = (
+            progress(baseline, target, latest) if baseline is not None and target is not None and not missing else None
         )
-        progress = None if progress is None else round(progress, 1)
-        rows.append([row.name, baseline, target, latest, on_path, progress, missing or None])
+        share = None if share is None else round(share, 1)
+        rows.append([row.name, baseline, target, latest, on_path, share, missing or None])
     book.grid(ws, header, rows, numeric={1, 2, 3, 5})
     if not rows:
         book.text(ws, 1, 0, _t("nothing", lang), book.italic)

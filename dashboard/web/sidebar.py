@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.domain.filters import NO_VALUE, Filters, from_query_params, to_query_params
+from dashboard.domain.filters import NO_VALUE, Filters, from_query_params, to_query_params, with_subgoals
 from dashboard.domain.names import plan_display_names
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports import display
@@ -129,7 +128,7 @@ def sidebar(db: Database, lang: str) -> Context:
         units=tuple(st.session_state["f_units"]),
         responsible=tuple(st.session_state["f_responsible"]),
         funding=tuple(st.session_state["f_funding"]),
-        goals=_with_subgoals(tuple(st.session_state["f_goals"]), goals),
+        goals=with_subgoals(tuple(st.session_state["f_goals"]), goals),
         statuses=tuple(st.session_state["f_statuses"]),
         as_of=_as_of(st.session_state.get("f_asof"), today),
     )
@@ -149,18 +148,6 @@ def sidebar(db: Database, lang: str) -> Context:
 def _as_of(value, today: date) -> date | None:
     """The sidebar's as-of day as a filter value: today (or a cleared field) is None, so the URL stays short."""
     return value if isinstance(value, date) and value < today else None
-
-
-def _with_subgoals(selected: tuple[str, ...], goals: pd.DataFrame) -> tuple[str, ...]:
-    """Choosing a main goal also matches what is linked to its sub-goals."""
-    if not selected:
-        return ()
-    keys = set(selected)
-    children = goals[goals["parent_goal_id"].notna()]
-    for r in children.itertuples(index=False):
-        if f"{r.plan_id}:{r.parent_goal_id}" in keys:
-            keys.add(r.key)
-    return tuple(sorted(keys))
 
 
 def _not_stated(value: str, lang: str) -> str:
