@@ -6,10 +6,11 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.domain.late import overdue
+from dashboard.domain.names import goal_label, short
 from dashboard.formats import fmt_date, fmt_int
 from dashboard.i18n import status_label, t
 from dashboard.reports import charts
-from dashboard.web import cache, context, render, sidebar
+from dashboard.web import cache, context, render
 
 ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -22,7 +23,7 @@ if by_plan.empty:
     render.empty(render.no_activities(ctx, cache.query(ctx, queries.plan_cards, f)))
     st.stop()
 names = context.plan_short(ctx)
-goals = ctx.options["goals"].set_index("key")
+goal_titles = dict(zip(ctx.options["goals"]["key"], ctx.options["goals"]["title"], strict=True))
 not_stated = t("not_stated", lang)
 
 
@@ -47,22 +48,17 @@ with right:
 st.subheader(t("status_by_goal", lang))
 by_goal = cache.query(ctx, queries.status_counts, f, "goal")
 
-
-def goal_label(key) -> str:
-    if not isinstance(key, str) or key not in goals.index:
-        return t("no_goal", lang)
-    plan_id, goal_id = key.split(":", 1)
-    return f"{names.get(plan_id, plan_id)} · {goal_id} {sidebar.short(goals.loc[key, 'title'], 45)}"
-
-
-render.chart(cache.figure(charts.status_bars, labelled(by_goal, goal_label), lang), key="status_goal")
+render.chart(
+    cache.figure(charts.status_bars, labelled(by_goal, lambda k: goal_label(k, goal_titles, names, lang, 45)), lang),
+    key="status_goal",
+)
 
 st.subheader(t("timeline", lang))
 timeline = cache.query(ctx, queries.timeline, f)
 if timeline.empty:
     render.empty(t("no_dates", lang))
 else:
-    timeline = timeline.assign(label=[f"{names.get(p, p)} · {a} {sidebar.short(ti, 40)}" for p, a, ti in zip(
+    timeline = timeline.assign(label=[f"{names.get(p, p)} · {a} {short(ti, 40)}" for p, a, ti in zip(
         timeline["plan_id"], timeline["activity_id"], timeline["title"], strict=True)])  # fmt: skip
     render.chart(
         cache.figure(charts.timeline, timeline, lang, ctx.as_of, ctx.as_of != ctx.today), key="status_timeline"

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.domain.filters import NO_VALUE, Filters, from_query_params, to_query_params
-from dashboard.domain.names import plan_display_names
+from dashboard.domain.names import goal_label, plan_display_names
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports import display
 from dashboard.reports.charts import unit_colors
@@ -70,10 +70,8 @@ def sidebar(db: Database, lang: str) -> Context:
 
     plan_titles = dict(zip(options["plans"]["plan_id"], options["plans"]["title"], strict=True))
     plan_names = plan_display_names(options["plans"])
-    goal_labels = {
-        r.key: f"{plan_names.get(r.plan_id, r.plan_id)} · {r.goal_id} {short(r.title, 60)}"
-        for r in goals.itertuples(index=False)
-    }
+    goal_titles = dict(zip(goals["key"], goals["title"], strict=True))
+    goal_labels = {key: goal_label(key, goal_titles, plan_names, lang, 60) for key in goals["key"]}
     sb = st.sidebar
     sb.header(t("filters", lang))
     all_ = t("f_all", lang)
@@ -165,8 +163,3 @@ def _with_subgoals(selected: tuple[str, ...], goals: pd.DataFrame) -> tuple[str,
 
 def _not_stated(value: str, lang: str) -> str:
     return t("not_stated", lang) if value == NO_VALUE else value
-
-
-def short(text: str, n: int = 28) -> str:
-    text = str(text)
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
