@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.domain.budget import year_unit_table
 from dashboard.domain.names import goal_label
 from dashboard.formats import MISSING, NBSP, fmt_int, fmt_tkr
 from dashboard.i18n import t
@@ -53,14 +54,7 @@ if points:
         sidebar.request_filters(**changes)
 
 # The year's budget per unit and in total; the opening balance in a column of its own, never in the total.
-budget_rows = by_year[by_year["series"] != "opening_balance"]
-table = budget_rows.pivot_table(index="year_label", columns="unit", values="amount_sek", aggfunc="sum", sort=False)
-table = table.assign(**{t("budget", lang): table.sum(axis=1)})
-ib = by_year[by_year["series"] == "opening_balance"].groupby("year_label")["amount_sek"].sum()
-if not ib.empty:
-    table = table.join(ib.rename(t("ib_series", lang)), how="outer")
-    order = list(dict.fromkeys(by_year["year_label"]))
-    table = table.reindex([y for y in order if y in table.index])
+table = year_unit_table(by_year, t("budget", lang), t("ib_series", lang))
 st.dataframe(
     table.map(lambda v: fmt_tkr(v, lang) if pd.notna(v) else MISSING).rename_axis(t("year", lang)),
     key="budget_year_table",
