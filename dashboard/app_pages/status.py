@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.domain.late import overdue
+from dashboard.domain.late import overdue, past_end_table
 from dashboard.domain.names import goal_label, short
-from dashboard.formats import fmt_date, fmt_int
-from dashboard.i18n import status_label, t
+from dashboard.formats import fmt_date
+from dashboard.i18n import t
 from dashboard.reports import charts
 from dashboard.web import cache, context, render
 
@@ -67,29 +67,16 @@ else:
 gone = overdue(cache.query(ctx, queries.with_end_date, f), ctx.as_of)
 
 
+# Long titles and names are cut (in full on hover) so that the end date and the days fit at 1366 pixels.
+PAST_END_COLUMNS = {
+    t("col_plan", lang): st.column_config.TextColumn(width=200),
+    t("col_title", lang): st.column_config.TextColumn(width=230),
+    t("col_responsible", lang): st.column_config.TextColumn(width=150),
+}
+
+
 def past_end(df: pd.DataFrame, key: str, days: str) -> None:
-    # Long titles and names are cut (in full on hover) so that the end date and the days fit at 1366 pixels.
-    render.table(
-        pd.DataFrame(
-            {
-                t("col_plan", lang): df["plan_id"].map(names),
-                t("col_id", lang): df["activity_id"],
-                t("col_title", lang): df["title"],
-                t("col_responsible", lang): df["responsible"],
-                t("col_status", lang): df["status"].map(lambda s: status_label(s, lang)),
-                t("col_end", lang): df["end_date"].map(lambda d: fmt_date(d, lang)),
-                t(days, lang): df["days_late"].map(lambda n: fmt_int(n, lang)),
-            }
-        ),
-        lang,
-        key=key,
-        width="stretch",
-        column_config={
-            t("col_plan", lang): st.column_config.TextColumn(width=200),
-            t("col_title", lang): st.column_config.TextColumn(width=230),
-            t("col_responsible", lang): st.column_config.TextColumn(width=150),
-        },
-    )
+    render.table(past_end_table(df, names, lang, days), lang, key=key, width="stretch", column_config=PAST_END_COLUMNS)
 
 
 st.subheader(t("overdue", lang))
