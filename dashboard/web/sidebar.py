@@ -26,6 +26,15 @@ def request_filters(**changes) -> None:
     st.rerun()
 
 
+def request_scope(scope: Filters) -> None:
+    """Set the filters to a meeting's scope (Filters.from_scope): its plans, units and responsible, and its years
+    where it stored them; the other filters stay as they are."""
+    changes: dict = {"plans": list(scope.plans), "units": list(scope.units), "responsible": list(scope.responsible)}
+    if scope.year_from is not None and scope.year_to is not None:
+        changes["years"] = (scope.year_from, scope.year_to)
+    request_filters(**changes)
+
+
 def _reset() -> None:
     for key in _KEYS:
         st.session_state.pop(key, None)
