@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, queries
-from dashboard.domain import followup
+from dashboard.domain import changes, followup
 from dashboard.domain.filters import Filters
 from dashboard.domain.late import months_before, overdue
 from dashboard.formats import fmt_date
@@ -70,7 +70,9 @@ cutoff = months_before(ctx.as_of, int(months))
 data = followup.content(
     lang,
     titles,
-    cache.query(ctx, queries.changes_since, since, f, until),
+    changes.between(
+        cache.query(ctx, queries.plans_compared, since, f, until), f, cache.query(ctx, queries.activities_in_scope, f)
+    ),
     cache.query(ctx, queries.versions_since, since, f, until),
     overdue(cache.query(ctx, queries.with_end_date, f), ctx.as_of),
     targets := cache.query(ctx, queries.targets, f),
