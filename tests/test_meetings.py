@@ -101,7 +101,7 @@ def test_a_changed_activity_is_named_with_its_fields_as_the_workbook_heads_them(
         changes = _changes_since(snap, since, ALL)
     empty = pd.DataFrame()
     none_late = overdue(empty, date.today())
-    shown = followup.content("sv", {}, changes, empty, none_late, empty, empty, empty, empty).changes
+    shown = followup.content("sv", {}, changes, empty, none_late, empty, empty, empty, empty, date.today()).changes
     row = shown[shown["ID"] == "2"].iloc[0]
     assert row["Benämning"] == "Aktivitet två"
     assert row["Efter"] == "Ändrat: Ansvarig, Slut"
@@ -113,7 +113,8 @@ def test_a_new_plan_and_a_new_activity_show_a_dash_where_nothing_applies(two_ver
         changes = _changes_since(snap, LONG_AGO - timedelta(days=1), ALL)
         changes = pd.concat([changes, _changes_since(snap, LONG_AGO + timedelta(days=30), ALL)])
     empty = pd.DataFrame()
-    shown = followup.content(lang, {}, changes, empty, overdue(empty, date.today()), empty, empty, empty, empty)
+    today = date.today()
+    shown = followup.content(lang, {}, changes, empty, overdue(empty, today), empty, empty, empty, empty, today)
     changes = shown.changes
     heads = ["Plan", "Vad", "ID", "Benämning", "Före", "Efter"] if lang == "sv" else None
     if heads:

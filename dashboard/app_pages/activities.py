@@ -1,7 +1,5 @@
 """Activities: search the filtered activities, export exactly those rows, open one in detail."""
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
@@ -86,10 +84,10 @@ about = [
 ]
 
 
-# The files are made when a button is clicked (not on every run of the page), and the filters
-# sheet states that moment.
+# The files are made when a button is clicked (not on every run of the page); the filters sheet states when
+# the rows were read.
 def excel() -> bytes:
-    stamped = [*about, (t("exported_at", lang), fmt_datetime(datetime.now(), lang))]
+    stamped = [*about, (t("exported_at", lang), fmt_datetime(ctx.now, lang))]
     return export.to_excel(
         full, t("export_sheet", lang), stamped, t("filters_sheet", lang), {t("col_budget", lang): "#,##0.0"}
     )
@@ -103,7 +101,7 @@ e1, e2, _ = st.columns([1, 1, 3])
 e1.download_button(
     t("export_excel", lang),
     data=excel,
-    file_name=f"{t('file_activities', lang)}-{datetime.now():%Y%m%d-%H%M}.xlsx",
+    file_name=f"{t('file_activities', lang)}-{ctx.now:%Y%m%d-%H%M}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="activities_export_xlsx",
     icon=":material/download:",
@@ -111,7 +109,7 @@ e1.download_button(
 e2.download_button(
     t("export_csv", lang),
     data=csv,
-    file_name=f"{t('file_activities', lang)}-{datetime.now():%Y%m%d-%H%M}.csv",
+    file_name=f"{t('file_activities', lang)}-{ctx.now:%Y%m%d-%H%M}.csv",
     mime="text/csv",
     key="activities_export_csv",
     icon=":material/download:",

@@ -122,6 +122,7 @@ pack_args = (
     targets,
     titles,
     data,
+    ctx.now,
 )
 
 
@@ -204,7 +205,7 @@ with tabs[3]:
         )
         if st.button(t("m_close_button", lang), key="meetings_close", disabled=not done):
             try:
-                n = actions.close_action_items(ctx.db, [int(i) for i in done])
+                n = actions.close_action_items(ctx.db, [int(i) for i in done], ctx.today)
             except actions.NotAuthorized:
                 st.error(t("editors_only", lang))
                 st.stop()

@@ -99,7 +99,7 @@ class Filters:
 
 
 def from_query_params(
-    params: dict[str, list[str]], known: dict[str, set[str]], years: tuple[int, int], today: date | None = None
+    params: dict[str, list[str]], known: dict[str, set[str]], years: tuple[int, int], today: date
 ) -> Filters:
     """Read filters from URL parameters, dropping values that are not (or no longer) in the data.
 
@@ -113,7 +113,7 @@ def from_query_params(
     y0 = _int(params.get("y0"), lo)
     y1 = _int(params.get("y1"), hi)
     y0, y1 = max(lo, min(y0, hi)), max(lo, min(y1, hi))
-    as_of = as_of_param(params.get("asof"), today or date.today())
+    as_of = as_of_param(params.get("asof"), today)
     return Filters(year_from=min(y0, y1), year_to=max(y0, y1), as_of=as_of, **values)
 
 

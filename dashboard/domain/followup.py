@@ -67,10 +67,9 @@ def content(
     stale: pd.DataFrame,
     items: pd.DataFrame,
     actions: pd.DataFrame,
-    as_of: date | None = None,
+    as_of: date,
 ) -> MeetingContent:
-    """The meeting's tables; `as_of` (None: today) is the day an open action's due date is passed against."""
-    as_of = as_of or date.today()
+    """The meeting's tables; `as_of` is the day an open action's due date is passed against."""
     plan = t("col_plan", lang)
 
     def plan_name(pid: str) -> str:
@@ -215,6 +214,7 @@ def to_pack(
     targets: pd.DataFrame,
     plan_titles: dict[str, str],
     data: MeetingContent,
+    generated_at: datetime,
 ) -> Pack:
     """The meeting pack's content: the same tables the meeting view shows, and its charts' data."""
     # Imported here: reportlab and matplotlib are only needed once somebody asks for a pack, and
@@ -267,7 +267,7 @@ def to_pack(
     return Pack(
         lang=lang,
         title=title,
-        generated_at=datetime.now(),
+        generated_at=generated_at,
         data_version=version,
         scope=scope,
         key_figures=key_figures,

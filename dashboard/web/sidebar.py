@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -57,7 +57,9 @@ def sidebar(db: Database, lang: str) -> Context:
         "goals": set(goals["key"]),
         "statuses": set(status_order()),
     }
-    today = date.today()
+    # The one reading of the clock for a page run: pages and rules take the moment or the day from the context.
+    now = datetime.now()
+    today = now.date()
     if not st.session_state.get("filters_from_url"):
         # First run of a session: the URL decides (a shared link opens exactly that view).
         from_url = from_query_params({k: st.query_params.get_all(k) for k in st.query_params}, known, years, today)
@@ -150,7 +152,7 @@ def sidebar(db: Database, lang: str) -> Context:
         st.query_params.from_dict(params)
     sb.caption(t("f_share", lang))
     colors = unit_colors(options["units"], t("not_stated", lang))
-    return Context(db, f, lang, options, version, colors, today, f.as_of or today)
+    return Context(db, f, lang, options, version, colors, now, today, f.as_of or today)
 
 
 def _as_of(value, today: date) -> date | None:
