@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.domain.filters import NO_VALUE, Filters
+from dashboard.domain.filters import NO_VALUE, Filters, stated
 
 
 def options() -> dict:
@@ -142,3 +142,9 @@ def test_a_scope_wholly_outside_the_datas_years_is_a_range_not_an_inverted_one()
     late = Filters.from_scope({"year_from": 2030, "year_to": 2031}, options())
     assert (early.year_from, early.year_to) == (2016, 2016)
     assert (late.year_from, late.year_to) == (2020, 2020)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("sv", "Ej angiven"), ("en", "Not stated")])
+def test_no_unit_or_funding_source_reads_not_stated_never_the_code(lang, words):
+    assert stated(NO_VALUE, lang) == words
+    assert stated("RUN", lang) == "RUN"

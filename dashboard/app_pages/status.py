@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.domain.filters import stated
 from dashboard.domain.late import overdue, past_end_table
 from dashboard.domain.names import goal_label, short
 from dashboard.formats import fmt_date
@@ -24,7 +25,6 @@ if by_plan.empty:
     st.stop()
 names = context.plan_short(ctx)
 goal_titles = dict(zip(ctx.options["goals"]["key"], ctx.options["goals"]["title"], strict=True))
-not_stated = t("not_stated", lang)
 
 
 def labelled(df: pd.DataFrame, fn) -> pd.DataFrame:
@@ -41,7 +41,7 @@ with right:
     st.subheader(t("status_by_unit", lang))
     by_unit = cache.query(ctx, queries.status_counts, f, "unit")
     render.chart(
-        cache.figure(charts.status_bars, labelled(by_unit, lambda u: not_stated if u == "—" else u), lang),
+        cache.figure(charts.status_bars, labelled(by_unit, lambda u: stated(u, lang)), lang),
         key="status_unit",
     )
 

@@ -61,17 +61,14 @@ class Filters:
         def named(values, label=str) -> str:
             return "; ".join(label(v) for v in values) or all_
 
-        def stated(value: str) -> str:
-            return t("not_stated", lang) if value == NO_VALUE else value
-
         rows = [(t("pack_as_of", lang), fmt_date(as_of, lang))] if as_of is not None else []
         return [
             *rows,
             (t("f_plans", lang), named(self.plans, lambda p: plan_titles.get(p, p))),
             (t("f_years", lang), f"{self.year_from}–{self.year_to}"),
-            (t("f_units", lang), named(self.units, stated)),
+            (t("f_units", lang), named(self.units, lambda u: stated(u, lang))),
             (t("f_responsible", lang), named(self.responsible)),
-            (t("f_funding", lang), named(self.funding, stated)),
+            (t("f_funding", lang), named(self.funding, lambda u: stated(u, lang))),
             (
                 t("f_goals", lang),
                 named(self.goals if goals is None else goals, lambda g: goal_label(g, goal_titles, plan_names, lang)),
@@ -96,6 +93,11 @@ class Filters:
         lo, hi = options["years"]
         y0, y1 = max(lo, min(y0, hi)), max(lo, min(y1, hi))
         return cls(year_from=min(y0, y1), year_to=max(y0, y1), **values)
+
+
+def stated(value: str, lang: str) -> str:
+    """A unit or funding source as the reader sees it: NO_VALUE (none given in the plan) reads "not stated"."""
+    return t("not_stated", lang) if value == NO_VALUE else value
 
 
 def from_query_params(

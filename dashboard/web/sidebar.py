@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.domain.filters import NO_VALUE, Filters, from_query_params, to_query_params
+from dashboard.domain.filters import Filters, from_query_params, stated, to_query_params
 from dashboard.domain.names import goal_label, plan_display_names
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports import display
@@ -105,9 +105,9 @@ def sidebar(db: Database, lang: str) -> Context:
         sb.slider(t("f_years", lang), years[0], years[1], key="f_years")
     # (widget key and label, choices, how a choice reads)
     for key, choices, label in (
-        ("f_units", options["units"], lambda u: _not_stated(u, lang)),
+        ("f_units", options["units"], lambda u: stated(u, lang)),
         ("f_responsible", options["responsible"], str),
-        ("f_funding", options["funding"], lambda u: _not_stated(u, lang)),
+        ("f_funding", options["funding"], lambda u: stated(u, lang)),
         ("f_goals", list(goal_labels), lambda g: goal_labels.get(g, g)),
         ("f_statuses", status_order(), lambda s: status_label(s, lang)),
     ):
@@ -170,7 +170,3 @@ def _with_subgoals(selected: tuple[str, ...], goals: pd.DataFrame) -> tuple[str,
         if f"{r.plan_id}:{r.parent_goal_id}" in keys:
             keys.add(r.key)
     return tuple(sorted(keys))
-
-
-def _not_stated(value: str, lang: str) -> str:
-    return t("not_stated", lang) if value == NO_VALUE else value
