@@ -74,9 +74,9 @@ full = table.assign(**{
     t("col_period_text", lang): rows["period_text"],
     t("col_status_note", lang): rows["status_note"],
 })  # fmt: skip
-# The filters sheet names what was chosen, the goals as chosen in the sidebar (f.goals adds their sub-goals).
+# The filters sheet names what was chosen, the goals as chosen in the sidebar (not the sub-goals they add).
 about = [
-    *f.describe(lang, ctx.options, st.session_state.get("f_goals") or f.goals),
+    *f.describe(lang, ctx.options, ctx.chosen_goals),
     (t("search", lang), search or "—"),
     (t("sort", lang), t(f"sort_{sort}", lang)),
     (t("data_version", lang), str(ctx.version)),

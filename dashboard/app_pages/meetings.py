@@ -96,7 +96,7 @@ title = t("m_pack_title", lang, day=fmt_date(ctx.today, lang))
 cards = cache.query(ctx, queries.plan_cards, f)
 # The pack's scope names the filters as the activities export does, the goals as chosen in the sidebar.
 scope = [
-    *f.describe(lang, ctx.options, st.session_state.get("f_goals") or f.goals, as_of=ctx.as_of),
+    *f.describe(lang, ctx.options, ctx.chosen_goals, as_of=ctx.as_of),
     (t("m_previous", lang), labels.get(previous, fmt_date(since_day, lang))),
     (t("m_months", lang), str(months)),
 ]

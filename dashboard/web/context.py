@@ -23,6 +23,7 @@ class Context:
     now: datetime  # when this run began (the one reading of the clock, in the sidebar): an export's or a pack's time
     today: date  # the calendar day (now's): when a meeting is held, a file is named
     as_of: date  # the day the plans are followed up as of (filters.as_of, or today): late, at risk, stale, changes
+    chosen_goals: tuple[str, ...] = ()  # the goals as chosen in the sidebar (filters.goals adds their sub-goals)
 
 
 def plan_short(ctx: Context) -> dict[str, str]:

@@ -142,7 +142,8 @@ def sidebar(db: Database, lang: str) -> Context:
         statuses=tuple(st.session_state["f_statuses"]),
         as_of=_as_of(st.session_state.get("f_asof"), today),
     )
-    params = to_query_params(f.with_(goals=tuple(st.session_state["f_goals"])), years)
+    chosen_goals = tuple(st.session_state["f_goals"])
+    params = to_query_params(f.with_(goals=chosen_goals), years)
     if lang == "en":
         params["lang"] = "en"
     # Repeated parameters (?plan=a&plan=b) must be compared whole, not by their last value.
@@ -152,7 +153,7 @@ def sidebar(db: Database, lang: str) -> Context:
         st.query_params.from_dict(params)
     sb.caption(t("f_share", lang))
     colors = unit_colors(options["units"], t("not_stated", lang))
-    return Context(db, f, lang, options, version, colors, now, today, f.as_of or today)
+    return Context(db, f, lang, options, version, colors, now, today, f.as_of or today, chosen_goals)
 
 
 def _as_of(value, today: date) -> date | None:
