@@ -8,7 +8,7 @@ from dashboard.domain.filters import NO_VALUE, Filters
 from loaders.database import Database, Snapshot
 from loaders.diff import PlanDiff, diff_plans
 from loaders.publish import read_in
-from loaders.template import SHEET_BY_KEY
+from loaders.workbook import PlanData
 
 # Unit strings such as "RUN/KOM" or "SAM/Fakulteter/Program" name several units; filters and
 # charts treat each part as a unit of its own.
@@ -467,7 +467,8 @@ def _scope_plans(db: Database, f: Filters) -> list[str]:
     return [r[0] for r in rows if not f.plans or r[0] in f.plans]
 
 
-def _activities_in_scope(db: Database, f: Filters) -> set[tuple[str, str]]:
+def activities_in_scope(db: Database, f: Filters) -> set[tuple[str, str]]:
+    """(plan_id, activity_id) of the activities a meeting's changes are narrowed to (domain.changes)."""
     # Units and responsible narrow the meeting to activities; years and statuses do not (a change
     # since the last meeting matters whatever the activity's status is now).
     clauses, params = _activity_clauses(f.with_(year_from=None, year_to=None, statuses=(), funding=()), funding=False)
@@ -475,12 +476,11 @@ def _activities_in_scope(db: Database, f: Filters) -> set[tuple[str, str]]:
     return {(r[0], r[1]) for r in rows}
 
 
-def changes_since(db: Snapshot, since, f: Filters, until=None) -> pd.DataFrame:
-    """What the version history changed after `since`: status, outcomes, budget per year, activities. The
-    version current at `since` is compared with the one current at `until` (None: the latest)."""
+def plans_compared(db: Snapshot, since, f: Filters, until=None) -> list[tuple[str, PlanData | None, PlanData | None]]:
+    """Per plan in scope whose version changed after `since`: (plan_id, the version current at `since`, the one
+    current at `until` (None: the latest)). A plan first published after `since` has no earlier version and
+    its later one is not read (None, None): the plan itself is the news (domain.changes)."""
     out = []
-    in_scope = _activities_in_scope(db, f)
-    narrowed = bool(f.units or f.responsible)
     for plan_id in _scope_plans(db, f):
         current = db.rows(
             "select max(version) from load_log where plan_id = ? and (?::timestamp is null or loaded_at <= ?)",
@@ -492,44 +492,10 @@ def changes_since(db: Snapshot, since, f: Filters, until=None) -> pd.DataFrame:
         if before == current or current is None:
             continue
         if before is None:
-            out.append(
-                {"plan_id": plan_id, "kind": "plan_added", "item": "", "title": "", "before": None, "after": None}
-            )
+            out.append((plan_id, None, None))
             continue
-        d = diff_plans(read_in(db, plan_id, before), read_in(db, plan_id, current))
-
-        def keep(activity_id, plan_id=plan_id) -> bool:
-            return not narrowed or (plan_id, activity_id) in in_scope
-
-        for s in d.status_changes:
-            if keep(s["activity_id"]):
-                out.append(_change(plan_id, "status", s["activity_id"], s["title"], s["before"], s["after"]))
-        for o in d.outcomes:
-            label = o["target_id"] + (f" ({o['region']})" if o["region"] else "") + f" {o['year']}"
-            out.append(_change(plan_id, "outcome", label, o.get("name") or "", o["before"], o["after"]))
-        if not narrowed:
-            for b in d.budget_totals:
-                out.append(_change(plan_id, "budget_" + b["kind"], b["year"], "", b["before"], b["after"]))
-        for a in d.activities_added:
-            if keep(a["activity_id"]):
-                out.append(_change(plan_id, "activity_added", a["activity_id"], a["title"], None, None))
-        for a in d.activities_removed:
-            out.append(_change(plan_id, "activity_removed", a["activity_id"], a["title"], None, None))
-        changed: dict[str, list[str]] = {}
-        titles: dict[str, str] = {}
-        for c in d.activities_changed:
-            if keep(c.key):
-                changed.setdefault(c.key, []).append(c.field)
-                titles[c.key] = c.title or ""
-        for activity_id, fields in changed.items():
-            # Fields by the headers the owner edits in Excel, never the internal keys.
-            named = ", ".join(SHEET_BY_KEY["activities"].header_of(k) for k in fields)
-            out.append(_change(plan_id, "activity_changed", activity_id, titles[activity_id], None, named))
-    return pd.DataFrame(out, columns=["plan_id", "kind", "item", "title", "before", "after"])
-
-
-def _change(plan_id, kind, item, title, before, after) -> dict:
-    return {"plan_id": plan_id, "kind": kind, "item": item, "title": title, "before": before, "after": after}
+        out.append((plan_id, read_in(db, plan_id, before), read_in(db, plan_id, current)))
+    return out
 
 
 def versions_since(db: Database, since, f: Filters, until=None) -> pd.DataFrame:

@@ -489,10 +489,10 @@ def test_status_page_as_of_a_day(app, plans_db, as_of):
     late, unknown = _past_end(plans_db, day)
     plan_of = {v: k for k, v in context.plan_short(at.session_state["ctx"]).items()}
     past = [df.value for df in at.dataframe if {"Dagar sen", "Dagar efter slut"} & set(df.value.columns)]
-    rows = pd.concat(past) if past else pd.DataFrame(columns=["Plan", "Nr", "Status"])
+    rows = pd.concat(past) if past else pd.DataFrame(columns=["Plan", "ID", "Status"])
 
     def keys(df: pd.DataFrame) -> set:
-        return {(plan_of[p], a) for p, a in zip(df["Plan"], df["Nr"], strict=True)}
+        return {(plan_of[p], a) for p, a in zip(df["Plan"], df["ID"], strict=True)}
 
     assert keys(rows[rows["Status"] != "Okänd"]) == late
     assert keys(rows[rows["Status"] == "Okänd"]) == unknown

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
 from dashboard.domain import followup
+from dashboard.domain.changes import between
 from dashboard.domain.filters import Filters
 from dashboard.domain.late import months_before, overdue
 from dashboard.domain.targets import at_risk, target_state
@@ -54,9 +55,14 @@ def two_versions(tmp_path):
 ALL = Filters()
 
 
+def _changes_since(snap, since, f: Filters, until=None) -> pd.DataFrame:
+    """The changes as the meetings page reads them: the versions compared (a query), then the rule (domain.changes)."""
+    return between(queries.plans_compared(snap, since, f, until), f, queries.activities_in_scope(snap, f))
+
+
 def _changes(db, since, f=ALL) -> set[tuple]:
     with db.snapshot() as snap:
-        df = queries.changes_since(snap, since, f)
+        df = _changes_since(snap, since, f)
     return {(r.kind, str(r.item), r.before, r.after) for r in df.itertuples()}
 
 
@@ -70,7 +76,7 @@ def test_changes_since_a_meeting_come_from_the_version_history(two_versions):
     }
     # Outcomes and changed activities are named, not shown by their ids alone.
     with two_versions.snapshot() as snap:
-        df = queries.changes_since(snap, LONG_AGO + timedelta(days=30), ALL)
+        df = _changes_since(snap, LONG_AGO + timedelta(days=30), ALL)
     assert df.set_index("kind").loc["outcome", "title"] == "Kontrakt"
     # Nothing was published after today's version.
     assert _changes(two_versions, datetime.now() + timedelta(minutes=1)) == set()
@@ -92,10 +98,10 @@ def test_a_changed_activity_is_named_with_its_fields_as_the_workbook_heads_them(
         since = snap.rows("select max(loaded_at) from load_log")[0][0]
     publish(two_versions, [_plan(two_versions.path.parent, rows, "v3.xlsx")], "anna", "upload")
     with two_versions.snapshot() as snap:
-        changes = queries.changes_since(snap, since, ALL)
+        changes = _changes_since(snap, since, ALL)
     empty = pd.DataFrame()
     none_late = overdue(empty, date.today())
-    shown = followup.content("sv", {}, changes, empty, none_late, empty, empty, empty, empty).changes
+    shown = followup.content("sv", {}, changes, empty, none_late, empty, empty, empty, empty, date.today()).changes
     row = shown[shown["ID"] == "2"].iloc[0]
     assert row["Benämning"] == "Aktivitet två"
     assert row["Efter"] == "Ändrat: Ansvarig, Slut"
@@ -104,10 +110,11 @@ def test_a_changed_activity_is_named_with_its_fields_as_the_workbook_heads_them(
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_a_new_plan_and_a_new_activity_show_a_dash_where_nothing_applies(two_versions, lang):
     with two_versions.snapshot() as snap:
-        changes = queries.changes_since(snap, LONG_AGO - timedelta(days=1), ALL)
-        changes = pd.concat([changes, queries.changes_since(snap, LONG_AGO + timedelta(days=30), ALL)])
+        changes = _changes_since(snap, LONG_AGO - timedelta(days=1), ALL)
+        changes = pd.concat([changes, _changes_since(snap, LONG_AGO + timedelta(days=30), ALL)])
     empty = pd.DataFrame()
-    shown = followup.content(lang, {}, changes, empty, overdue(empty, date.today()), empty, empty, empty, empty)
+    today = date.today()
+    shown = followup.content(lang, {}, changes, empty, overdue(empty, today), empty, empty, empty, empty, today)
     changes = shown.changes
     heads = ["Plan", "Vad", "ID", "Benämning", "Före", "Efter"] if lang == "sv" else None
     if heads:
@@ -374,12 +381,12 @@ def test_changes_and_versions_are_read_as_of_a_day(two_versions):
     since, before_v2 = LONG_AGO + timedelta(days=1), LONG_AGO + timedelta(days=30)
     with two_versions.snapshot() as snap:
         # Version 2 was published after the as-of day: as of then, nothing had changed yet.
-        assert queries.changes_since(snap, since, ALL, before_v2).empty
+        assert _changes_since(snap, since, ALL, before_v2).empty
         assert queries.versions_since(snap, since, ALL, before_v2).empty
-        assert not queries.changes_since(snap, since, ALL).empty
+        assert not _changes_since(snap, since, ALL).empty
         assert list(queries.versions_since(snap, since, ALL)["version"]) == [2]
         # Before version 1 the plan did not exist: as of the day before it, there is nothing to tell.
-        assert queries.changes_since(snap, since - timedelta(days=30), ALL, LONG_AGO - timedelta(days=1)).empty
+        assert _changes_since(snap, since - timedelta(days=30), ALL, LONG_AGO - timedelta(days=1)).empty
 
 
 def test_stale_counts_only_versions_published_by_the_as_of_day(two_versions):

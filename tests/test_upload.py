@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import openpyxl
 import pytest
@@ -181,7 +182,7 @@ def test_publishing_a_replacement_needs_the_confirmation(built, db_path, monkeyp
     from dashboard.web import actions
 
     monkeypatch.setattr("dashboard.web.actions.require_editor", lambda: "anna")
-    checked = actions.check_upload(_db(db_path), "x.xlsx", _other_plans_workbook())
+    checked = actions.check_upload(_db(db_path), "x.xlsx", _other_plans_workbook(), today=date.today())
     assert checked.replacement is not None and checked.replacement.removed == 12
     before = _versions(db_path)
     with pytest.raises(actions.ReplaceRefused):
@@ -288,7 +289,7 @@ from dashboard.web.cache import connection
 db = connection({str(db_path)!r})
 refused = []
 for name, call in (
-    ("check", lambda: actions.check_upload(db, "x.xlsx", b"PK")),
+    ("check", lambda: actions.check_upload(db, "x.xlsx", b"PK", today=datetime.date(2026, 1, 1))),
     ("rollback", lambda: actions.rollback(db, {PLAN!r}, 1, 1)),
     ("template", lambda: actions.plan_template(db, {PLAN!r})),
     ("empty", lambda: actions.empty_template()),
@@ -298,7 +299,7 @@ for name, call in (
     ("file", lambda: actions.original_file(db, "0" * 64)),
     ("meeting", lambda: actions.record_meeting(db, datetime.date(2026, 1, 1), "", "", {{}})),
     ("item", lambda: actions.add_meeting_item(db, 1, {PLAN!r}, "note", "x")),
-    ("close", lambda: actions.close_action_items(db, [1])),
+    ("close", lambda: actions.close_action_items(db, [1], datetime.date(2026, 1, 1))),
 ):
     try:
         call()

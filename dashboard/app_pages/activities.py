@@ -1,12 +1,9 @@
 """Activities: search the filtered activities, export exactly those rows, open one in detail."""
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.domain.filters import NO_VALUE
 from dashboard.formats import fmt_date, fmt_datetime
 from dashboard.i18n import status_label, t
 from dashboard.reports import export
@@ -77,29 +74,9 @@ full = table.assign(**{
     t("col_period_text", lang): rows["period_text"],
     t("col_status_note", lang): rows["status_note"],
 })  # fmt: skip
-# The filters sheet names what was chosen, as the sidebar does: plans and goals by their titles.
-plan_titles = dict(zip(ctx.options["plans"]["plan_id"], ctx.options["plans"]["title"], strict=True))
-goal_names = {
-    g.key: f"{names.get(g.plan_id, g.plan_id)} · {g.goal_id} {g.title}" for g in ctx.options["goals"].itertuples()
-}
-
-
-def named(values, label=lambda v: v) -> str:
-    return "; ".join(label(v) for v in values) or t("f_all", lang)
-
-
-def stated(value: str) -> str:
-    return t("not_stated", lang) if value == NO_VALUE else value
-
-
+# The filters sheet names what was chosen, the goals as chosen in the sidebar (not the sub-goals they add).
 about = [
-    (t("f_plans", lang), named(f.plans, lambda p: plan_titles.get(p, p))),
-    (t("f_years", lang), f"{f.year_from}–{f.year_to}"),
-    (t("f_units", lang), named(f.units, stated)),
-    (t("f_responsible", lang), named(f.responsible)),
-    (t("f_funding", lang), named(f.funding, stated)),
-    (t("f_goals", lang), named(st.session_state.get("f_goals") or f.goals, lambda g: goal_names.get(g, g))),
-    (t("f_statuses", lang), ", ".join(status_label(s, lang) for s in f.statuses) or t("f_all", lang)),
+    *f.describe(lang, ctx.options, ctx.chosen_goals),
     (t("search", lang), search or "—"),
     (t("sort", lang), t(f"sort_{sort}", lang)),
     (t("data_version", lang), str(ctx.version)),
@@ -107,10 +84,10 @@ about = [
 ]
 
 
-# The files are made when a button is clicked (not on every run of the page), and the filters
-# sheet states that moment.
+# The files are made when a button is clicked (not on every run of the page); the filters sheet states when
+# the rows were read.
 def excel() -> bytes:
-    stamped = [*about, (t("exported_at", lang), fmt_datetime(datetime.now(), lang))]
+    stamped = [*about, (t("exported_at", lang), fmt_datetime(ctx.now, lang))]
     return export.to_excel(
         full, t("export_sheet", lang), stamped, t("filters_sheet", lang), {t("col_budget", lang): "#,##0.0"}
     )
@@ -121,7 +98,7 @@ def csv() -> bytes:
 
 
 e1, e2, _ = st.columns([1, 1, 3])
-stem = f"{t('file_activities', lang)}-{datetime.now():%Y%m%d-%H%M}"
+stem = f"{t('file_activities', lang)}-{ctx.now:%Y%m%d-%H%M}"
 render.download(t("export_excel", lang), excel, f"{stem}.xlsx", "xlsx", "activities_export_xlsx", where=e1)
 render.download(t("export_csv", lang), csv, f"{stem}.csv", "csv", "activities_export_csv", where=e2)
 

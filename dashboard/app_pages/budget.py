@@ -4,6 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.domain.budget import year_unit_table
+from dashboard.domain.names import goal_label
 from dashboard.formats import MISSING, NBSP, fmt_int, fmt_tkr
 from dashboard.i18n import t
 from dashboard.reports import charts
@@ -52,35 +54,21 @@ if points:
         sidebar.request_filters(**changes)
 
 # The year's budget per unit and in total; the opening balance in a column of its own, never in the total.
-budget_rows = by_year[by_year["series"] != "opening_balance"]
-table = budget_rows.pivot_table(index="year_label", columns="unit", values="amount_sek", aggfunc="sum", sort=False)
-table = table.assign(**{t("budget", lang): table.sum(axis=1)})
-ib = by_year[by_year["series"] == "opening_balance"].groupby("year_label")["amount_sek"].sum()
-if not ib.empty:
-    table = table.join(ib.rename(t("ib_series", lang)), how="outer")
-    order = list(dict.fromkeys(by_year["year_label"]))
-    table = table.reindex([y for y in order if y in table.index])
+table = year_unit_table(by_year, t("budget", lang), t("ib_series", lang))
 st.dataframe(
     table.map(lambda v: fmt_tkr(v, lang) if pd.notna(v) else MISSING).rename_axis(t("year", lang)),
     key="budget_year_table",
 )
 
 names = context.plan_short(ctx)
-goals = ctx.options["goals"].set_index("key")
+goal_titles = dict(zip(ctx.options["goals"]["key"], ctx.options["goals"]["title"], strict=True))
 
 
 def goal_text(key) -> str:
     """A goal in the table: its id and full wording."""
-    if not isinstance(key, str) or key not in goals.index:
+    if not isinstance(key, str) or key not in goal_titles:
         return t("no_goal", lang)
-    return f"{key.split(':', 1)[1]} {goals.loc[key, 'title']}"
-
-
-def goal_label(key, plan_id: str) -> str:
-    """A goal on the chart's axis: plan short name, id and the start of its wording."""
-    if not isinstance(key, str) or key not in goals.index:
-        return f"{names.get(plan_id, plan_id)} · {t('no_goal', lang)}"
-    return f"{names.get(plan_id, plan_id)} · {key.split(':', 1)[1]} {sidebar.short(goals.loc[key, 'title'], 32)}"
+    return f"{key.split(':', 1)[1]} {goal_titles[key]}"
 
 
 def bars_with_table(dimension: str, label, heading: str) -> None:
@@ -112,7 +100,12 @@ by_goal = cache.query(ctx, queries.budget_by_goal, f)
 if by_goal.empty:
     render.empty(t("no_budget", lang))
 else:
-    by_goal = by_goal.assign(label=[goal_label(k, p) for k, p in zip(by_goal["key"], by_goal["plan_id"], strict=True)])
+    by_goal = by_goal.assign(
+        label=[
+            goal_label(k, goal_titles, names, lang, 32, plan_id=p)
+            for k, p in zip(by_goal["key"], by_goal["plan_id"], strict=True)
+        ]
+    )
     render.chart(cache.figure(charts.goal_budget, by_goal, lang), key="budget_goal")
     amounts = zip(by_goal["amount_sek"], by_goal["plan_sek"], strict=True)
     percent = "%" if lang == "en" else NBSP + "%"

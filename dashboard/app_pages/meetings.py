@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.auth import rights
-from dashboard.domain import followup
+from dashboard.domain import changes, followup
+from dashboard.domain.filters import Filters
 from dashboard.domain.late import months_before, overdue
 from dashboard.formats import fmt_date
 from dashboard.i18n import t
@@ -57,17 +58,7 @@ else:
 if previous != "date":
     stored = json.loads(meetings.set_index("meeting_id").loc[previous, "scope"] or "{}")
     if c1.button(t("m_use_scope", lang), key="meetings_use_scope", help=t("m_use_scope_help", lang)):
-        # Only values that still exist: a plan or unit may have gone since that meeting.
-        known = {
-            "plans": set(plans["plan_id"]),
-            "units": set(ctx.options["units"]),
-            "responsible": set(ctx.options["responsible"]),
-        }
-        changes = {k: [v for v in stored.get(k) or [] if v in values] for k, values in known.items()}
-        years = ctx.options["years"]
-        if stored.get("year_from") and stored.get("year_to"):
-            changes["years"] = (max(years[0], stored["year_from"]), min(years[1], stored["year_to"]))
-        sidebar.request_filters(**changes)
+        sidebar.request_scope(Filters.from_scope(stored, ctx.options))
 months = c3.number_input(t("m_months", lang), min_value=1, max_value=36, value=6, step=1, key="meetings_months")
 # Everything published after the end of that day, up to the end of the as-of day, counts as news.
 since = datetime.combine(since_day, time.max)
@@ -77,7 +68,9 @@ cutoff = months_before(ctx.as_of, int(months))
 data = followup.content(
     lang,
     titles,
-    cache.query(ctx, queries.changes_since, since, f, until),
+    changes.between(
+        cache.query(ctx, queries.plans_compared, since, f, until), f, cache.query(ctx, queries.activities_in_scope, f)
+    ),
     cache.query(ctx, queries.versions_since, since, f, until),
     overdue(cache.query(ctx, queries.with_end_date, f), ctx.as_of),
     targets := cache.query(ctx, queries.targets, f),
@@ -99,13 +92,9 @@ k5.metric(t("m_n_actions", lang), data.counts["actions"], help=overdue_help)
 
 title = t("m_pack_title", lang, day=fmt_date(ctx.today, lang))
 cards = cache.query(ctx, queries.plan_cards, f)
-all_ = t("f_all", lang)
+# The pack's scope names the filters as the activities export does, the goals as chosen in the sidebar.
 scope = [
-    (t("pack_as_of", lang), fmt_date(ctx.as_of, lang)),
-    (t("f_plans", lang), ", ".join(titles.get(p, p) for p in f.plans) or all_),
-    (t("f_years", lang), f"{f.year_from}–{f.year_to}"),
-    (t("f_units", lang), ", ".join(f.units) or all_),
-    (t("f_responsible", lang), ", ".join(f.responsible) or all_),
+    *f.describe(lang, ctx.options, ctx.chosen_goals, as_of=ctx.as_of),
     (t("m_previous", lang), labels.get(previous, fmt_date(since_day, lang))),
     (t("m_months", lang), str(months)),
 ]
@@ -133,6 +122,7 @@ pack_args = (
     targets,
     titles,
     data,
+    ctx.now,
 )
 
 
@@ -215,7 +205,7 @@ with tabs[3]:
         )
         if st.button(t("m_close_button", lang), key="meetings_close", disabled=not done):
             with errors.user_errors(lang):
-                n = actions.close_action_items(ctx.db, [int(i) for i in done])
+                n = actions.close_action_items(ctx.db, [int(i) for i in done], ctx.today)
             st.session_state.pop("meetings_close_items", None)
             st.toast(t("m_closed", lang, n=n), icon=":material/check_circle:")
             st.rerun()

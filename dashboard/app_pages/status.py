@@ -5,11 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.domain.late import overdue
-from dashboard.formats import fmt_date, fmt_int
-from dashboard.i18n import status_label, t
+from dashboard.domain.filters import stated
+from dashboard.domain.late import overdue, past_end_table
+from dashboard.domain.names import goal_label, short
+from dashboard.formats import fmt_date
+from dashboard.i18n import t
 from dashboard.reports import charts
-from dashboard.web import cache, context, render, sidebar
+from dashboard.web import cache, context, render
 
 ctx: context.Context = st.session_state["ctx"]
 lang, f = ctx.lang, ctx.filters
@@ -22,8 +24,7 @@ if by_plan.empty:
     render.empty(render.no_activities(ctx, cache.query(ctx, queries.plan_cards, f)))
     st.stop()
 names = context.plan_short(ctx)
-goals = ctx.options["goals"].set_index("key")
-not_stated = t("not_stated", lang)
+goal_titles = dict(zip(ctx.options["goals"]["key"], ctx.options["goals"]["title"], strict=True))
 
 
 def labelled(df: pd.DataFrame, fn) -> pd.DataFrame:
@@ -40,29 +41,24 @@ with right:
     st.subheader(t("status_by_unit", lang))
     by_unit = cache.query(ctx, queries.status_counts, f, "unit")
     render.chart(
-        cache.figure(charts.status_bars, labelled(by_unit, lambda u: not_stated if u == "—" else u), lang),
+        cache.figure(charts.status_bars, labelled(by_unit, lambda u: stated(u, lang)), lang),
         key="status_unit",
     )
 
 st.subheader(t("status_by_goal", lang))
 by_goal = cache.query(ctx, queries.status_counts, f, "goal")
 
-
-def goal_label(key) -> str:
-    if not isinstance(key, str) or key not in goals.index:
-        return t("no_goal", lang)
-    plan_id, goal_id = key.split(":", 1)
-    return f"{names.get(plan_id, plan_id)} · {goal_id} {sidebar.short(goals.loc[key, 'title'], 45)}"
-
-
-render.chart(cache.figure(charts.status_bars, labelled(by_goal, goal_label), lang), key="status_goal")
+render.chart(
+    cache.figure(charts.status_bars, labelled(by_goal, lambda k: goal_label(k, goal_titles, names, lang, 45)), lang),
+    key="status_goal",
+)
 
 st.subheader(t("timeline", lang))
 timeline = cache.query(ctx, queries.timeline, f)
 if timeline.empty:
     render.empty(t("no_dates", lang))
 else:
-    timeline = timeline.assign(label=[f"{names.get(p, p)} · {a} {sidebar.short(ti, 40)}" for p, a, ti in zip(
+    timeline = timeline.assign(label=[f"{names.get(p, p)} · {a} {short(ti, 40)}" for p, a, ti in zip(
         timeline["plan_id"], timeline["activity_id"], timeline["title"], strict=True)])  # fmt: skip
     render.chart(
         cache.figure(charts.timeline, timeline, lang, ctx.as_of, ctx.as_of != ctx.today), key="status_timeline"
@@ -71,29 +67,16 @@ else:
 gone = overdue(cache.query(ctx, queries.with_end_date, f), ctx.as_of)
 
 
+# Long titles and names are cut (in full on hover) so that the end date and the days fit at 1366 pixels.
+PAST_END_COLUMNS = {
+    t("col_plan", lang): st.column_config.TextColumn(width=200),
+    t("col_title", lang): st.column_config.TextColumn(width=230),
+    t("col_responsible", lang): st.column_config.TextColumn(width=150),
+}
+
+
 def past_end(df: pd.DataFrame, key: str, days: str) -> None:
-    # Long titles and names are cut (in full on hover) so that the end date and the days fit at 1366 pixels.
-    render.table(
-        pd.DataFrame(
-            {
-                t("col_plan", lang): df["plan_id"].map(names),
-                t("col_id", lang): df["activity_id"],
-                t("col_title", lang): df["title"],
-                t("col_responsible", lang): df["responsible"],
-                t("col_status", lang): df["status"].map(lambda s: status_label(s, lang)),
-                t("col_end", lang): df["end_date"].map(lambda d: fmt_date(d, lang)),
-                t(days, lang): df["days_late"].map(lambda n: fmt_int(n, lang)),
-            }
-        ),
-        lang,
-        key=key,
-        width="stretch",
-        column_config={
-            t("col_plan", lang): st.column_config.TextColumn(width=200),
-            t("col_title", lang): st.column_config.TextColumn(width=230),
-            t("col_responsible", lang): st.column_config.TextColumn(width=150),
-        },
-    )
+    render.table(past_end_table(df, names, lang, days), lang, key=key, width="stretch", column_config=PAST_END_COLUMNS)
 
 
 st.subheader(t("overdue", lang))

@@ -1,7 +1,5 @@
 """Upload (editors): check workbooks in a limited worker, preview their changes, publish or cancel; templates."""
 
-from datetime import datetime
-
 import streamlit as st
 
 from dashboard.auth import rights
@@ -96,7 +94,11 @@ with tab_upload:
         if checked is None:
             with st.status(t("checking", lang, name=md(f.name)), expanded=True) as status:
                 checked = actions.check_upload(
-                    ctx.db, f.name, f.getvalue(), progress=lambda m: status.write(cache.step_text(m, lang))
+                    ctx.db,
+                    f.name,
+                    f.getvalue(),
+                    today=ctx.today,
+                    progress=lambda m: status.write(cache.step_text(m, lang)),
                 )
                 status.update(label=t("checked", lang, name=md(f.name)), state="complete", expanded=False)
             state["checked"][f.file_id] = checked
@@ -157,4 +159,4 @@ with tab_upload:
         state["checked"].clear()
         state["done"].clear()
         st.rerun()
-    st.caption(t("upload_signed_in", lang, editor=md(editor), now=f"{datetime.now():%Y-%m-%d %H:%M}"))
+    st.caption(t("upload_signed_in", lang, editor=md(editor), now=f"{ctx.now:%Y-%m-%d %H:%M}"))

@@ -45,3 +45,19 @@ def budget_key_figures(figures: BudgetFigures, year_from, year_to, lang: str) ->
         (t("kf_no_year", lang), value(figures.no_year)),
         (t("kf_ib", lang), value(figures.opening_balance)),
     ]
+
+
+def year_unit_table(by_year: pd.DataFrame, total: str, opening_balance: str) -> pd.DataFrame:
+    """The budget by year and unit as a table (queries.budget_by_year_unit with a `year_label` and a unit named
+    on every row): a row per year label in the order given, a column per unit, then the year's `total` and,
+    when any is stated, the `opening_balance` in a column of its own, never in the total. Amounts in SEK;
+    NaN where a year has none."""
+    budget_rows = by_year[by_year["series"] != "opening_balance"]
+    table = budget_rows.pivot_table(index="year_label", columns="unit", values="amount_sek", aggfunc="sum", sort=False)
+    table = table.assign(**{total: table.sum(axis=1)})
+    ib = by_year[by_year["series"] == "opening_balance"].groupby("year_label")["amount_sek"].sum()
+    if not ib.empty:
+        table = table.join(ib.rename(opening_balance), how="outer")
+        order = list(dict.fromkeys(by_year["year_label"]))
+        table = table.reindex([y for y in order if y in table.index])
+    return table

@@ -1,9 +1,14 @@
-"""The dashboard's shared filters: one value object, mirrored in the URL so a view can be shared."""
+"""The dashboard's shared filters: one value object, mirrored in the URL so a view can be shared, told in words."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+
+from dashboard.domain.names import goal_label, plan_display_names
+from dashboard.formats import fmt_date
+from dashboard.i18n import status_label, t
 
 # URL parameter ↔ Filters field. Lists are repeated parameters (?plan=a&plan=b).
 _LIST_PARAMS = {
@@ -40,9 +45,63 @@ class Filters:
         """No choice made except the years (which always have a range) and the as-of day (which narrows nothing)."""
         return replace(self, year_from=None, year_to=None, as_of=None) == Filters()
 
+    def describe(
+        self, lang: str, options: dict, goals: Iterable[str] | None = None, as_of: date | None = None
+    ) -> list[tuple[str, str]]:
+        """The filters in words, as (label, value) rows: what an export's filter sheet and the meeting pack's scope
+        state. Plans by their titles, units and funding with "not stated" named, goals as "plan · id wording",
+        statuses by their labels; "All" where nothing is chosen. `options` are the filters' choices
+        (queries.filter_options); `goals`, the goals as chosen (self.goals also holds their sub-goals); `as_of`,
+        when given, a first row with the day the plans are followed up as of."""
+        all_ = t("f_all", lang)
+        plan_titles = dict(zip(options["plans"]["plan_id"], options["plans"]["title"], strict=True))
+        plan_names = plan_display_names(options["plans"])
+        goal_titles = dict(zip(options["goals"]["key"], options["goals"]["title"], strict=True))
+
+        def named(values, label=str) -> str:
+            return "; ".join(label(v) for v in values) or all_
+
+        rows = [(t("pack_as_of", lang), fmt_date(as_of, lang))] if as_of is not None else []
+        return [
+            *rows,
+            (t("f_plans", lang), named(self.plans, lambda p: plan_titles.get(p, p))),
+            (t("f_years", lang), f"{self.year_from}–{self.year_to}"),
+            (t("f_units", lang), named(self.units, lambda u: stated(u, lang))),
+            (t("f_responsible", lang), named(self.responsible)),
+            (t("f_funding", lang), named(self.funding, lambda u: stated(u, lang))),
+            (
+                t("f_goals", lang),
+                named(self.goals if goals is None else goals, lambda g: goal_label(g, goal_titles, plan_names, lang)),
+            ),
+            (t("f_statuses", lang), ", ".join(status_label(s, lang) for s in self.statuses) or all_),
+        ]
+
+    @classmethod
+    def from_scope(cls, scope: dict, options: dict) -> Filters:
+        """A meeting's stored scope (its Filters as a dict, read from JSON) as filters today: its plans, units and
+        responsible that still exist (a plan or unit may have gone since that meeting), and its years within the
+        data's (None when it stored none). Funding, goals, statuses and the as-of day are not taken from it."""
+        known = {
+            "plans": set(options["plans"]["plan_id"]),
+            "units": set(options["units"]),
+            "responsible": set(options["responsible"]),
+        }
+        values = {name: tuple(v for v in scope.get(name) or () if v in allowed) for name, allowed in known.items()}
+        y0, y1 = _int([scope.get("year_from")], 0), _int([scope.get("year_to")], 0)
+        if not (y0 and y1):
+            return cls(**values)
+        lo, hi = options["years"]
+        y0, y1 = max(lo, min(y0, hi)), max(lo, min(y1, hi))
+        return cls(year_from=min(y0, y1), year_to=max(y0, y1), **values)
+
+
+def stated(value: str, lang: str) -> str:
+    """A unit or funding source as the reader sees it: NO_VALUE (none given in the plan) reads "not stated"."""
+    return t("not_stated", lang) if value == NO_VALUE else value
+
 
 def from_query_params(
-    params: dict[str, list[str]], known: dict[str, set[str]], years: tuple[int, int], today: date | None = None
+    params: dict[str, list[str]], known: dict[str, set[str]], years: tuple[int, int], today: date
 ) -> Filters:
     """Read filters from URL parameters, dropping values that are not (or no longer) in the data.
 
@@ -56,7 +115,7 @@ def from_query_params(
     y0 = _int(params.get("y0"), lo)
     y1 = _int(params.get("y1"), hi)
     y0, y1 = max(lo, min(y0, hi)), max(lo, min(y1, hi))
-    as_of = as_of_param(params.get("asof"), today or date.today())
+    as_of = as_of_param(params.get("asof"), today)
     return Filters(year_from=min(y0, y1), year_to=max(y0, y1), as_of=as_of, **values)
 
 
@@ -98,8 +157,8 @@ def with_subgoals(selected: tuple[str, ...], goals) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
-def _int(values: list[str] | None, default: int) -> int:
+def _int(values: list | None, default: int) -> int:
     try:
         return int(values[0]) if values else default
-    except ValueError:
+    except (ValueError, TypeError):
         return default

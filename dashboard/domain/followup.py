@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from dashboard.domain.budget import budget_figures, budget_key_figures
-from dashboard.domain.late import Overdue
+from dashboard.domain.late import Overdue, past_end_table
 from dashboard.domain.targets import at_risk, target_state, value_year, why_no_path
 from dashboard.formats import MISSING, fmt_date, fmt_int, fmt_number, fmt_tkr
 from dashboard.i18n import status_label, t
@@ -58,10 +58,9 @@ def content(
     stale: pd.DataFrame,
     items: pd.DataFrame,
     actions: pd.DataFrame,
-    as_of: date | None = None,
+    as_of: date,
 ) -> MeetingContent:
-    """The meeting's tables; `as_of` (None: today) is the day an open action's due date is passed against."""
-    as_of = as_of or date.today()
+    """The meeting's tables; `as_of` is the day an open action's due date is passed against."""
     plan = t("col_plan", lang)
 
     def plan_name(pid: str) -> str:
@@ -85,21 +84,8 @@ def content(
             }
         )
 
-    def past_end(df: pd.DataFrame, days: str) -> list[dict]:
-        return [
-            {
-                plan: plan_name(r.plan_id),
-                "ID": r.activity_id,
-                t("col_title", lang): r.title,
-                t("col_responsible", lang): text(r.responsible) or MISSING,
-                t("col_end", lang): fmt_date(r.end_date, lang),
-                t(days, lang): fmt_int(int(r.days_late), lang),
-                t("col_status", lang): status_label(r.status, lang),
-            }
-            for r in df.itertuples(index=False)
-        ]
-
-    late_rows, unknown_rows = past_end(overdue.late, "m_days_late"), past_end(overdue.unknown, "days_past_end")
+    late = past_end_table(overdue.late, plan_titles, lang, "m_days_late")
+    unknown = past_end_table(overdue.unknown, plan_titles, lang, "days_past_end")
     risk = at_risk(targets)
     risk_rows = [
         {
@@ -138,8 +124,8 @@ def content(
     out = MeetingContent(
         changes=pd.DataFrame(change_rows),
         versions=pd.DataFrame(version_rows),
-        late=pd.DataFrame(late_rows),
-        unknown=pd.DataFrame(unknown_rows),
+        late=late,
+        unknown=unknown,
         at_risk=pd.DataFrame(risk_rows),
         stale=pd.DataFrame(stale_rows),
         decisions=pd.DataFrame(decision_rows),
@@ -147,8 +133,8 @@ def content(
     )
     out.counts = {
         "changes": len(change_rows),
-        "late": len(late_rows),
-        "unknown": len(unknown_rows),
+        "late": len(late),
+        "unknown": len(unknown),
         "at_risk": len(risk_rows),
         "stale": len(stale_rows),
         "actions": len(action_rows),
@@ -213,6 +199,7 @@ def to_pack(
     targets: pd.DataFrame,
     plan_titles: dict[str, str],
     data: MeetingContent,
+    generated_at: datetime,
 ) -> Pack:
     """The meeting pack's content: the same tables the meeting view shows, and its charts' data."""
     by_year = (
@@ -261,7 +248,7 @@ def to_pack(
     return Pack(
         lang=lang,
         title=title,
-        generated_at=datetime.now(),
+        generated_at=generated_at,
         data_version=version,
         scope=scope,
         key_figures=key_figures,

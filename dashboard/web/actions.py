@@ -66,7 +66,7 @@ def check_upload(
     file_name: str,
     raw: bytes,
     *,
-    today: date | None = None,
+    today: date,
     progress: Callable[[str], None] | None = None,
 ) -> Checked:
     """Validate an upload exactly as the loader does (in a limited worker) and diff it against the current version."""
@@ -85,7 +85,7 @@ def check_upload(
         base = current_version(db, data.plan_id)
         current = read_version(db, data.plan_id, base) if base else None
         if checked.kind == "update":
-            data = apply_update(current, data, today or date.today())
+            data = apply_update(current, data, today)
     except WorkbookInvalid as exc:
         checked.problems = exc.problems
         return checked
@@ -226,6 +226,6 @@ def add_meeting_item(db: Database, meeting_id: int, plan_id: str, kind: str, tex
     return meetings.add_item(db, meeting_id, plan_id, kind, text, editor, **about)
 
 
-def close_action_items(db: Database, item_ids: list[int]) -> int:
+def close_action_items(db: Database, item_ids: list[int], today: date) -> int:
     editor = require_editor()
-    return meetings.close_items(db, item_ids, date.today(), editor)
+    return meetings.close_items(db, item_ids, today, editor)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
 from dashboard import queries
-from dashboard.domain.filters import NO_VALUE, Filters, from_query_params, to_query_params, with_subgoals
-from dashboard.domain.names import plan_display_names
+from dashboard.domain.filters import Filters, from_query_params, stated, to_query_params, with_subgoals
+from dashboard.domain.names import goal_label, plan_display_names
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports import display
 from dashboard.reports.charts import unit_colors
@@ -23,6 +23,15 @@ def request_filters(**changes) -> None:
     """Change filters from a page (e.g. a clicked bar): applied before the widgets on the next run."""
     st.session_state["pending_filters"] = changes
     st.rerun()
+
+
+def request_scope(scope: Filters) -> None:
+    """Set the filters to a meeting's scope (Filters.from_scope): its plans, units and responsible, and its years
+    where it stored them; the other filters stay as they are."""
+    changes: dict = {"plans": list(scope.plans), "units": list(scope.units), "responsible": list(scope.responsible)}
+    if scope.year_from is not None and scope.year_to is not None:
+        changes["years"] = (scope.year_from, scope.year_to)
+    request_filters(**changes)
 
 
 def _reset() -> None:
@@ -47,7 +56,9 @@ def sidebar(db: Database, lang: str) -> Context:
         "goals": set(goals["key"]),
         "statuses": set(status_order()),
     }
-    today = date.today()
+    # The one reading of the clock for a page run: pages and rules take the moment or the day from the context.
+    now = datetime.now()
+    today = now.date()
     if not st.session_state.get("filters_from_url"):
         # First run of a session: the URL decides (a shared link opens exactly that view).
         from_url = from_query_params({k: st.query_params.get_all(k) for k in st.query_params}, known, years, today)
@@ -69,10 +80,8 @@ def sidebar(db: Database, lang: str) -> Context:
 
     plan_titles = dict(zip(options["plans"]["plan_id"], options["plans"]["title"], strict=True))
     plan_names = plan_display_names(options["plans"])
-    goal_labels = {
-        r.key: f"{plan_names.get(r.plan_id, r.plan_id)} · {r.goal_id} {short(r.title, 60)}"
-        for r in goals.itertuples(index=False)
-    }
+    goal_titles = dict(zip(goals["key"], goals["title"], strict=True))
+    goal_labels = {key: goal_label(key, goal_titles, plan_names, lang, 60) for key in goals["key"]}
     sb = st.sidebar
     sb.header(t("filters", lang))
     all_ = t("f_all", lang)
@@ -95,9 +104,9 @@ def sidebar(db: Database, lang: str) -> Context:
         sb.slider(t("f_years", lang), years[0], years[1], key="f_years")
     # (widget key and label, choices, how a choice reads)
     for key, choices, label in (
-        ("f_units", options["units"], lambda u: _not_stated(u, lang)),
+        ("f_units", options["units"], lambda u: stated(u, lang)),
         ("f_responsible", options["responsible"], str),
-        ("f_funding", options["funding"], lambda u: _not_stated(u, lang)),
+        ("f_funding", options["funding"], lambda u: stated(u, lang)),
         ("f_goals", list(goal_labels), lambda g: goal_labels.get(g, g)),
         ("f_statuses", status_order(), lambda s: status_label(s, lang)),
     ):
@@ -132,7 +141,8 @@ def sidebar(db: Database, lang: str) -> Context:
         statuses=tuple(st.session_state["f_statuses"]),
         as_of=_as_of(st.session_state.get("f_asof"), today),
     )
-    params = to_query_params(f.with_(goals=tuple(st.session_state["f_goals"])), years)
+    chosen_goals = tuple(st.session_state["f_goals"])
+    params = to_query_params(f.with_(goals=chosen_goals), years)
     if lang == "en":
         params["lang"] = "en"
     # Repeated parameters (?plan=a&plan=b) must be compared whole, not by their last value.
@@ -142,18 +152,9 @@ def sidebar(db: Database, lang: str) -> Context:
         st.query_params.from_dict(params)
     sb.caption(t("f_share", lang))
     colors = unit_colors(options["units"], t("not_stated", lang))
-    return Context(db, f, lang, options, version, colors, today, f.as_of or today)
+    return Context(db, f, lang, options, version, colors, now, today, f.as_of or today, chosen_goals)
 
 
 def _as_of(value, today: date) -> date | None:
     """The sidebar's as-of day as a filter value: today (or a cleared field) is None, so the URL stays short."""
     return value if isinstance(value, date) and value < today else None
-
-
-def _not_stated(value: str, lang: str) -> str:
-    return t("not_stated", lang) if value == NO_VALUE else value
-
-
-def short(text: str, n: int = 28) -> str:
-    text = str(text)
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
