@@ -1,18 +1,20 @@
-"""The loader's command line: build, check, load, export, template (exit 0 ok, 1 invalid, 2 usage)."""
+"""The loader's command line: build, check, load, export, template, contacts, remind (exit 0 ok, 1 invalid, 2 usage)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
+from .contacts import contacts_workbook, load_contacts
 from .database import ROOT, Database, default_db_path
 from .identity import ReplaceRefused
 from .problems import Problem, Step, WorkbookInvalid, text
-from .service import build, check_file, export_plan, load_file, write_template
+from .service import build, check_file, export_plan, load_file, read_file, write_template
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -65,6 +67,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--version", type=int)
     p = sub.add_parser("template", parents=[common], help="write an empty template with its instructions")
     p.add_argument("file", type=Path)
+    p.add_argument("--contacts", action="store_true", help="the contacts workbook for reminders instead")
+    p = sub.add_parser("contacts", parents=[common], help="load the contacts workbook (replaces every contact)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--db", type=Path)
+    p.add_argument("--by", default="cli", help="who loads (recorded with the contacts)")
+    p = sub.add_parser("remind", parents=[common], help="e-mail each responsible what a follow-up round still misses")
+    p.add_argument("round", type=int, help="the round's id")
+    p.add_argument("--db", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="print the messages; send and log nothing")
+    p.add_argument("--interval-hours", type=float, help="remind nobody again within this many hours (default 72)")
+    p.add_argument("--by", default="cli", help="who sends (recorded in the reminder log)")
+    p.add_argument("--base-url", help="the dashboard's address for the round's link (default $PLANS_BASE_URL)")
     args = parser.parse_args(argv)
 
     lang = args.lang
@@ -107,8 +121,21 @@ def main(argv: list[str] | None = None) -> int:
                     return EXIT_USAGE
             _say("cli_wrote", lang, out=sys.stdout, file=args.file)
         elif args.command == "template":
-            write_template(args.file)
+            if args.contacts:
+                contacts_workbook(args.file)
+            else:
+                write_template(args.file)
             _say("cli_wrote", lang, out=sys.stdout, file=args.file)
+        elif args.command == "contacts":
+            if not args.file.is_file():
+                _say("cli_no_file", lang, path=args.file)
+                return EXIT_USAGE
+            raw = read_file(args.file)
+            with Database(args.db or default_db_path()) as db:
+                count = load_contacts(db, raw, args.file.name, args.by)
+            _say("cli_contacts_loaded", lang, out=sys.stdout, file=args.file.name, count=count)
+        elif args.command == "remind":
+            return _remind(args, lang)
     except WorkbookInvalid as exc:
         _print_problems(exc.problems, lang)
         _say("cli_nothing_changed", lang)
@@ -132,3 +159,68 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     _say("cli_done", lang, seconds=f"{time.perf_counter() - started:.1f}")
     return EXIT_OK
+
+
+def _remind(args, lang: str) -> int:
+    """Send (or with --dry-run print) a round's reminders; 1 if any message failed, 2 if nothing could be sent."""
+    from . import remind
+
+    db_path = args.db or default_db_path()
+    if not db_path.is_file():
+        _say("cli_no_db", lang, path=db_path)
+        return EXIT_USAGE
+    settings = remind.smtp_settings()
+    if settings is None and not args.dry_run:
+        _say("cli_no_smtp", lang)
+        return EXIT_USAGE
+    hours = remind.interval_hours() if args.interval_hours is None else max(0.0, args.interval_hours)
+    url = (args.base_url or "").rstrip("/") or remind.base_url()
+    with Database(db_path) as db:
+        try:
+            rnd = remind.round_info(db, args.round)
+            from .rounds import missing_by_responsible  # the rounds feature; absent in older versions
+        except (remind.RoundsUnavailable, ImportError):
+            _say("cli_no_rounds", lang)
+            return EXIT_USAGE
+        except remind.RoundUnknown:
+            _say("cli_no_round", lang, round=args.round)
+            return EXIT_USAGE
+        missing = missing_by_responsible(db, rnd.round_id)
+        if args.dry_run or settings is None:
+            batch = remind.plan_reminders(db, rnd, missing, url=url, now=datetime.now(), interval_h=hours)
+            for reminder in batch.to_send:
+                print(f"{'=' * 72}\n{reminder.text()}\n", flush=True)
+            results: list[remind.Sent] = []
+        else:
+            try:
+                batch, results = remind.send_reminders(db, rnd, missing, settings, args.by, url=url, interval_h=hours)
+            except remind.SmtpUnavailable as exc:
+                _say("cli_smtp_failed", lang, error=exc)
+                return EXIT_USAGE
+    for sent in results:
+        r = sent.reminder
+        if sent.ok:
+            _say("remind_sent", lang, out=sys.stdout, to=r.recipient, responsible=r.responsible)
+        else:
+            _say("remind_failed", lang, to=r.recipient, responsible=r.responsible, error=sent.error)
+    for r in batch.recent:
+        when = f"{r.last_sent:%Y-%m-%d %H:%M}" if r.last_sent else ""
+        _say("remind_recent", lang, to=r.recipient, responsible=r.responsible, when=when, hours=f"{hours:g}")
+    for responsible, count in batch.no_contact.items():
+        _say("remind_no_contact", lang, responsible=responsible, count=count)
+    if not (batch.to_send or batch.recent or batch.no_contact):
+        _say("remind_nothing", lang, out=sys.stdout)
+    if args.dry_run or settings is None:
+        _say("remind_dry_run", lang, out=sys.stdout, count=len(batch.to_send))
+        return EXIT_OK
+    failed = sum(not s.ok for s in results)
+    _say(
+        "remind_summary",
+        lang,
+        out=sys.stdout,
+        sent=len(results) - failed,
+        recent=len(batch.recent),
+        failed=failed,
+        no_contact=len(batch.no_contact),
+    )
+    return EXIT_INVALID if failed else EXIT_OK

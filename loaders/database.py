@@ -26,6 +26,8 @@ PUBLIC_VIEWS = (
     "status_history",
     "meetings",
     "meeting_items",
+    "contacts",
+    "reminders",
 )
 # Views that only serve the ones above.
 INTERNAL_VIEWS = ("current_versions", "activity_status_rev")

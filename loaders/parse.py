@@ -232,3 +232,20 @@ def parse_number(text: str) -> float:
 def parse_id_list(text: str) -> list[str]:
     """ "A, B" / "A,B,C" / "A B" → ["A", "B", "C"]."""
     return [p for p in re.split(r"[,;\s]+", str(text).strip()) if p]
+
+
+# ---------------------------------------------------------------------------- e-mail addresses
+
+# One plain address (what a contact sheet holds): no display name, no list, no spaces or line
+# breaks (which would let a cell add mail headers), a domain with at least one dot.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+\Z")
+
+
+def parse_email(text: str) -> str:
+    """An e-mail address as written, trimmed: anna.svensson@miun.se; anything else is email_invalid."""
+    s = str(text).strip()
+    local = s.split("@", 1)[0]
+    if len(s) > 254 or not _EMAIL.match(s) or local.startswith(".") or local.endswith(".") or ".." in s:
+        raise ParseError("email_invalid")
+    return s

@@ -243,6 +243,19 @@ MESSAGES: Catalogue = {
         "An action item needs someone responsible (Who).",
     ),
     "meeting_unknown": ("Mötet finns inte.", "The meeting does not exist."),
+    # contacts and reminders (loaders/contacts.py, loaders/remind.py)
+    "email_invalid": (
+        "Inte en e-postadress. Skriv en adress per cell, t.ex. anna.svensson@miun.se.",
+        "Not an e-mail address. Enter one address per cell, e.g. anna.svensson@miun.se.",
+    ),
+    "contact_duplicate": (
+        "{value} står redan på rad {other} (stora och små bokstäver räknas lika). En rad per ansvarig.",
+        "{value} is already on row {other} (capitals and small letters count as the same). One row per responsible.",
+    ),
+    "contacts_empty": (
+        "Bladet Kontakter har inga rader. En tom fil skulle ta bort alla kontakter.",
+        "The Kontakter sheet has no rows. An empty file would remove every contact.",
+    ),
     # the command line's own lines (loaders/cli.py)
     "cli_done": ("klart på {seconds} s", "done in {seconds} s"),
     "cli_problems": ("{count} problem:", "{count} problem(s):"),
@@ -272,6 +285,48 @@ MESSAGES: Catalogue = {
     "cli_file_error": (
         "fel: {path} kan inte läsas eller skrivas (finns den, och har du behörighet?)",
         "error: {path} cannot be read or written (does it exist, and do you have permission?)",
+    ),
+    "cli_contacts_loaded": (
+        "Laddade {file}: {count} kontakter (ersätter de tidigare).",
+        "Loaded {file}: {count} contact(s) (replacing the previous ones).",
+    ),
+    "cli_no_round": ("fel: uppföljningsomgången {round} finns inte", "error: no follow-up round {round}"),
+    "cli_no_rounds": (
+        "fel: databasen har inga uppföljningsomgångar (funktionen saknas i den här versionen)",
+        "error: the database has no follow-up rounds (not available in this version)",
+    ),
+    "cli_no_smtp": (
+        "fel: e-post är inte inställt. Sätt PLANS_SMTP_HOST och PLANS_SMTP_FROM (se README), eller kör med --dry-run.",
+        "error: e-mail is not set up. Set PLANS_SMTP_HOST and PLANS_SMTP_FROM (see README), or run with --dry-run.",
+    ),
+    "cli_smtp_failed": (
+        "fel: e-postservern kunde inte nås ({error}). Inget skickades.",
+        "error: the mail server could not be reached ({error}). Nothing was sent.",
+    ),
+    "remind_sent": ("Skickad till {to} ({responsible}).", "Sent to {to} ({responsible})."),
+    "remind_failed": (
+        "Kunde inte skicka till {to} ({responsible}): {error}",
+        "Could not send to {to} ({responsible}): {error}",
+    ),
+    "remind_recent": (
+        "Hoppar över {to} ({responsible}): påmind {when}, inom de senaste {hours} timmarna.",
+        "Skipping {to} ({responsible}): reminded {when}, within the last {hours} hours.",
+    ),
+    "remind_no_contact": (
+        "Ingen e-postadress för {responsible} ({count} uppgifter saknas). Lägg till en rad i kontaktarbetsboken.",
+        "No e-mail address for {responsible} ({count} item(s) missing). Add a row to the contacts workbook.",
+    ),
+    "remind_nothing": (
+        "Inget saknas i omgången: ingen påminnelse behövs.",
+        "Nothing is missing in the round: no reminder needed.",
+    ),
+    "remind_dry_run": (
+        "Provkörning: {count} meddelanden skulle skickas; inget skickades och inget loggades.",
+        "Dry run: {count} message(s) would be sent; nothing was sent or logged.",
+    ),
+    "remind_summary": (
+        "{sent} skickade, {recent} hoppades över (nyligen påminda), {failed} misslyckades, {no_contact} utan kontakt.",
+        "{sent} sent, {recent} skipped (reminded recently), {failed} failed, {no_contact} without a contact.",
     ),
     "summary_header": (
         "plan|ver|mål|aktiv.|målsättn.|budget, år (kr)|utan år (kr)|IB (kr)",

@@ -172,3 +172,39 @@ create or replace view meeting_items as
 select i.item_id, i.meeting_id, m.held_on, i.plan_id, i.activity_id, i.target_id, i.kind, i.text,
        i.owner, i.due, i.status, i.closed_on, i.closed_by, i.created_by, i.created_at
 from meeting_item i join meeting m using (meeting_id);
+
+-- Contacts for reminders (loaders/contacts.py): who is responsible (a person or a unit, as the plans
+-- write it) and where reminders go. Maintained in a workbook; each load replaces the whole table in
+-- one transaction (no versions: an address is a setting, not plan content) and records who and when.
+create table if not exists contact (
+    responsible varchar not null,
+    email       varchar not null,
+    note        varchar,
+    row_no      integer,
+    loaded_by   varchar not null,
+    loaded_at   timestamp not null,
+    file_name   varchar
+);
+
+create or replace view contacts as
+select responsible, email, note, row_no as line_no, loaded_by, loaded_at, file_name
+from contact;
+
+-- Every reminder e-mail tried (loaders/remind.py): one row per recipient and round. Nobody is sent
+-- a round's reminder again within the interval after one that went out (ok).
+create table if not exists reminder_log (
+    reminder_id bigint primary key,
+    round_id    bigint not null,
+    recipient   varchar not null,
+    responsible varchar not null,  -- the responsible(s) the message was about, '; '-separated
+    items       integer not null,  -- how many missing items it listed
+    sent_at     timestamp not null,
+    sent_by     varchar not null,
+    message_id  varchar,
+    ok          boolean not null,
+    error       varchar
+);
+
+create or replace view reminders as
+select reminder_id, round_id, recipient, responsible, items, sent_at, sent_by, message_id, ok, error
+from reminder_log;

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class Column:
     key: str  # field name in the database
     header: str  # Swedish header in the workbook
-    kind: str  # text, id, ref, id_list, date, year, amount, number, status, line_kind
+    kind: str  # text, id, ref, id_list, date, year, amount, number, status, line_kind, email
     required: bool = False
     help: str = ""
     width: int = 18
@@ -317,4 +317,36 @@ Den här arbetsboken uppdaterar en plan som redan finns, utan att hela planen sk
    uppladdningsdagen. Senaste raden per aktivitet gäller.
 4. Flikarna Målsättningar (lista) och Aktiviteter (lista) visar planens ID:n; de läses inte in.
 Filen kontrolleras i sin helhet innan något sparas, och du ser ändringarna innan de publiceras.
+"""
+
+# The contacts workbook (python -m loaders contacts FILE): who is reminded where. Not part of a plan:
+# read on its own with the same guarded reader (read_plan with sheets=CONTACTS_SHEETS).
+CONTACTS = Sheet(
+    "contacts",
+    "Kontakter",
+    (
+        Column(
+            "responsible",
+            "Ansvarig",
+            "text",
+            True,
+            "Person eller enhet som i planernas kolumn Ansvarig eller Enhet, t.ex. KOM eller Anna Svensson.",
+            30,
+            max_length=200,
+        ),
+        Column("email", "E-post", "email", True, "E-postadress som påminnelser skickas till.", 32),
+        NOTE,
+    ),
+    "En rad per ansvarig (person eller enhet) med e-postadress för påminnelser.",
+)
+CONTACTS_SHEETS: tuple[Sheet, ...] = (CONTACTS,)
+
+CONTACTS_INSTRUCTIONS = """\
+Kontakter för påminnelser – instruktioner
+
+1. Kontakter: en rad per ansvarig – en person eller en enhet, skriven som i planernas Ansvarig
+   eller Enhet (stora och små bokstäver spelar ingen roll) – och e-postadressen påminnelser går till.
+2. En sammansatt enhet som RUN/KOM når både RUN och KOM; den behöver ingen egen rad.
+3. Varje ansvarig får bara finnas på en rad.
+Filen kontrolleras i sin helhet; när den laddas ersätter den alla tidigare kontakter.
 """

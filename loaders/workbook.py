@@ -33,6 +33,7 @@ _ARROW_TYPES = {
     "number": pa.float64(),
     "status": pa.string(),
     "line_kind": pa.string(),
+    "email": pa.string(),
 }
 
 
@@ -131,7 +132,7 @@ def read_plan(
         plan = _check_plan(tables, raw, ctx)
         _check_references(tables, raw, ctx)
         _derive_dates(tables, raw, ctx)
-    elif len(raw) == len(sheets):
+    elif len(raw) == len(sheets) and "plan" in raw:  # an update; a contacts workbook has no Plan sheet
         plan = _check_plan_rows(tables, raw, ctx)
     if ctx.problems:
         if ctx.dropped:
@@ -364,6 +365,7 @@ _CONVERTERS: dict[str, Callable] = {
     ),
     "status": _parsed(None, None, parse.parse_status, pa.string()),
     "line_kind": _parsed(None, None, parse.parse_line_kind, pa.string()),
+    "email": _parsed(None, None, parse.parse_email, pa.string()),
 }
 
 

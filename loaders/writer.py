@@ -9,6 +9,8 @@ from typing import BinaryIO
 import xlsxwriter
 
 from .template import (
+    CONTACTS_INSTRUCTIONS,
+    CONTACTS_SHEETS,
     INSTRUCTIONS,
     INSTRUCTIONS_SHEET,
     LINE_KIND_LABELS,
@@ -160,3 +162,15 @@ def _write_cell(ws, r: int, c: int, kind: str, value, fmt: dict) -> None:
     else:
         # write_string, never write(): text such as "=SUM(...)" must stay text, not become a formula.
         ws.write_string(r, c, str(value))
+
+
+def write_contacts_workbook(target: str | Path | BinaryIO, rows: list[dict] | None = None) -> None:
+    """The contacts workbook: instructions and the Kontakter sheet, empty or filled with the current contacts."""
+    wb, fmt = _open(target)
+    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
+    ws.set_column(0, 0, 110)
+    for i, line in enumerate(CONTACTS_INSTRUCTIONS.splitlines()):
+        ws.write_string(i, 0, line, fmt["title"] if i == 0 else fmt["wrap"])
+    for sheet in CONTACTS_SHEETS:
+        _write_sheet(wb, sheet, rows or [], fmt)
+    wb.close()
