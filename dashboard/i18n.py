@@ -696,6 +696,64 @@ TEXT: Catalogue = {
     "pack_sheet_stale": ("Ej uppdaterade", "Not updated"),
     "pack_sheet_recorded": ("Anteckningar och beslut", "Notes and decisions"),
     "pack_sheet_actions": ("Öppna åtgärder", "Open actions"),
+    # reminders of a follow-up round (dashboard/web/reminders.py)
+    "rem_title": ("Påminnelser", "Reminders"),
+    "rem_intro": (
+        "Varje ansvarig med saknade uppgifter kan få ett e-postmeddelande med vad som efterfrågas, sista dag "
+        "och en länk till omgången. Ingen påminns igen inom {hours} timmar.",
+        "Each responsible with missing items can be sent one e-mail listing what is asked, the due date and a "
+        "link to the round. Nobody is reminded again within {hours} hours.",
+    ),
+    "rem_nothing": (
+        "Inget saknas i omgången: ingen påminnelse behövs.",
+        "Nothing is missing in the round: no reminder needed.",
+    ),
+    "rem_to_send": ("{n} meddelanden att skicka", "{n} message(s) to send"),
+    "rem_none_due": (
+        "Alla med saknade uppgifter och e-postadress har påmints nyligen.",
+        "Everyone with missing items and an address has been reminded recently.",
+    ),
+    "rem_no_contact": (
+        "Ingen e-postadress för: {names}. Lägg till dem i kontaktarbetsboken nedan.",
+        "No e-mail address for: {names}. Add them to the contacts workbook below.",
+    ),
+    "rem_recent": (
+        "Påminda nyligen (skickas inte igen förrän {hours} timmar har gått):",
+        "Reminded recently (not sent again until {hours} hours have passed):",
+    ),
+    "rem_send": ("Skicka {n} påminnelser", "Send {n} reminder(s)"),
+    "rem_sent": ("{n} påminnelser skickade.", "{n} reminder(s) sent."),
+    "rem_failed": ("Kunde inte skicka till {to}: {error}", "Could not send to {to}: {error}"),
+    "rem_no_smtp": (
+        "E-post är inte inställt på servern ([smtp] i secrets.toml eller PLANS_SMTP_*). Kopiera meddelandena "
+        "nedan och skicka dem själv; de loggas inte som skickade.",
+        "E-mail is not set up on the server ([smtp] in secrets.toml or PLANS_SMTP_*). Copy the messages below "
+        "and send them yourself; they are not logged as sent.",
+    ),
+    "rem_smtp_failed": (
+        "E-postservern kunde inte nås eller tog inte emot inloggningen ({error}). Inget skickades.",
+        "The mail server could not be reached or refused the sign-in ({error}). Nothing was sent.",
+    ),
+    "rem_no_round": ("Omgången finns inte.", "The round does not exist."),
+    "rem_contacts": ("Kontakter", "Contacts"),
+    "rem_contacts_count": (
+        "{n} kontakter, senast laddade {at} av {by}.",
+        "{n} contact(s), last loaded {at} by {by}.",
+    ),
+    "rem_contacts_none": (
+        "Inga kontakter ännu. Ladda ner arbetsboken, fyll i en rad per ansvarig och ladda upp den.",
+        "No contacts yet. Download the workbook, fill in one row per responsible and upload it.",
+    ),
+    "rem_contacts_download": ("Ladda ner kontaktarbetsboken", "Download the contacts workbook"),
+    "rem_contacts_upload": (
+        "Ladda upp kontaktarbetsboken (ersätter alla kontakter)",
+        "Upload the contacts workbook (replaces every contact)",
+    ),
+    "rem_contacts_loaded": ("{n} kontakter laddade.", "{n} contact(s) loaded."),
+    "col_recipient": ("Mottagare", "Recipient"),
+    "col_items": ("Uppgifter", "Items"),
+    "col_last_sent": ("Senast påmind", "Last reminded"),
+    "col_email": ("E-post", "E-mail"),
 }
 
 
@@ -742,6 +800,10 @@ COLUMNS: dict[str, str] = {
     "sheet": "p_sheet",
     "cell": "p_cell",
     "message": "p_message",
+    "recipient": "col_recipient",
+    "items": "col_items",
+    "last_sent": "col_last_sent",
+    "email": "col_email",
 }
 
 

@@ -64,3 +64,13 @@ def oidc_editor_emails() -> set[str]:
     if not isinstance(emails, list | tuple):
         return set()
     return {email.strip().lower() for email in emails if isinstance(email, str) and email.strip()}
+
+
+def smtp_section() -> Mapping[str, Any]:
+    """secrets.toml's [smtp] (host, port, user, password, from, starttls) for reminders; PLANS_SMTP_* win."""
+    return _section("smtp")
+
+
+def reminders_section() -> Mapping[str, Any]:
+    """secrets.toml's [reminders] (base_url, interval_hours); PLANS_BASE_URL and PLANS_REMIND_INTERVAL_HOURS win."""
+    return _section("reminders")

@@ -1,17 +1,19 @@
-"""Editor actions on the server (check, publish, roll back, templates): each checks the editor right itself."""
+"""Editor actions on the server (check, publish, roll back, templates, reminders): each checks the right itself."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from dashboard.auth import config
 from dashboard.auth.rights import NotAuthorized, require_editor
-from loaders import meetings
+from loaders import meetings, remind
 from loaders.annotate import annotate_isolated
+from loaders.contacts import contacts_workbook, read_contacts, store_contacts, stored_contacts
 from loaders.database import Database
 from loaders.diff import PlanDiff, diff_plans
 from loaders.filestore import FileStore
@@ -229,3 +231,66 @@ def add_meeting_item(db: Database, meeting_id: int, plan_id: str, kind: str, tex
 def close_action_items(db: Database, item_ids: list[int], today: date) -> int:
     editor = require_editor()
     return meetings.close_items(db, item_ids, today, editor)
+
+
+# ---------------------------------------------------------------------------- reminders of a follow-up round
+
+
+def _reminder_settings() -> tuple[remind.SmtpSettings | None, str, float]:
+    return (
+        remind.smtp_settings(config.smtp_section()),
+        remind.base_url(config.reminders_section()),
+        remind.interval_hours(config.reminders_section()),
+    )
+
+
+@dataclass
+class ReminderView:
+    """What the reminders section shows: the round, the reminders a send would make, and the settings in force."""
+
+    round: remind.RoundInfo
+    batch: remind.Batch
+    configured: bool  # e-mail is set up; else the page shows the messages to copy
+    interval_h: float
+
+
+def reminder_batch(db: Database, round_id: int, missing: Mapping[str, list], now: datetime) -> ReminderView:
+    """The reminders a send would make now (they show addresses: admins only)."""
+    require_editor()  # TODO(issue 12, roles): rights.require(Role.ADMIN) once dashboard/auth/roles.py is on main
+    settings, url, hours = _reminder_settings()
+    rnd = remind.round_info(db, round_id)
+    batch = remind.plan_reminders(db, rnd, missing, url=url, now=now, interval_h=hours)
+    return ReminderView(rnd, batch, settings is not None, hours)
+
+
+def send_reminders(db: Database, round_id: int, missing: Mapping[str, list]) -> tuple[remind.Batch, list[remind.Sent]]:
+    """E-mail every responsible reminded less recently than the interval; each send is logged with the sender."""
+    admin = require_editor()  # TODO(issue 12, roles): rights.require(Role.ADMIN)
+    settings, url, hours = _reminder_settings()
+    if settings is None:
+        raise remind.SmtpUnavailable("not configured")
+    rnd = remind.round_info(db, round_id)
+    return remind.send_reminders(db, rnd, missing, settings, admin, url=url, interval_h=hours)
+
+
+def contacts_download(db: Database) -> Download:
+    """The contacts workbook with the current contacts, to edit in Excel and load again."""
+    require_editor()  # TODO(issue 12, roles): rights.require(Role.ADMIN)
+
+    def make() -> bytes:
+        buf = io.BytesIO()
+        contacts_workbook(buf, stored_contacts(db))
+        return buf.getvalue()
+
+    return make
+
+
+def load_contacts(db: Database, file_name: str, raw: bytes) -> int:
+    """Replace every contact with a valid contacts workbook's (parsed in a limited worker), else WorkbookInvalid."""
+    admin = require_editor()  # TODO(issue 12, roles): rights.require(Role.ADMIN)
+    too_large = size_problem(len(raw), file_name)
+    if too_large is not None:
+        raise WorkbookInvalid([too_large])
+    with _PARSE_SLOTS:
+        contacts = read_contacts(raw, file_name, isolate=True)
+    return store_contacts(db, contacts, admin, file_name)

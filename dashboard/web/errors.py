@@ -21,6 +21,7 @@ from loaders.identity import ReplaceRefused
 from loaders.meetings import MeetingInvalid
 from loaders.problems import Problem, WorkbookInvalid
 from loaders.publish import PlanChanged
+from loaders.remind import RoundsUnavailable, RoundUnknown, SmtpUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ _KEYS: dict[tuple[type[Exception], str | None], tuple[str, str, str | None]] = {
     (WorkbookInvalid, "build"): ("error", "db_invalid", None),
     # DuckDB lets one process write a file: another program (e.g. the loader) has it open.
     (duckdb.IOException, None): ("error", "db_unavailable", None),
+    # Reminders (dashboard/web/reminders.py): the mail server's own answer is for the admin who sent them.
+    (SmtpUnavailable, None): ("error", "rem_smtp_failed", ":material/mail:"),
+    (RoundUnknown, None): ("error", "rem_no_round", None),
+    (RoundsUnavailable, None): ("error", "rem_no_round", None),
 }
 
 
@@ -63,6 +68,8 @@ def _params(exc: Exception, lang: str) -> dict:
         return {"version": exc.current, "by": md(exc.by) or "—", "at": fmt_datetime(exc.at, lang)}
     if isinstance(exc, WorkbookInvalid):
         return {"n": len(exc.problems)}
+    if isinstance(exc, SmtpUnavailable):
+        return {"error": md(str(exc)) or "—"}
     return {}
 
 
