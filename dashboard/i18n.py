@@ -749,6 +749,10 @@ TEXT: Catalogue = {
         "Ladda upp kontaktarbetsboken (ersätter alla kontakter)",
         "Upload the contacts workbook (replaces every contact)",
     ),
+    "rem_contacts_invalid": (
+        "Filen har {n} problem; kontakterna ändrades inte. Rätta dem i Excel och ladda upp filen igen.",
+        "The file has {n} problem(s); the contacts were not changed. Fix them in Excel and upload the file again.",
+    ),
     "rem_contacts_loaded": ("{n} kontakter laddade.", "{n} contact(s) loaded."),
     "col_recipient": ("Mottagare", "Recipient"),
     "col_items": ("Uppgifter", "Items"),

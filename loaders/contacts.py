@@ -61,7 +61,19 @@ def store_contacts(db: Database, contacts: list[Contact], loaded_by: str, file_n
         if contacts:
             cur.executemany(
                 "insert into contact values (?, ?, ?, ?, ?, ?, ?)",
-                [[c.responsible, c.email, c.note, c.row_no, loaded_by, now, file_name or None] for c in contacts],
+                [
+                    # Contacts made in code (not read from a sheet) keep their order as the sheet's would.
+                    [
+                        c.responsible,
+                        c.email,
+                        c.note,
+                        c.row_no if c.row_no is not None else i + 2,
+                        loaded_by,
+                        now,
+                        file_name or None,
+                    ]
+                    for i, c in enumerate(contacts)
+                ],
             )
     return len(contacts)
 

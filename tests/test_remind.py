@@ -15,16 +15,20 @@ import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from streamlit.testing.v1 import AppTest
 
+from dashboard.auth import config
+from dashboard.web import cache
 from loaders import remind
 from loaders.contacts import Contact, addresses_for, contacts_workbook, read_contacts, store_contacts, stored_contacts
 from loaders.database import Database
 from loaders.problems import WorkbookInvalid
-from tests.conftest import bundled_copy, codes
+from tests.conftest import ROOT, bundled_copy, codes, downloads
 from tests.test_cli import cli
 
 ROUND = remind.RoundInfo(7, "Uppföljning våren 2026", date(2026, 6, 15))
 URL = "https://plans.example.se"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAN_A, PLAN_B = "mobilitet-2016-2018", "skolsamverkan-2016-2017"
 
 
@@ -410,3 +414,135 @@ def test_cli_remind_without_rounds_says_so(db_path):
         pass
     run = cli("remind", "1", "--db", db_path, "--dry-run")
     assert run.returncode == 2 and "no follow-up rounds" in run.stderr
+
+
+# ---------------------------------------------------------------------------- the rounds page's section
+
+
+SECTION = """
+import sys
+sys.path.insert(0, {root!r})
+from datetime import datetime
+from types import SimpleNamespace
+
+import streamlit as st
+
+from dashboard.web.cache import connection
+from dashboard.web.reminders import render_reminders
+from tests.test_remind import MISSING
+
+ctx = SimpleNamespace(db=connection({db!r}), lang={lang!r}, now=datetime.now())
+render_reminders(ctx, 7, MISSING)
+st.write("end of page")
+"""
+
+
+@pytest.fixture
+def section(with_round, monkeypatch, editor_hash):
+    """The reminders section alone in AppTest, for round 7, with one local editor account (anna)."""
+    monkeypatch.setenv("PLANS_EDITORS", f"anna:{editor_hash}")
+    monkeypatch.setattr(config, "_secrets", lambda: {})  # a developer's own secrets.toml must not leak in
+
+    def make(lang: str = "sv", editor: str | None = "anna") -> AppTest:
+        at = AppTest.from_string(SECTION.format(root=str(ROOT), db=str(with_round), lang=lang), default_timeout=60)
+        if editor:
+            at.session_state["auth_editor"] = editor
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return make
+
+
+def _page_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "success", "error", "subheader")
+             for e in at.get(kind)]  # fmt: skip
+    return "\n".join(str(p) for p in parts)
+
+
+def test_the_section_shows_viewers_nothing(section):
+    at = section(editor=None)
+    assert not at.subheader and not at.button and not at.code
+    assert at.markdown[-1].value == "end of page"
+
+
+def test_without_smtp_the_section_shows_the_messages_to_copy(section, monkeypatch):
+    monkeypatch.delenv("PLANS_SMTP_HOST", raising=False)
+    at = section()
+    assert at.subheader[0].value == "Påminnelser"
+    codes_shown = [c.value for c in at.code]
+    assert len(codes_shown) == 3 and any(c.startswith("Till: kom@miun.se\nÄmne: Påminnelse") for c in codes_shown)
+    assert not [b for b in at.button if b.key == "reminders_send_7"]
+    text = _page_text(at)
+    assert "E-post är inte inställt" in text and "Ingen e-postadress för: SAM (1)" in text
+    en = section(lang="en")
+    assert "E-mail is not set up" in _page_text(en) and "No e-mail address for: SAM (1)" in _page_text(en)
+
+
+def test_the_send_button_sends_logs_and_then_lists_them_as_reminded(section, smtp, with_round):
+    at = section()
+    assert not at.code  # with SMTP set up, a button instead of messages to copy
+    at.button(key="reminders_send_7").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(smtp.messages) == 3
+    text = _page_text(at)
+    assert "3 påminnelser skickade." in text and "Påminda nyligen" in text
+    assert not [b for b in at.button if b.key == "reminders_send_7"]  # nothing left to send within the interval
+    log = cache.connection(str(with_round)).rows("select recipient, sent_by, ok from reminders order by 1")
+    assert log == [
+        ("anna.svensson@miun.se", "anna", True),
+        ("kom@miun.se", "anna", True),
+        ("run@miun.se", "anna", True),
+    ]
+
+
+def test_contacts_are_downloaded_and_uploaded_in_the_section(section, with_round, storages):
+    at = section()
+    got = downloads(at, storages)["reminders_contacts_download"]
+    assert [(c.responsible, c.email) for c in read_contacts(got, "k.xlsx")] == [
+        (c.responsible, c.email) for c in CONTACTS
+    ]
+    bad = _contacts_file([("SAM", "inte en adress")])
+    at.file_uploader(key="reminders_contacts_upload").set_value([("k.xlsx", bad, XLSX)]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Kontakter\\!B2" in _page_text(at) and "kontakterna ändrades inte" in _page_text(at)
+    db = cache.connection(str(with_round))
+    assert len(stored_contacts(db)) == 3  # a bad file changes nothing
+    good = _contacts_file([("SAM", "sam@miun.se"), ("KOM", "kom@miun.se")])
+    at.file_uploader(key="reminders_contacts_upload").set_value([("k.xlsx", good, XLSX)]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [(c.responsible, c.email) for c in stored_contacts(db)] == [("SAM", "sam@miun.se"), ("KOM", "kom@miun.se")]
+    assert "2 kontakter laddade." in _page_text(at)
+    assert db.rows("select distinct loaded_by from contacts") == [("anna",)]
+
+
+def test_reminder_actions_refuse_a_session_without_an_editor(with_round, monkeypatch):
+    monkeypatch.setattr(config, "_secrets", lambda: {})
+    monkeypatch.delenv("PLANS_EDITORS", raising=False)
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from datetime import datetime
+import streamlit as st
+from dashboard.web import actions
+from dashboard.web.cache import connection
+
+db = connection({str(with_round)!r})
+refused = []
+for name, call in (
+    ("batch", lambda: actions.reminder_batch(db, 7, {{}}, datetime.now())),
+    ("send", lambda: actions.send_reminders(db, 7, {{}})),
+    ("download", lambda: actions.contacts_download(db)),
+    ("upload", lambda: actions.load_contacts(db, "k.xlsx", b"PK")),
+):
+    try:
+        call()
+    except actions.NotAuthorized:
+        refused.append(name)
+st.write(",".join(refused))
+"""
+    at = AppTest.from_string(script, default_timeout=60)
+    at.session_state["auth_editor"] = "mallory"  # not an account: a forged session value
+    at.run()
+    assert not at.exception
+    assert at.markdown[0].value == "batch,send,download,upload"

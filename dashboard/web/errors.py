@@ -41,7 +41,8 @@ class Message:
 
 
 # (error, what the user was doing) → (level, text key, icon). None: whatever they were doing.
-# The doings: "publish" (an upload), "rollback" (an older version again), "build" (the database from data/).
+# The doings: "publish" (an upload), "rollback" (an older version again), "build" (the database from data/),
+# "contacts" (the contacts workbook for reminders).
 _KEYS: dict[tuple[type[Exception], str | None], tuple[str, str, str | None]] = {
     (NotAuthorized, None): ("error", "editors_only", None),
     (TooManyAttempts, None): ("error", "auth_too_many", None),
@@ -57,6 +58,7 @@ _KEYS: dict[tuple[type[Exception], str | None], tuple[str, str, str | None]] = {
     (duckdb.IOException, None): ("error", "db_unavailable", None),
     # Reminders (dashboard/web/reminders.py): the mail server's own answer is for the admin who sent them.
     (SmtpUnavailable, None): ("error", "rem_smtp_failed", ":material/mail:"),
+    (WorkbookInvalid, "contacts"): ("error", "rem_contacts_invalid", ":material/error:"),
     (RoundUnknown, None): ("error", "rem_no_round", None),
     (RoundsUnavailable, None): ("error", "rem_no_round", None),
 }

@@ -133,7 +133,7 @@ def _contacts(ctx: Context) -> None:
             try:
                 n = actions.load_contacts(ctx.db, upload.name, upload.getvalue())
             except WorkbookInvalid as exc:
-                errors.show(errors.message(exc, lang), lang, key="reminders_contacts_problems")
+                errors.show(errors.message(exc, lang, "contacts"), lang, key="reminders_contacts_problems")
             else:
                 st.session_state[_LOADED] = (upload.file_id, n)
                 st.rerun()  # the table above shows the new contacts
