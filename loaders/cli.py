@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from datetime import datetime
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=["sv", "en"], default="en", help=lang_help)
     # --lang is accepted after the command too ("check --lang sv FILE"); SUPPRESS keeps a --lang
     # given before the command when none follows it.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--lang", choices=["sv", "en"], default=argparse.SUPPRESS, help=lang_help)
     yes_help = "publish even when a workbook's title differs from its plan's or it removes most activities"
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -178,7 +179,8 @@ def _remind(args, lang: str) -> int:
     with Database(db_path) as db:
         try:
             rnd = remind.round_info(db, args.round)
-            from .rounds import missing_by_responsible  # the rounds feature; absent in older versions
+            # The rounds feature (issue 12), imported by name so this module stands without it.
+            missing_by_responsible = importlib.import_module("loaders.rounds").missing_by_responsible
         except (remind.RoundsUnavailable, ImportError):
             _say("cli_no_rounds", lang)
             return EXIT_USAGE

@@ -255,7 +255,8 @@ def plan_reminders(
     titles = _plan_titles(db)
     sent_before = last_sent(db, rnd.round_id)
     since = now - timedelta(hours=interval_h)
-    to_send, recent = [], []
+    to_send: list[Reminder] = []
+    recent: list[Reminder] = []
     for key, (address, asked) in per_address.items():
         reminder = compose(rnd, address, asked, titles, url)
         reminder.last_sent = sent_before.get(key)

