@@ -27,16 +27,18 @@ KIND_LABELS = {"status": "Status", "outcome": "Utfall", "spent": "Kostnadsutfall
 
 
 class Asked(Protocol):
-    """One item a round asks for (loaders.rounds.Asked has these fields)."""
+    """One item a round asks for, as reminders read loaders.rounds.Asked (read-only: a frozen dataclass fits)."""
 
-    plan_id: str
-    item_kind: str
-    activity_id: str | None
-    target_id: str | None
-    year: int | None
-    unit: str | None
-    responsible: str | None
-    label: str
+    @property
+    def plan_id(self) -> str: ...
+    @property
+    def item_kind(self) -> str: ...  # status, outcome or spent
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def responsible(self) -> str | None: ...
+    @property
+    def label(self) -> str: ...
 
 
 @dataclass(frozen=True)
