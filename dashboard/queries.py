@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.domain.filters import NO_VALUE, Filters
-from loaders.database import Database, Snapshot
+from loaders.database import Reader, Snapshot
 from loaders.diff import PlanDiff, diff_plans
 from loaders.publish import read_in
 from loaders.workbook import PlanData
@@ -17,7 +17,8 @@ _UNIT_PARTS = "list_transform(string_split(coalesce({col}, '" + NO_VALUE + "'), 
 
 def _activity_clauses(f: Filters, a: str = "a", funding: bool = True) -> tuple[list[str], list]:
     """WHERE clauses for activities aliased `a` (alias chosen by code, never by the user)."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list = []
     if f.plans:
         clauses.append(f"list_contains(?, {a}.plan_id)")
         params.append(list(f.plans))
@@ -57,7 +58,8 @@ def _where(clauses: list[str]) -> str:
 def _budget_from(f: Filters, extra: tuple[str, ...] = ()) -> tuple[str, list]:
     """budget_lines b joined to their activity a, filtered. Plan-level lines have no activity:
     a filter on an activity attribute (responsible, goal, status) leaves them out."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list = []
     if f.plans:
         clauses.append("list_contains(?, b.plan_id)")
         params.append(list(f.plans))
@@ -80,12 +82,12 @@ def _budget_from(f: Filters, extra: tuple[str, ...] = ()) -> tuple[str, list]:
 # ---------------------------------------------------------------------------- options and metadata
 
 
-def data_version(db: Database) -> int:
+def data_version(db: Reader) -> int:
     """Changes whenever anything is loaded: part of every cache key."""
     return int(db.rows("select coalesce(max(load_id), 0) from loads")[0][0])
 
 
-def filter_options(db: Database) -> dict:
+def filter_options(db: Reader) -> dict:
     plans = db.query("select plan_id, title, short_name from plans order by plan_id")
     units = db.query(
         f"select distinct unnest({_UNIT_PARTS.format(col='unit')}) as unit from "
@@ -116,7 +118,7 @@ def filter_options(db: Database) -> dict:
 # ---------------------------------------------------------------------------- overview
 
 
-def plan_cards(db: Database, f: Filters) -> pd.DataFrame:
+def plan_cards(db: Reader, f: Filters) -> pd.DataFrame:
     clauses, params = _activity_clauses(f)
     bsql, bparams = _budget_from(f)
     return db.query(
@@ -145,7 +147,7 @@ def plan_cards(db: Database, f: Filters) -> pd.DataFrame:
     )
 
 
-def status_counts(db: Database, f: Filters, by: str = "plan") -> pd.DataFrame:
+def status_counts(db: Reader, f: Filters, by: str = "plan") -> pd.DataFrame:
     """Activities per status, grouped by plan, unit or main goal (an allow-listed grouping)."""
     group = {
         "plan": "a.plan_id as grp",
@@ -164,7 +166,7 @@ def status_counts(db: Database, f: Filters, by: str = "plan") -> pd.DataFrame:
 # ---------------------------------------------------------------------------- budget
 
 
-def budget_by_year_unit(db: Database, f: Filters, attribute: bool = False) -> pd.DataFrame:
+def budget_by_year_unit(db: Reader, f: Filters, attribute: bool = False) -> pd.DataFrame:
     """Sums per (series, year, unit). series: budget, opening_balance (IB, never part of a year's
     budget) or attributed (an amount without a year shown in its activity's start year, on request)."""
     sql, params = _budget_from(f, ("b.amount_sek is not null",))
@@ -189,7 +191,7 @@ BUDGET_DIMENSIONS = {  # allow-list: the page picks a key, never a column
 }
 
 
-def budget_by(db: Database, f: Filters, dimension: str) -> pd.DataFrame:
+def budget_by(db: Reader, f: Filters, dimension: str) -> pd.DataFrame:
     """The budget (kind budget, any year) summed per funding source or plan (each amount once)."""
     sql, params = _budget_from(f, ("b.kind = 'budget'", "b.amount_sek is not null"))
     return db.query(
@@ -203,7 +205,7 @@ def budget_by(db: Database, f: Filters, dimension: str) -> pd.DataFrame:
     )
 
 
-def budget_by_goal(db: Database, f: Filters) -> pd.DataFrame:
+def budget_by_goal(db: Reader, f: Filters) -> pd.DataFrame:
     """Per plan and goal, the budget of the activities serving the goal, beside the plan's whole budget.
 
     An activity serving several goals counts in full under each, so a plan's goal amounts overlap and
@@ -242,7 +244,7 @@ SORTS = {  # the activities table's sort choices: UI labels map to these keys on
 }
 
 
-def activities(db: Database, f: Filters, search: str = "", sort: str = "plan") -> pd.DataFrame:
+def activities(db: Reader, f: Filters, search: str = "", sort: str = "plan") -> pd.DataFrame:
     clauses, params = _activity_clauses(f)
     if search.strip():
         # What is typed is matched literally: % and _ are escaped, and the escape character is named
@@ -267,7 +269,7 @@ def activities(db: Database, f: Filters, search: str = "", sort: str = "plan") -
     )
 
 
-def activity_detail(db: Database, plan_id: str, activity_id: str) -> dict[str, pd.DataFrame]:
+def activity_detail(db: Reader, plan_id: str, activity_id: str) -> dict[str, pd.DataFrame]:
     key = [plan_id, activity_id]
     return {
         "activity": db.query("select * from activities where plan_id = ? and activity_id = ?", key),
@@ -295,7 +297,7 @@ def activity_detail(db: Database, plan_id: str, activity_id: str) -> dict[str, p
     }
 
 
-def timeline(db: Database, f: Filters) -> pd.DataFrame:
+def timeline(db: Reader, f: Filters) -> pd.DataFrame:
     clauses, params = _activity_clauses(f)
     return db.query(
         f"""
@@ -309,7 +311,7 @@ def timeline(db: Database, f: Filters) -> pd.DataFrame:
     )
 
 
-def with_end_date(db: Database, f: Filters) -> pd.DataFrame:
+def with_end_date(db: Reader, f: Filters) -> pd.DataFrame:
     """Filtered activities that have an end date, earliest end first: what overdue judges as of a day."""
     clauses, params = _activity_clauses(f)
     clauses.append("a.end_date is not null")
@@ -323,7 +325,7 @@ def with_end_date(db: Database, f: Filters) -> pd.DataFrame:
     )
 
 
-def status_history(db: Database, f: Filters) -> pd.DataFrame:
+def status_history(db: Reader, f: Filters) -> pd.DataFrame:
     clauses, params = _activity_clauses(f)
     return db.query(
         f"""
@@ -336,7 +338,7 @@ def status_history(db: Database, f: Filters) -> pd.DataFrame:
     )
 
 
-def structure(db: Database, f: Filters) -> dict[str, pd.DataFrame]:
+def structure(db: Reader, f: Filters) -> dict[str, pd.DataFrame]:
     clauses, params = _activity_clauses(f)
     plan_clause = "where list_contains(?, plan_id)" if f.plans else ""
     plan_params = [list(f.plans)] if f.plans else []
@@ -358,10 +360,11 @@ def structure(db: Database, f: Filters) -> dict[str, pd.DataFrame]:
 # ---------------------------------------------------------------------------- targets
 
 
-def targets(db: Database, f: Filters) -> pd.DataFrame:
+def targets(db: Reader, f: Filters) -> pd.DataFrame:
     """Targets with their latest outcome (as of f.as_of: of a year up to the as-of day's); activity filters
     apply through the target's activity."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list = []
     if f.plans:
         clauses.append("list_contains(?, t.plan_id)")
         params.append(list(f.plans))
@@ -399,7 +402,7 @@ def targets(db: Database, f: Filters) -> pd.DataFrame:
     )
 
 
-def target_values(db: Database, plan_id: str, target_id: str) -> pd.DataFrame:
+def target_values(db: Reader, plan_id: str, target_id: str) -> pd.DataFrame:
     return db.query(
         "select year, region, value, source_text from target_values where plan_id = ? and target_id = ? order by year",
         [plan_id, target_id],
@@ -409,7 +412,7 @@ def target_values(db: Database, plan_id: str, target_id: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- history
 
 
-def plan_versions(db: Database, plan_id: str) -> pd.DataFrame:
+def plan_versions(db: Reader, plan_id: str) -> pd.DataFrame:
     """Every version of a plan, newest first: who, when, which file, what it changed."""
     return db.query(
         """
@@ -433,7 +436,7 @@ def same_content(db: Snapshot, plan_id: str, version: int, other: int) -> bool:
     return diff_plans(read_in(db, plan_id, other), read_in(db, plan_id, version)).is_empty()
 
 
-def version_activities(db: Database, plan_id: str, version: int) -> pd.DataFrame:
+def version_activities(db: Reader, plan_id: str, version: int) -> pd.DataFrame:
     return db.query(
         """
         select a.activity_id, a.title, a.responsible, a.unit, a.start_date, a.end_date,
@@ -447,7 +450,7 @@ def version_activities(db: Database, plan_id: str, version: int) -> pd.DataFrame
     )
 
 
-def version_budget(db: Database, plan_id: str, version: int) -> pd.DataFrame:
+def version_budget(db: Reader, plan_id: str, version: int) -> pd.DataFrame:
     """Budget per year and kind in one version (amounts without a year as year null)."""
     return db.query(
         """
@@ -462,12 +465,12 @@ def version_budget(db: Database, plan_id: str, version: int) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- follow-up meetings
 
 
-def _scope_plans(db: Database, f: Filters) -> list[str]:
+def _scope_plans(db: Reader, f: Filters) -> list[str]:
     rows = db.rows("select plan_id from plans order by plan_id")
     return [r[0] for r in rows if not f.plans or r[0] in f.plans]
 
 
-def activities_in_scope(db: Database, f: Filters) -> set[tuple[str, str]]:
+def activities_in_scope(db: Reader, f: Filters) -> set[tuple[str, str]]:
     """(plan_id, activity_id) of the activities a meeting's changes are narrowed to (domain.changes)."""
     # Units and responsible narrow the meeting to activities; years and statuses do not (a change
     # since the last meeting matters whatever the activity's status is now).
@@ -480,7 +483,7 @@ def plans_compared(db: Snapshot, since, f: Filters, until=None) -> list[tuple[st
     """Per plan in scope whose version changed after `since`: (plan_id, the version current at `since`, the one
     current at `until` (None: the latest)). A plan first published after `since` has no earlier version and
     its later one is not read (None, None): the plan itself is the news (domain.changes)."""
-    out = []
+    out: list[tuple[str, PlanData | None, PlanData | None]] = []
     for plan_id in _scope_plans(db, f):
         current = db.rows(
             "select max(version) from load_log where plan_id = ? and (?::timestamp is null or loaded_at <= ?)",
@@ -498,7 +501,7 @@ def plans_compared(db: Snapshot, since, f: Filters, until=None) -> list[tuple[st
     return out
 
 
-def versions_since(db: Database, since, f: Filters, until=None) -> pd.DataFrame:
+def versions_since(db: Reader, since, f: Filters, until=None) -> pd.DataFrame:
     """Versions published after `since` and up to `until` (None: up to now)."""
     plans = _scope_plans(db, f)
     return db.query(
@@ -511,7 +514,7 @@ def versions_since(db: Database, since, f: Filters, until=None) -> pd.DataFrame:
     )
 
 
-def stale_activities(db: Database, f: Filters, cutoff, until=None) -> pd.DataFrame:
+def stale_activities(db: Reader, f: Filters, cutoff, until=None) -> pd.DataFrame:
     """Activities not done whose content and status have not changed since before `cutoff`, looking only at
     versions published up to `until` (None: all); one first published after `until` is not stale then."""
     clauses, params = _activity_clauses(f)
@@ -543,7 +546,7 @@ def stale_activities(db: Database, f: Filters, cutoff, until=None) -> pd.DataFra
     )
 
 
-def meeting_list(db: Database) -> pd.DataFrame:
+def meeting_list(db: Reader) -> pd.DataFrame:
     return db.query(
         "select meeting_id, held_on, title, participants, scope, created_by from meetings"
         " order by held_on desc, meeting_id desc"
@@ -560,7 +563,7 @@ _ITEMS = """
 """
 
 
-def open_actions(db: Database, f: Filters) -> pd.DataFrame:
+def open_actions(db: Reader, f: Filters) -> pd.DataFrame:
     """Open action items from every meeting so far, in scope: they carry over until closed."""
     plans = _scope_plans(db, f)
     return db.query(
@@ -570,11 +573,11 @@ def open_actions(db: Database, f: Filters) -> pd.DataFrame:
     )
 
 
-def meeting_items(db: Database, meeting_id: int) -> pd.DataFrame:
+def meeting_items(db: Reader, meeting_id: int) -> pd.DataFrame:
     return db.query(_ITEMS + " where i.meeting_id = ? order by i.item_id", [meeting_id])
 
 
-def items_since(db: Database, since, f: Filters, until=None) -> pd.DataFrame:
+def items_since(db: Reader, since, f: Filters, until=None) -> pd.DataFrame:
     """Notes, decisions and actions recorded in meetings held after `since` and up to `until` (None: any later
     day): this meeting's record."""
     plans = _scope_plans(db, f)
@@ -585,7 +588,7 @@ def items_since(db: Database, since, f: Filters, until=None) -> pd.DataFrame:
     )
 
 
-def activity_items(db: Database, plan_id: str, activity_id: str) -> pd.DataFrame:
+def activity_items(db: Reader, plan_id: str, activity_id: str) -> pd.DataFrame:
     return db.query(
         _ITEMS + " where i.plan_id = ? and i.activity_id = ? order by i.held_on desc, i.item_id",
         [plan_id, activity_id],

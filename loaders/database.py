@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 import pandas as pd
@@ -45,6 +46,14 @@ def default_db_path() -> Path:
     """$PLANS_DB, else data/plans.duckdb in the repository."""
     env = os.environ.get("PLANS_DB")
     return Path(env) if env else ROOT / "data" / "plans.duckdb"
+
+
+class Reader(Protocol):
+    """What a read query receives: the Database itself, or a Snapshot (one consistent view for cached reads)."""
+
+    def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame: ...
+
+    def rows(self, sql: str, params: list | dict | None = None) -> list[tuple]: ...
 
 
 class Database:

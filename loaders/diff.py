@@ -181,7 +181,7 @@ def _budget(old: list[dict], new: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def _outcomes(old: list[dict], new: list[dict]) -> list[dict]:
-    def values(rows: list[dict]) -> dict[tuple, float]:
+    def values(rows: list[dict]) -> dict[tuple, float | None]:
         # Several rows for one (target, year, region): the last one in the sheet is the figure.
         return {(r["target_id"], r.get("year"), r.get("region")): r.get("value") for r in rows}
 

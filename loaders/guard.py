@@ -268,8 +268,8 @@ def _scan_body(buf: bytes, start: int, end: int, scan: SheetScan):
         scan.max_row = max(scan.max_row, int(ref[2]))
     if b"<mergeCell " in buf[start:end]:
         for c1, r1, c2, r2 in _MERGE.findall(buf, start, end):
-            ref = f"{c1.decode()}{r1.decode()}" + (f":{c2.decode()}{r2.decode()}" if c2 else "")
-            scan.merges.setdefault(ref, (int(r1), int(r2 or r1)))
+            merged = f"{c1.decode()}{r1.decode()}" + (f":{c2.decode()}{r2.decode()}" if c2 else "")
+            scan.merges.setdefault(merged, (int(r1), int(r2 or r1)))
     return True
 
 

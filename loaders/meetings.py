@@ -42,7 +42,7 @@ def _day(value: date | str | None, missing: str | None, invalid: str) -> date | 
 
 
 def record_meeting(
-    db: Database, held_on: date | str, title: str, participants: str, scope: dict, created_by: str
+    db: Database, held_on: date | str | None, title: str, participants: str, scope: dict, created_by: str
 ) -> int:
     held_on = _day(held_on, "meeting_date_missing", "meeting_date_invalid")
     with WRITE_LOCK, db.transaction() as cur:

@@ -420,6 +420,10 @@ TABLE_NAMES: Catalogue = {
 class Step(str):
     """One progress line: English as a string, and in either language through text(lang)."""
 
+    key: str
+    counts: dict[str, int] | None
+    params: dict
+
     def __new__(cls, key: str, counts: dict[str, int] | None = None, **params):
         step = super().__new__(cls, cls._render(key, counts, params, "en"))
         step.key, step.counts, step.params = key, counts, params

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import pyarrow as pa
@@ -50,7 +50,7 @@ def publish(
     *,
     base_versions: dict[str, int | None] | None = None,
     note: str | None = None,
-    files: list[bytes] = (),
+    files: Sequence[bytes] = (),
     store: FileStore | None = None,
     before_commit: Callable[[], None] = lambda: None,
 ) -> list[tuple[str, int]]:
@@ -75,8 +75,8 @@ def publish(
             current = rows[0] if rows else (None, None, None)
             if current[0] != expected:
                 raise PlanChanged(pid, expected, *current)
-        for data in files:
-            (store or FileStore()).put(data)
+        for content in files:
+            (store or FileStore()).put(content)
         with db.transaction() as cur:
             for data in plans:
                 pid = data.plan_id

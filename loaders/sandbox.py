@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MEMORY_LIMIT_MB = int(os.environ.get("PLANS_PARSE_MEMORY_MB", "3072"))
 CPU_LIMIT_S = int(os.environ.get("PLANS_PARSE_CPU_S", "120"))
@@ -87,7 +88,7 @@ def child_command(module: str, *args: str) -> list[str]:
 
 @dataclass
 class ParsedSheet:
-    batch: object  # pyarrow.Table of strings
+    batch: Any  # a pyarrow.Table of strings (pyarrow has no type stubs)
     columns: list[dict]  # name, index, absolute_index of each column fastexcel found
 
 
@@ -129,6 +130,7 @@ class Worker:
 
     def start(self, path: Path, sheets: list[str], out_dir: Path) -> None:
         job = json.dumps({"path": str(path), "sheets": sheets, "out": str(out_dir)})
+        assert self.proc.stdin is not None  # opened with stdin=PIPE
         try:
             self.proc.stdin.write(job.encode() + b"\n")
             self.proc.stdin.close()
@@ -147,6 +149,7 @@ class Worker:
         """Each sheet as soon as the worker has written it (None for a sheet the file lacks)."""
         import pyarrow as pa
 
+        assert self.proc.stdout is not None  # opened with stdout=PIPE
         for line in self.proc.stdout:
             msg = json.loads(line)
             if "no_limits" in msg:

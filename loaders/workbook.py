@@ -85,7 +85,8 @@ def read_plan(
     ctx = _Ctx(file_name)
     names = [s.name for s in sheets]
     by_name = {s.name: s for s in sheets}
-    worker = out_dir = None
+    worker: sandbox.Worker | None = None
+    out_dir: Path | None = None
     if isolate:
         # The worker parses a private copy of exactly the bytes the guard checks, never the
         # original file, which could change in between.
@@ -102,7 +103,9 @@ def read_plan(
         if checked.problems:
             raise WorkbookInvalid(checked.problems)
         parsed_sheets = (
-            _sheets_isolated(worker, out_dir, file_name) if isolate else _sheets_here(data, file_name, names)
+            _sheets_isolated(worker, out_dir, file_name)
+            if worker is not None and out_dir is not None
+            else _sheets_here(data, file_name, names)
         )
         # Each sheet is checked as it arrives, so the small ones are done while the big one parses.
         raw: dict[str, _Raw] = {}
@@ -123,7 +126,7 @@ def read_plan(
         if prestart_next:
             sandbox.prestart()
     finally:
-        if worker is not None:
+        if worker is not None and out_dir is not None:
             worker.kill()
             sandbox.remove_out_dir(out_dir)  # mapped files stay readable until their tables are freed
 
@@ -295,7 +298,7 @@ def _parsed(fast: str | None, cast: Callable[[pa.Array], pa.Array] | None, slow:
     """A converter: cells matching the `fast` regex are cast in bulk, the rest parsed one distinct value at a time."""
 
     def convert(text: pa.Array, raw: _Raw, col, ctx: _Ctx) -> pa.Array:
-        if fast is not None:
+        if fast is not None and cast is not None:
             is_fast = pc.fill_null(pc.match_substring_regex(text, fast), False)
             fast_values = cast(pc.if_else(is_fast, text, pa.scalar(None, pa.string())))
             # A value that looks fast but does not cast (an impossible date such as 2016-13-45)

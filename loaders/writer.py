@@ -45,8 +45,8 @@ def write_workbook(
     wb, fmt = _open(path)
     ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
     ws.set_column(0, 0, 110)
-    for i, line in enumerate(INSTRUCTIONS.splitlines()):
-        ws.write_string(i, 0, line, fmt["title"] if i == 0 else fmt["wrap"])
+    for i, text in enumerate(INSTRUCTIONS.splitlines()):
+        ws.write_string(i, 0, text, fmt["title"] if i == 0 else fmt["wrap"])
     offset = len(INSTRUCTIONS.splitlines()) + 1
     ws.write_string(offset, 0, "Blad och kolumner", fmt["title"])
     line = offset + 1
@@ -91,7 +91,7 @@ def write_update_workbook(target: str | Path | BinaryIO, plan_id: str, targets: 
             ws.write_string(0, j, header, fmt["header"])
             for i, row in enumerate(rows, start=1):
                 value = row.get(key)
-                if key == "status":
+                if key == "status" and isinstance(value, str):
                     value = STATUS_LABELS["sv"].get(value, value)
                 if value is not None:
                     ws.write_string(i, j, str(value))

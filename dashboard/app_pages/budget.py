@@ -45,7 +45,7 @@ if points:
     point = points[0]
     unit = (point.get("customdata") or [None, None])[1]
     year = str(point.get("x", ""))
-    changes = {}
+    changes: dict[str, object] = {}
     if unit and unit != not_stated:
         changes["units"] = [unit]
     if year.isdigit():

@@ -214,8 +214,12 @@ with tabs[3]:
         st.divider()
         st.markdown(f"**{t('m_minutes', lang)}**")
         shown = st.selectbox(
-            t("m_meeting", lang), meetings["meeting_id"].tolist(), format_func=labels.get, key="meetings_minutes"
+            t("m_meeting", lang),
+            meetings["meeting_id"].tolist(),
+            format_func=lambda m: labels.get(m, str(m)),
+            key="meetings_minutes",
         )
+        assert shown is not None  # a selectbox over a non-empty list always has a choice
         m = meetings.set_index("meeting_id").loc[shown]
         st.caption(
             t(
@@ -298,7 +302,9 @@ with tabs[4]:
                     format_func=lambda m: labels[m],
                     key="meetings_item_meeting",
                 )
-                choice = st.selectbox(t("m_about", lang), list(about), format_func=about.get, key="meetings_item_about")
+                choice = st.selectbox(
+                    t("m_about", lang), list(about), format_func=lambda a: about.get(a, a), key="meetings_item_about"
+                )
                 kind = st.radio(
                     t("m_kind", lang),
                     ["note", "decision", "action"],
@@ -310,7 +316,7 @@ with tabs[4]:
                 o1, o2 = st.columns(2)
                 owner = o1.text_input(t("m_owner_help", lang), key="meetings_item_owner")
                 due = o2.date_input(t("m_due", lang), value=None, key="meetings_item_due")
-                if st.form_submit_button(t("m_add", lang)):
+                if st.form_submit_button(t("m_add", lang)) and choice is not None:
                     what, plan_id, item = choice.split("|", 2)
                     saved = save(
                         lambda: actions.add_meeting_item(

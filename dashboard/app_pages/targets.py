@@ -41,6 +41,8 @@ for target in paths.itertuples(index=False):
         st.caption(" · ".join(md(x) for x in (row["plan_title"], row["measure"]) if isinstance(x, str)))
         outcomes = outcomes_of(row, cache.query(ctx, queries.target_values, row["plan_id"], row["target_id"]))
         line = path(row)
+        if line is None:  # split_by_path keeps only targets with a path here; a guard for the type checker
+            continue
         if line.index:
             st.warning(
                 t("baseline_missing", lang, year=line.baseline_year, target=fmt_number(line.target, lang)),

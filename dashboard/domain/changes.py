@@ -28,7 +28,7 @@ def between(
     narrowed = bool(f.units or f.responsible)
     out = []
     for plan_id, before, after in compared:
-        if before is None:
+        if before is None or after is None:  # both None together: see queries.plans_compared
             out.append(_change(plan_id, "plan_added", "", "", None, None))
             continue
         d = diff_plans(before, after)

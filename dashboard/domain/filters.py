@@ -87,12 +87,13 @@ class Filters:
             "responsible": set(options["responsible"]),
         }
         values = {name: tuple(v for v in scope.get(name) or () if v in allowed) for name, allowed in known.items()}
+        kept = cls(plans=values["plans"], units=values["units"], responsible=values["responsible"])
         y0, y1 = _int([scope.get("year_from")], 0), _int([scope.get("year_to")], 0)
         if not (y0 and y1):
-            return cls(**values)
+            return kept
         lo, hi = options["years"]
         y0, y1 = max(lo, min(y0, hi)), max(lo, min(y1, hi))
-        return cls(year_from=min(y0, y1), year_to=max(y0, y1), **values)
+        return kept.with_(year_from=min(y0, y1), year_to=max(y0, y1))
 
 
 def stated(value: str, lang: str) -> str:

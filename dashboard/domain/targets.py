@@ -145,11 +145,17 @@ def path(target) -> Path | None:
     state = target_state(target)
     if not (state.path or state.index_path):
         return None
-    y0, y1 = int(_num(target.get("baseline_year"))), int(_num(target.get("target_year")))
+    y0, y1 = _num(target.get("baseline_year")), _num(target.get("target_year"))
     pct = _num(target.get("target_change_pct"))
+    # target_state gives a path only with both years, and an index path only with a % change; the checks
+    # here say so to the type checker.
+    if y0 is None or y1 is None:
+        return None
     if state.index_path:
-        return Path(y0, 100.0, y1, 100.0 + pct, index=True, change_pct=pct)
-    return Path(y0, state.baseline, y1, state.target, change_pct=pct)
+        return None if pct is None else Path(int(y0), 100.0, int(y1), 100.0 + pct, index=True, change_pct=pct)
+    if state.baseline is None or state.target is None:
+        return None
+    return Path(int(y0), state.baseline, int(y1), state.target, change_pct=pct)
 
 
 def split_by_path(targets: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[pd.Series, TargetState]]]:

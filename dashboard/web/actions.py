@@ -104,7 +104,7 @@ def publish_checked(db: Database, checked: Checked, *, replace_confirmed: bool =
     An upload that would replace its plan by mistake (checked.replacement) needs replace_confirmed.
     """
     editor = require_editor()
-    if not checked.valid:
+    if not checked.valid or checked.data is None:
         raise ValueError("only a valid upload can be published")
     if checked.replacement is not None and not replace_confirmed:
         raise ReplaceRefused([checked.replacement])

@@ -35,7 +35,7 @@ def summary_text(counts: dict | str | None, lang: str) -> str:
             counts = json.loads(counts)
         except ValueError:
             counts = None
-    if not counts:
+    if not isinstance(counts, dict) or not counts:
         return MISSING
     if counts.get("new_plan"):
         return t("diff_new_plan", lang).format(**{k: counts.get(k, 0) for k in ("activities_added", "budget_lines")})

@@ -40,9 +40,9 @@ def chart(fig, key: str, selectable: bool = False):
     config = {"displaylogo": False}
     if selectable:
         event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points",), config=config)
-        return (
-            (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else event.selection.points
-        )
+        if isinstance(event, dict):
+            return (event.get("selection") or {}).get("points", [])
+        return event.selection.points
     st.plotly_chart(fig, key=key, config=config)
     return []
 

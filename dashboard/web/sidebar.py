@@ -107,7 +107,7 @@ def sidebar(db: Database, lang: str) -> Context:
         ("f_units", options["units"], lambda u: stated(u, lang)),
         ("f_responsible", options["responsible"], str),
         ("f_funding", options["funding"], lambda u: stated(u, lang)),
-        ("f_goals", list(goal_labels), lambda g: goal_labels.get(g, g)),
+        ("f_goals", list(goal_labels), lambda g: goal_labels.get(g) or str(g)),
         ("f_statuses", status_order(), lambda s: status_label(s, lang)),
     ):
         sb.multiselect(t(key, lang), choices, key=key, format_func=label, placeholder=all_, select_all=False)

@@ -12,6 +12,7 @@ import textwrap
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -50,8 +51,9 @@ def _png(fig: Figure) -> bytes:
     # Names from workbooks are text: "$…$" in one is not a formula (and a broken one would stop the pack).
     for text in fig.findobj(Text):
         text.set_parse_math(False)
-    fig.canvas.draw()
-    rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
     out = io.BytesIO()
     PILImage.fromarray(rgb).save(out, format="PNG")
     return out.getvalue()
@@ -249,7 +251,7 @@ def target_charts(df: pd.DataFrame, lang: str, width_in: float) -> list[bytes]:
         ax.tick_params(axis="y", length=0)
         _style_axes(ax, "x")
         _title(fig, _t("targets_title" if start == 0 else "targets_more", lang))
-        handles = []
+        handles: list[Artist] = []
         for key, label in ((True, "on_path"), (False, "off_path"), (None, "unknown_path")):
             if any(r["on_path"] is key and r["progress"] is not None for r in part):
                 handles.append(

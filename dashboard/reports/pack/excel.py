@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Set as AbstractSet
 
 import pandas as pd
 import xlsxwriter
@@ -78,7 +79,7 @@ class _Book:
         if number is not None:
             ws.write_number(r, c, number, self.integer if number.is_integer() else self.decimal)
 
-    def grid(self, ws, header: list[str], rows: list[list], numeric: set[int] = frozenset()) -> None:
+    def grid(self, ws, header: list[str], rows: list[list], numeric: AbstractSet[int] = frozenset()) -> None:
         """A header row (bold, frozen, autofilter) over rows; widths from the content, long text wraps."""
         for j, name in enumerate(header):
             self.text(ws, 0, j, name, self.head)

@@ -132,7 +132,7 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self):
         self._held_pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own page reset; not in its type stubs
 
     def save(self):
         total = len(self._held_pages)
@@ -143,9 +143,9 @@ class _NumberedCanvas(Canvas):
         super().save()
 
     def _footer(self, total: int) -> None:
-        width = self._pagesize[0]
+        width = self._pagesize[0]  # type: ignore[attr-defined]  # reportlab's page state; not in its stubs
         y = MARGIN_BOTTOM - 9 * mm
-        right = self._page_text.format(n=self._pageNumber, m=total)
+        right = self._page_text.format(n=self._pageNumber, m=total)  # type: ignore[attr-defined]  # as above
         self.saveState()
         self.setStrokeColor(colors.HexColor("#BDBDBD"))
         self.setLineWidth(0.5)
@@ -240,7 +240,7 @@ def _table(section: _Section, styles: dict, in_row: bool) -> LongTable:
     when asked (in_row): reportlab then also fills a page's last few lines with the header and a sliver of a row."""
     data = [[_para(h, styles["head"]) for h in section.header]]
     data += [[_para(v, styles["cell"]) for v in row] for row in section.rows]
-    look = [
+    look: list[tuple] = [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(BLUE)),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#B0BEC5")),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(BLUE)),
@@ -264,12 +264,13 @@ def _key_figures(figures: list[tuple[str, str]], styles: dict[str, ParagraphStyl
     gap = 5 * mm
     box = (avail - gap * (per_row - 1)) / per_row
     widths = [w for i in range(per_row) for w in ([box] if i == 0 else [gap, box])]
-    data, style = [], [("VALIGN", (0, 0), (-1, -1), "TOP")]
+    data: list[list] = []
+    style: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
     for r, start in enumerate(range(0, n, per_row)):
         if r:
             data.append([""] * len(widths))
         row_index = len(data)
-        cells = []
+        cells: list = []
         for i, (label, value) in enumerate(figures[start : start + per_row]):
             if i:
                 cells.append("")
@@ -347,7 +348,9 @@ def _pieces(text: str, width: float, max_lines: int) -> list[str]:
     if usable <= 0 or pdfmetrics.stringWidth(text, FONT, 8) * 1.25 / usable + text.count("\n") <= max_lines:
         return [text]
     budget = usable * max_lines * 0.8  # word wrapping leaves part of each line empty
-    pieces, current, used = [], [], 0.0
+    pieces: list[str] = []
+    current: list[str] = []
+    used = 0.0
     for token in re.split(r"(\s+)", text):
         if not token:
             continue
@@ -424,7 +427,7 @@ def _story(pack: Pack, lang: str, charts: dict, sections: list[_Section], frame:
     ]
     if pack.scope:
         lines = [[_para(label, styles["label"]), _para(value, styles["body"])] for label, value in pack.scope]
-        look = [
+        look: list[tuple] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
