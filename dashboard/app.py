@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard.auth import rights, widgets
 from dashboard.i18n import t
 from dashboard.web import cache, errors, render, sidebar
+from loaders.roles import Role
 
 if "f_lang_en" not in st.session_state:
     st.session_state["f_lang_en"] = st.query_params.get("lang") == "en"
@@ -55,13 +56,20 @@ PAGES = (
 )
 # Viewers never see the editors' pages; each editor action also checks the right on the server.
 EDITOR_PAGES = (("upload", "page_upload", "upload_file", "ladda-upp"),)
+# Only admins see these; the page checks the role again on the server.
+ADMIN_PAGES = (("access", "page_access", "admin_panel_settings", "behorigheter"),)
 # Every page runs inside the one mapper of errors to messages (dashboard/web/errors.py).
 with errors.user_errors(lang):
     cache.ensure_database(lang)
     db = cache.database(lang)
     st.session_state["ctx"] = sidebar.sidebar(db, lang)
     widgets.sign_in_box(lang)
-    editor = rights.current_editor()
+    user = rights.current_user()
+    shown: tuple[tuple[str, str, str, str], ...] = PAGES
+    if user is not None and user.role >= Role.EDITOR:
+        shown += EDITOR_PAGES
+    if user is not None and user.is_admin:
+        shown += ADMIN_PAGES
 
     pages = [
         st.Page(
@@ -72,7 +80,7 @@ with errors.user_errors(lang):
             url_path="" if i == 0 else path,
             default=i == 0,
         )
-        for i, (name, title, icon, path) in enumerate(PAGES + (EDITOR_PAGES if editor else ()))
+        for i, (name, title, icon, path) in enumerate(shown)
     ]
     # Streamlit serves the default page only at "/": without this, /oversikt says "Page not found".
     home_name, home_title, _, home_path = PAGES[0]
@@ -82,9 +90,12 @@ with errors.user_errors(lang):
         )
     )
     page = st.navigation(pages)
-    if st.session_state["ctx"].options["plans"].empty and page.url_path not in {e[3] for e in EDITOR_PAGES}:
+    if st.session_state["ctx"].options["plans"].empty and page.url_path not in {
+        e[3] for e in EDITOR_PAGES + ADMIN_PAGES
+    }:
         # No plan loaded: every view of the data says so, in one place (a page's own "nothing matches the
-        # filters" would send the user to filters that are not set). An editor's upload page stays open.
+        # filters" would send the user to filters that are not set). An editor's upload page and the admin's
+        # access page (accounts, not plans) stay open.
         st.title(page.title)
         render.empty(t("no_plans", lang))
         st.stop()

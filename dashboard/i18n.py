@@ -266,6 +266,42 @@ TEXT: Catalogue = {
     # upload (editors)
     "page_upload": ("Ladda upp", "Upload"),
     "page_history": ("Versioner", "Versions"),
+    "admins_only": (
+        "Bara administratörer kan öppna rundor, skicka påminnelser och se behörigheterna.",
+        "Only admins can open rounds, send reminders and see the access list.",
+    ),
+    "plan_not_assigned": (
+        "Du är inte redaktör för {plan}. Be en administratör att tilldela dig planen; inget har sparats.",
+        "You are not an editor of {plan}. Ask an admin to assign the plan to you; nothing was saved.",
+    ),
+    "plan_this": ("den här planen", "this plan"),
+    "page_access": ("Behörigheter", "Access"),
+    "access_intro": (
+        "Vem som kan logga in, med vilken roll och för vilka planer, enheter och ansvariga. Läsare: alla som "
+        "öppnar instrumentpanelen. Rapportör: rapporterar status, utfall och kommentarer för sina rader. "
+        "Redaktör: dessutom hela planer, för sina planer. Administratör: allt.",
+        "Who can sign in, with which role, and for which plans, units and responsible. Viewer: anyone who opens "
+        "the dashboard. Reporter: reports status, outcomes and comments on their own rows. Editor: whole plans "
+        "too, for their plans. Admin: everything.",
+    ),
+    "access_who": ("Konto", "Account"),
+    "access_role": ("Roll", "Role"),
+    "access_plans": ("Planer", "Plans"),
+    "access_units": ("Enheter (rapportör)", "Units (reporter)"),
+    "access_responsible": ("Ansvariga (rapportör)", "Responsible (reporter)"),
+    "access_all_plans": ("Alla planer", "All plans"),
+    "access_none": (
+        "Inga konton är inställda: instrumentpanelen är skrivskyddad.",
+        "No accounts are set up: the dashboard is read-only.",
+    ),
+    "access_how": (
+        "Behörigheterna ställs in i serverns konfiguration (secrets.toml eller miljövariabler), inte här; se README.",
+        "Access is set in the server's configuration (secrets.toml or environment variables), not here; see the README.",
+    ),
+    "role_viewer": ("läsare", "viewer"),
+    "role_reporter": ("rapportör", "reporter"),
+    "role_editor": ("redaktör", "editor"),
+    "role_admin": ("administratör", "admin"),
     "editors_only": (
         "Bara redaktörer kan ladda upp, publicera och återställa. Logga in i sidopanelen.",
         "Only editors can upload, publish and roll back. Sign in in the sidebar.",
@@ -609,7 +645,7 @@ TEXT: Catalogue = {
     ),
     "m_from_meetings": ("Från uppföljningsmöten", "From follow-up meetings"),
     # editor sign-in (dashboard/auth.py)
-    "auth_signed_in_as": ("Inloggad som {name} (redaktör)", "Signed in as {name} (editor)"),
+    "auth_signed_in_as": ("Inloggad som {name} ({role})", "Signed in as {name} ({role})"),
     "auth_signed_in_viewer": (
         "Inloggad som {name}. Kontot har inte redaktörsbehörighet: du kan läsa men inte ändra.",
         "Signed in as {name}. This account has no editor rights: you can read but not change anything.",

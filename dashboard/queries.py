@@ -416,7 +416,7 @@ def plan_versions(db: Reader, plan_id: str) -> pd.DataFrame:
     """Every version of a plan, newest first: who, when, which file, what it changed."""
     return db.query(
         """
-        select version, loaded_at, loaded_by, action, file_name, file_sha256, note, changes
+        select version, loaded_at, loaded_by, role, action, file_name, file_sha256, note, changes
         from loads where plan_id = ? order by version desc
         """,
         [plan_id],

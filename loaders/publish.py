@@ -50,12 +50,15 @@ def publish(
     *,
     base_versions: dict[str, int | None] | None = None,
     note: str | None = None,
+    role: str | None = None,
     files: Sequence[bytes] = (),
     store: FileStore | None = None,
     before_commit: Callable[[], None] = lambda: None,
 ) -> list[tuple[str, int]]:
     """Save each plan as its next version, all in one transaction; return (plan_id, version).
 
+    role: the publisher's role (loaders.roles.Role, lower-cased) when published from the dashboard; None from
+    the command line, which needs access to the server, not a role.
     base_versions: the version each plan's preview was made against (None: the plan was new);
     if another version was published since, PlanChanged is raised and nothing is saved.
     files: the uploaded workbooks, kept in the content-addressed store before the commit, so every
@@ -86,7 +89,7 @@ def publish(
                 changes = json.dumps(diff_plans(previous, data).counts() if previous else _new_plan_counts(data))
                 cur.execute(
                     "insert into load_log (load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by,"
-                    " action, note, changes) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " action, note, changes, role) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         load_id,
                         pid,
@@ -98,6 +101,7 @@ def publish(
                         action,
                         note,
                         changes,
+                        role,
                     ],
                 )
                 values = [data.plan.get(k) for k in PLAN_FIELDS]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cached_property
 
 
 class Role(IntEnum):
@@ -35,10 +36,10 @@ def unit_parts(unit: str | None) -> frozenset[str]:
     return frozenset(part.casefold() for part in _UNIT_SEPARATORS.split(unit.strip()) if part)
 
 
-def _folded(values: Iterable[str] | None) -> frozenset[str] | None:
+def _cleaned(values: Iterable[str] | None) -> frozenset[str] | None:
     if values is None:
         return None
-    return frozenset(value.strip().casefold() for value in values if isinstance(value, str) and value.strip())
+    return frozenset(value.strip() for value in values if isinstance(value, str) and value.strip())
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,19 @@ class User:
         units: Iterable[str] | None = None,
         responsible: Iterable[str] | None = None,
     ) -> User:
-        """A user with units and responsible case-folded once, so every check compares like with like."""
+        """A user from configuration lists (blank entries dropped; the spelling kept, for showing it)."""
         return cls(
-            name=name,
-            role=role,
-            plans=None if plans is None else frozenset(p.strip() for p in plans if isinstance(p, str) and p.strip()),
-            units=_folded(units),
-            responsible=_folded(responsible),
+            name=name, role=role, plans=_cleaned(plans), units=_cleaned(units), responsible=_cleaned(responsible)
         )
+
+    @cached_property
+    def _unit_keys(self) -> frozenset[str]:
+        # Compared case-folded and by part, like a row's unit: an assignment "RUN/KOM" covers both units.
+        return frozenset().union(*(unit_parts(u) for u in self.units or ()))
+
+    @cached_property
+    def _responsible_keys(self) -> frozenset[str]:
+        return frozenset().union(*(unit_parts(r) for r in self.responsible or ()))
 
     @property
     def is_admin(self) -> bool:
@@ -96,7 +102,7 @@ class User:
             return False
         if self.role >= Role.EDITOR:
             return True
-        if self.units and unit_parts(unit) & self.units:
+        if unit_parts(unit) & self._unit_keys:
             return True
         # Named responsible are split like units: "Sofia Klasson, Hanna Petersson" is a row of both.
-        return bool(self.responsible and unit_parts(responsible) & self.responsible)
+        return bool(unit_parts(responsible) & self._responsible_keys)

@@ -18,6 +18,10 @@ create table if not exists load_log (
 -- the first release, so databases built before it get the column here.
 alter table load_log add column if not exists changes varchar;
 
+-- The publisher's role (viewer, reporter, editor, admin: loaders/roles.py) when published from the
+-- dashboard; NULL from the command line. Added with the roles, so older databases get it here.
+alter table load_log add column if not exists role varchar;
+
 create table if not exists plan_rev (
     plan_id varchar not null, version integer not null,
     title varchar, period_start date, period_end date, period_text varchar, owner varchar,
@@ -124,7 +128,7 @@ from target_value_rev v
 join current_versions c using (plan_id, version);
 
 create or replace view loads as
-select load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by, action, note, changes
+select load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by, action, note, changes, role
 from load_log;
 
 -- Every version's status of every activity, for "status over time".

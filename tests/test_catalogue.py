@@ -17,6 +17,7 @@ from loaders.catalogue import lookup
 from loaders.diff import PlanDiff
 from loaders.meetings import KINDS as ITEM_KINDS
 from loaders.problems import MESSAGES, STEPS, TABLE_NAMES
+from loaders.roles import Role
 from loaders.template import LINE_KINDS
 from loaders.workbook import _SANDBOX_CODES
 from tests.conftest import ROOT
@@ -277,6 +278,7 @@ LOAD_ACTIONS = ("build", "load", "upload", "update", "rollback")
 ITEM_STATUSES = ("open", "done")
 DYNAMIC: dict[str, set[str]] = {
     "action_{}": set(LOAD_ACTIONS),
+    "role_{}": {role.name.lower() for role in Role},  # a version's role (display.who), from loaders.roles
     "sort_{}": set(SORTS),
     "m_item_{}": set(ITEM_KINDS),
     "m_action_{}": set(ITEM_STATUSES),

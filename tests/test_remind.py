@@ -439,9 +439,10 @@ st.write("end of page")
 
 @pytest.fixture
 def section(with_round, monkeypatch, editor_hash):
-    """The reminders section alone in AppTest, for round 7, with one local editor account (anna)."""
-    monkeypatch.setenv("PLANS_EDITORS", f"anna:{editor_hash}")
-    monkeypatch.setattr(config, "_secrets", lambda: {})  # a developer's own secrets.toml must not leak in
+    """The reminders section alone in AppTest, for round 7: anna is an admin, bo an editor of every plan."""
+    monkeypatch.setenv("PLANS_EDITORS", f"bo:{editor_hash}")
+    # Set here, so a developer's own secrets.toml does not leak in.
+    monkeypatch.setattr(config, "_secrets", lambda: {"accounts": {"anna": {"password": editor_hash, "role": "admin"}}})
 
     def make(lang: str = "sv", editor: str | None = "anna") -> AppTest:
         at = AppTest.from_string(SECTION.format(root=str(ROOT), db=str(with_round), lang=lang), default_timeout=60)
@@ -462,6 +463,12 @@ def _page_text(at: AppTest) -> str:
 
 def test_the_section_shows_viewers_nothing(section):
     at = section(editor=None)
+    assert not at.subheader and not at.button and not at.code
+    assert at.markdown[-1].value == "end of page"
+
+
+def test_the_section_shows_an_editor_who_is_not_admin_nothing(section):
+    at = section(editor="bo")
     assert not at.subheader and not at.button and not at.code
     assert at.markdown[-1].value == "end of page"
 
@@ -516,9 +523,16 @@ def test_contacts_are_downloaded_and_uploaded_in_the_section(section, with_round
     assert db.rows("select distinct loaded_by from contacts") == [("anna",)]
 
 
-def test_reminder_actions_refuse_a_session_without_an_editor(with_round, monkeypatch):
+@pytest.mark.parametrize(
+    "session",
+    [
+        "mallory",  # not an account: a forged session value
+        "bo",  # an editor, not an admin
+    ],
+)
+def test_reminder_actions_refuse_anyone_but_an_admin(with_round, monkeypatch, editor_hash, session):
     monkeypatch.setattr(config, "_secrets", lambda: {})
-    monkeypatch.delenv("PLANS_EDITORS", raising=False)
+    monkeypatch.setenv("PLANS_EDITORS", f"bo:{editor_hash}")
     script = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
@@ -542,7 +556,7 @@ for name, call in (
 st.write(",".join(refused))
 """
     at = AppTest.from_string(script, default_timeout=60)
-    at.session_state["auth_editor"] = "mallory"  # not an account: a forged session value
+    at.session_state["auth_editor"] = session
     at.run()
     assert not at.exception
     assert at.markdown[0].value == "batch,send,download,upload"

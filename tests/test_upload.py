@@ -15,6 +15,7 @@ from dashboard.reports.display import md
 from dashboard.web import cache
 from loaders.database import Database
 from loaders.filestore import FileStore
+from loaders.roles import Role, User
 from loaders.service import export_plan
 from tests.conftest import EDITOR_PASSWORD, ROOT, downloads, hostile_files
 
@@ -181,7 +182,7 @@ def test_an_ordinary_change_has_no_replacement_warning(built, db_path):
 def test_publishing_a_replacement_needs_the_confirmation(built, db_path, monkeypatch):
     from dashboard.web import actions
 
-    monkeypatch.setattr("dashboard.web.actions.require_editor", lambda: "anna")
+    monkeypatch.setattr("dashboard.auth.rights.current_user", lambda: User("anna", Role.EDITOR))
     checked = actions.check_upload(_db(db_path), "x.xlsx", _other_plans_workbook(), today=date.today())
     assert checked.replacement is not None and checked.replacement.removed == 12
     before = _versions(db_path)
@@ -360,7 +361,7 @@ def test_history_lists_versions_and_rolls_back_as_a_new_version(built, db_path):
     at.selectbox(key="history_plan").set_value(PLAN).run()
     versions = at.dataframe[0].value
     assert list(versions["Version"]) == ["2", "1"]
-    assert list(versions["Vem"]) == ["anna", "Systemet"]
+    assert list(versions["Vem"]) == ["anna (redaktör)", "Systemet"]  # the role the version was published with
     assert versions.iloc[0]["Ändringar"] == "Ändringar i budgetposter: 1"
     # An older version is viewable, with what it changed.
     at.selectbox(key="history_version").set_value(1).run()

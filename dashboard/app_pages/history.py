@@ -41,7 +41,7 @@ table = pd.DataFrame(
     {
         t("h_version", lang): versions["version"],
         t("h_when", lang): [fmt_datetime(v, lang) for v in versions["loaded_at"]],
-        t("h_who", lang): [who(v, lang) for v in versions["loaded_by"]],
+        t("h_who", lang): [who(v, lang, r) for v, r in zip(versions["loaded_by"], versions["role"], strict=True)],
         t("h_action", lang): [t(f"action_{a}", lang) for a in versions["action"]],
         t("h_file", lang): versions["file_name"],
         t("h_changes", lang): [diffview.summary_text(c, lang) for c in versions["changes"]],
@@ -65,7 +65,7 @@ st.caption(
         "h_version_meta",
         lang,
         when=fmt_datetime(row["loaded_at"], lang),
-        who=md(who(row["loaded_by"], lang)),
+        who=md(who(row["loaded_by"], lang, row["role"])),
         file=md(followup.text(row["file_name"])) or "—",
         sha=followup.text(row["file_sha256"]) or "—",
     )

@@ -1,7 +1,8 @@
-"""Where editors are configured: local accounts from secrets.toml [editors] and PLANS_EDITORS, OIDC from [auth]."""
+"""Who may sign in, with which role: secrets.toml [editors], [accounts.*], PLANS_EDITORS; OIDC [auth], [access]."""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from functools import lru_cache
@@ -10,6 +11,9 @@ from typing import Any
 import streamlit as st
 
 from dashboard.auth.accounts import ENV_VAR, parse_env_accounts
+from loaders.roles import Role, User
+
+log = logging.getLogger(__name__)
 
 
 def _secrets() -> Mapping[str, Any]:
@@ -36,11 +40,85 @@ def _env_accounts(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(parse_env_accounts(text).items())
 
 
+_warned: set[str] = set()
+
+
+def _warn_once(message: str, *args: object) -> None:
+    # The configuration is read on every script run: a bad entry is logged once, not on every click.
+    text = message % args
+    if text not in _warned:
+        _warned.add(text)
+        log.warning(text)
+
+
+def _names(entry: Mapping[str, Any], field: str) -> list[str] | None:
+    """An assignment's list (plans, units, responsible): absent → None (no limit); a string is a list of one.
+
+    Raises ValueError for anything else, so a mistyped entry is refused rather than read as "no limit".
+    """
+    value = entry.get(field)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(field)
+    return [v.strip() for v in value if v.strip()]
+
+
+def _assigned(name: str, entry: Mapping[str, Any], where: str) -> User | None:
+    """A User from a [accounts.<name>] or [access."<e-mail>"] table; None (logged) when it is not well formed."""
+    role = Role.parse(entry.get("role"))
+    if role is None:
+        # Say where, never the entry itself: an account table holds a password hash.
+        _warn_once("%s: %r has no valid role (reporter, editor or admin) and is ignored", where, name)
+        return None
+    try:
+        plans, units, responsible = (_names(entry, f) for f in ("plans", "units", "responsible"))
+    except ValueError as exc:
+        _warn_once("%s: %r: %s must be a list of names; the entry is ignored", where, name, exc)
+        return None
+    return User.assigned(name, role, plans=plans, units=units, responsible=responsible)
+
+
+def _account_tables() -> dict[str, tuple[str, User]]:
+    """[accounts.<name>] tables with a password hash and a valid assignment: name → (hash, user)."""
+    found: dict[str, tuple[str, User]] = {}
+    for raw_name, entry in _section("accounts").items():
+        name = str(raw_name).strip()
+        if not name or not isinstance(entry, Mapping):
+            continue
+        password = entry.get("password")
+        if not isinstance(password, str) or not password.strip():
+            _warn_once("[accounts]: %r has no password hash and is ignored", name)
+            continue
+        user = _assigned(name, entry, "[accounts]")
+        if user is not None:
+            found[name] = (password.strip(), user)
+    return found
+
+
+def _local() -> dict[str, tuple[str, User]]:
+    # [editors] first, then [accounts.*], then PLANS_EDITORS, each winning over the one before on a clash.
+    found = {
+        str(name).strip(): (value, User(str(name).strip(), Role.EDITOR))
+        for name, value in _section("editors").items()
+        if isinstance(value, str)
+    }
+    found.update(_account_tables())
+    found.update({name: (value, User(name, Role.EDITOR)) for name, value in _env_accounts(os.environ.get(ENV_VAR, ""))})
+    return {name: entry for name, entry in found.items() if name}
+
+
 def local_accounts() -> dict[str, str]:
-    """Local editor accounts {name: hash}: [editors] in secrets.toml, then PLANS_EDITORS (which wins on a clash)."""
-    accounts = {str(name).strip(): value for name, value in _section("editors").items() if isinstance(value, str)}
-    accounts.update(_env_accounts(os.environ.get(ENV_VAR, "")))
-    return {name: value for name, value in accounts.items() if name}
+    """Local accounts {name: hash}: [editors], [accounts.<name>] and PLANS_EDITORS (which wins on a clash)."""
+    return {name: password for name, (password, _user) in _local().items()}
+
+
+def local_users() -> dict[str, User]:
+    """What each local account may do: [editors] and PLANS_EDITORS are editors on every plan; an
+    [accounts.<name>] table names its role and, optionally, its plans, units and responsible."""
+    return {name: user for name, (_password, user) in _local().items()}
 
 
 def oidc_configured() -> bool:
@@ -64,6 +142,19 @@ def oidc_editor_emails() -> set[str]:
     if not isinstance(emails, list | tuple):
         return set()
     return {email.strip().lower() for email in emails if isinstance(email, str) and email.strip()}
+
+
+def oidc_users() -> dict[str, User]:
+    """What each OIDC e-mail address may do: [editor_access] emails are editors on every plan; an
+    [access."<e-mail>"] table names a role and, optionally, plans, units and responsible (and wins)."""
+    users = {email: User(email, Role.EDITOR) for email in oidc_editor_emails()}
+    for raw, entry in _section("access").items():
+        email = str(raw).strip().lower()
+        if email and isinstance(entry, Mapping):
+            user = _assigned(email, entry, "[access]")
+            if user is not None:
+                users[email] = user
+    return users
 
 
 def smtp_section() -> Mapping[str, Any]:

@@ -9,7 +9,8 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.auth import config
 from dashboard.auth.accounts import TooManyAttempts, check_local
-from dashboard.auth.rights import SESSION_KEY, current_editor, oidc_user_email
+from dashboard.auth.rights import SESSION_KEY, current_user, oidc_user_email
+from loaders.roles import Role, User
 
 _ERROR_KEY = "auth_error"
 
@@ -30,11 +31,11 @@ def sign_in_box(lang: str) -> None:
     saying "editing is not configured" would only puzzle them (the README tells operators how to enable it).
     """
     with st.sidebar:
-        editor = current_editor()
+        user = current_user()
         if config.oidc_configured():
-            _oidc_box(editor, lang)
-        elif editor is not None:
-            st.caption(t("auth_signed_in_as", lang, name=editor))
+            _oidc_box(user, lang)
+        elif user is not None:
+            st.caption(_signed_in(user, lang))
             # A callback, so the whole run that follows the click (not just what comes after this box) is signed out.
             st.button(t("auth_sign_out", lang), key="auth_sign_out", on_click=_sign_out_local)
         elif config.local_accounts():
@@ -46,11 +47,17 @@ def _authlib_installed() -> bool:
     return importlib.util.find_spec("authlib") is not None
 
 
-def _oidc_box(editor: str | None, lang: str) -> None:
+def _signed_in(user: User, lang: str) -> str:
+    """ "Signed in as anna (reporter)", or for someone who may only read, that they can read but not change."""
+    if user.role <= Role.VIEWER:
+        return t("auth_signed_in_viewer", lang, name=user.name)
+    return t("auth_signed_in_as", lang, name=user.name, role=t(f"role_{user.role.name.lower()}", lang))
+
+
+def _oidc_box(user: User | None, lang: str) -> None:
     email = oidc_user_email()
-    if email is not None:
-        key = "auth_signed_in_as" if editor is not None else "auth_signed_in_viewer"
-        st.caption(t(key, lang, name=email))
+    if email is not None and user is not None:
+        st.caption(_signed_in(user, lang))
         if st.button(t("auth_sign_out", lang), key="auth_sign_out"):
             st.logout()
         return

@@ -11,12 +11,16 @@ import pandas as pd
 
 from dashboard.formats import MISSING, fmt_date, fmt_datetime, fmt_number, fmt_tkr
 from dashboard.i18n import COLUMNS, status_label, t
+from loaders.roles import Role
 from loaders.template import STATUS_CODES
 
 # Columns whose numbers are years or version numbers: 2016, not "2 016".
 _PLAIN_NUMBERS = {"year", "baseline_year", "target_year", "outcome_year", "version"}
 # Columns holding whole SEK, shown in tkr.
 _SEK = {"amount_sek", "budget_sek"}
+
+# The roles a version records (loaders/roles.py, lower-cased); anything else is shown as the name alone.
+ROLES = tuple(role.name.lower() for role in Role)
 
 
 def missing(value) -> bool:
@@ -32,11 +36,15 @@ def kind_label(kind: str, lang: str) -> str:
     return t(f"kind_{kind}", lang) if kind in ("budget", "opening_balance") else kind
 
 
-def who(name, lang: str) -> str:
-    """Who loaded a version: a person, or the build from data/ (stored as "build")."""
+def who(name, lang: str, role=None) -> str:
+    """Who loaded a version: a person (with their role then, when recorded), or the build from data/ ("build")."""
     if missing(name) or name == "":
         return MISSING
-    return t("who_system", lang) if name == "build" else str(name)
+    if name == "build":
+        return t("who_system", lang)
+    if isinstance(role, str) and role in ROLES:
+        return f"{name} ({t(f'role_{role}', lang)})"
+    return str(name)
 
 
 def cell(value, lang: str, column: str = "") -> str:

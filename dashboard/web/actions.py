@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dashboard.auth import config
-from dashboard.auth.rights import NotAuthorized, require_editor
+from dashboard.auth.rights import NotAuthorized, require, require_editor
 from loaders import meetings, remind
 from loaders.annotate import annotate_isolated
 from loaders.contacts import contacts_workbook, read_contacts, store_contacts, stored_contacts
@@ -23,6 +23,7 @@ from loaders.identity import check as replaces
 from loaders.meetings import MeetingInvalid
 from loaders.problems import Problem, WorkbookInvalid
 from loaders.publish import PlanChanged, current_version, publish, read_version
+from loaders.roles import Role, User
 from loaders.update import apply_update, is_update, read_update
 from loaders.workbook import PlanData, read_plan
 from loaders.writer import write_problem_list, write_update_workbook, write_workbook
@@ -32,6 +33,16 @@ __all__ = ["Checked", "MeetingInvalid", "NotAuthorized", "NothingToPublish", "Pl
 # At most two workbooks are parsed at once (this machine has two cores, and each worker may use
 # gigabytes within its limits); further uploads wait their turn instead of starving the server.
 _PARSE_SLOTS = threading.BoundedSemaphore(2)
+
+
+def _plan_title(db: Database, plan_id: str) -> str | None:
+    rows = db.rows("select title from plans where plan_id = ?", [plan_id])
+    return rows[0][0] if rows else None
+
+
+def _require_plan(db: Database, plan_id: str, title: str | None = None) -> User:
+    """An editor of this plan (or an admin); PlanNotAssigned names the plan by its title."""
+    return require(Role.EDITOR, plan_id, title or _plan_title(db, plan_id))
 
 
 class NothingToPublish(Exception):
@@ -84,6 +95,8 @@ def check_upload(
                 data = read_update(raw, file_name, isolate=True, progress=progress)
             else:
                 data = read_plan(raw, file_name, isolate=True, progress=progress)
+        # Refused before the preview: an editor of other plans learns it now, not after reading a diff.
+        _require_plan(db, data.plan_id, data.plan.get("title") if checked.kind == "plan" else None)
         base = current_version(db, data.plan_id)
         current = read_version(db, data.plan_id, base) if base else None
         if checked.kind == "update":
@@ -103,9 +116,11 @@ def publish_checked(db: Database, checked: Checked, *, replace_confirmed: bool =
 
     An upload that would replace its plan by mistake (checked.replacement) needs replace_confirmed.
     """
-    editor = require_editor()
     if not checked.valid or checked.data is None:
+        require_editor()
         raise ValueError("only a valid upload can be published")
+    # Checked again here, not only at the preview: the session (or the assignment) may have changed since.
+    user = _require_plan(db, checked.data.plan_id, checked.data.plan.get("title"))
     if checked.replacement is not None and not replace_confirmed:
         raise ReplaceRefused([checked.replacement])
     if checked.diff is not None and checked.diff.is_empty() and checked.base_version is not None:
@@ -114,8 +129,9 @@ def publish_checked(db: Database, checked: Checked, *, replace_confirmed: bool =
     published = publish(
         db,
         [checked.data],
-        editor,
+        user.name,
         action,
+        role=user.role.name.lower(),
         base_versions={checked.data.plan_id: checked.base_version},
         files=[checked.raw],
         store=FileStore.beside(db.path),
@@ -125,7 +141,7 @@ def publish_checked(db: Database, checked: Checked, *, replace_confirmed: bool =
 
 def rollback(db: Database, plan_id: str, version: int, expected_current: int) -> int:
     """Publish an older version again as the newest one; nothing is deleted."""
-    editor = require_editor()
+    user = _require_plan(db, plan_id)
     if version == expected_current:
         raise NothingToPublish(plan_id)
     data = read_version(db, plan_id, version)
@@ -136,8 +152,9 @@ def rollback(db: Database, plan_id: str, version: int, expected_current: int) ->
     published = publish(
         db,
         [data],
-        editor,
+        user.name,
         "rollback",
+        role=user.role.name.lower(),
         base_versions={plan_id: expected_current},
         note=f"rollback to version {version}",
     )
@@ -256,7 +273,7 @@ class ReminderView:
 
 def reminder_batch(db: Database, round_id: int, missing: Mapping[str, list], now: datetime) -> ReminderView:
     """The reminders a send would make now (they show addresses: admins only)."""
-    require_editor()  # TODO(issue 12, roles): rights.require(Role.ADMIN) once dashboard/auth/roles.py is on main
+    require(Role.ADMIN)
     settings, url, hours = _reminder_settings()
     rnd = remind.round_info(db, round_id)
     batch = remind.plan_reminders(db, rnd, missing, url=url, now=now, interval_h=hours)
@@ -265,7 +282,7 @@ def reminder_batch(db: Database, round_id: int, missing: Mapping[str, list], now
 
 def send_reminders(db: Database, round_id: int, missing: Mapping[str, list]) -> tuple[remind.Batch, list[remind.Sent]]:
     """E-mail every responsible reminded less recently than the interval; each send is logged with the sender."""
-    admin = require_editor()  # TODO(issue 12, roles): rights.require(Role.ADMIN)
+    admin = require(Role.ADMIN).name
     settings, url, hours = _reminder_settings()
     if settings is None:
         raise remind.SmtpUnavailable("not configured")
@@ -275,7 +292,7 @@ def send_reminders(db: Database, round_id: int, missing: Mapping[str, list]) -> 
 
 def contacts_download(db: Database) -> Download:
     """The contacts workbook with the current contacts, to edit in Excel and load again."""
-    require_editor()  # TODO(issue 12, roles): rights.require(Role.ADMIN)
+    require(Role.ADMIN)
 
     def make() -> bytes:
         buf = io.BytesIO()
@@ -287,10 +304,20 @@ def contacts_download(db: Database) -> Download:
 
 def load_contacts(db: Database, file_name: str, raw: bytes) -> int:
     """Replace every contact with a valid contacts workbook's (parsed in a limited worker), else WorkbookInvalid."""
-    admin = require_editor()  # TODO(issue 12, roles): rights.require(Role.ADMIN)
+    admin = require(Role.ADMIN).name
     too_large = size_problem(len(raw), file_name)
     if too_large is not None:
         raise WorkbookInvalid([too_large])
     with _PARSE_SLOTS:
         contacts = read_contacts(raw, file_name, isolate=True)
     return store_contacts(db, contacts, admin, file_name)
+
+
+def access_list() -> list[User]:
+    """Everyone who may sign in and what they are assigned (never a password hash): for an admin only.
+
+    With OIDC configured, the [editor_access] and [access] entries (local accounts are then not used);
+    otherwise the local accounts."""
+    require(Role.ADMIN)
+    users = config.oidc_users() if config.oidc_configured() else config.local_users()
+    return sorted(users.values(), key=lambda u: (-u.role, u.name.casefold()))

@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit import config
 
 from dashboard.auth.accounts import TooManyAttempts
-from dashboard.auth.rights import NotAuthorized
+from dashboard.auth.rights import AdminOnly, NotAuthorized, PlanNotAssigned
 from dashboard.formats import fmt_datetime
 from dashboard.i18n import t
 from dashboard.reports.display import md
@@ -45,6 +45,8 @@ class Message:
 # "contacts" (the contacts workbook for reminders).
 _KEYS: dict[tuple[type[Exception], str | None], tuple[str, str, str | None]] = {
     (NotAuthorized, None): ("error", "editors_only", None),
+    (AdminOnly, None): ("error", "admins_only", None),
+    (PlanNotAssigned, None): ("error", "plan_not_assigned", None),
     (TooManyAttempts, None): ("error", "auth_too_many", None),
     (NothingToPublish, None): ("error", "diff_none", None),
     (NothingToPublish, "rollback"): ("info", "h_same_as_current", None),
@@ -70,6 +72,8 @@ def _params(exc: Exception, lang: str) -> dict:
         return {"version": exc.current, "by": md(exc.by) or "—", "at": fmt_datetime(exc.at, lang)}
     if isinstance(exc, WorkbookInvalid):
         return {"n": len(exc.problems)}
+    if isinstance(exc, PlanNotAssigned):
+        return {"plan": md(exc.title) if exc.title else t("plan_this", lang)}
     if isinstance(exc, SmtpUnavailable):
         return {"error": md(str(exc)) or "—"}
     return {}

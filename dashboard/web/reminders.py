@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from dashboard.auth.rights import current_editor
+from dashboard.auth.rights import current_user
 from dashboard.formats import fmt_datetime
 from dashboard.i18n import t
 from dashboard.reports.display import md
@@ -27,7 +27,8 @@ def render_reminders(ctx: Context, round_id: int, missing: Mapping[str, list] | 
 
     missing: loaders.rounds.missing_by_responsible(db, round_id), when the page has it already.
     """
-    if current_editor() is None:  # TODO(issue 12, roles): only Role.ADMIN once roles are on main
+    user = current_user()
+    if user is None or not user.is_admin:
         return
     lang = ctx.lang
     st.subheader(t("rem_title", lang))
