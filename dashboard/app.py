@@ -52,6 +52,7 @@ PAGES = (
     ("structure", "page_structure", "account_tree", "struktur"),
     ("activities", "page_activities", "table_view", "aktiviteter"),
     ("meetings", "page_meetings", "groups", "uppfoljningsmote"),
+    ("rounds", "page_rounds", "checklist", "uppfoljningsomgangar"),
     ("history", "page_history", "history", "versioner"),
 )
 # Viewers never see the editors' pages; each editor action also checks the right on the server.
@@ -66,8 +67,8 @@ with errors.user_errors(lang):
     widgets.sign_in_box(lang)
     user = rights.current_user()
     shown: tuple[tuple[str, str, str, str], ...] = PAGES
-    if user is not None and user.role >= Role.EDITOR:
-        shown += EDITOR_PAGES
+    if user is not None and user.role >= Role.REPORTER:
+        shown += EDITOR_PAGES  # a reporter uploads update workbooks for their own rows
     if user is not None and user.is_admin:
         shown += ADMIN_PAGES
 

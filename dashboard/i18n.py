@@ -275,6 +275,12 @@ TEXT: Catalogue = {
         "You are not an editor of {plan}. Ask an admin to assign the plan to you; nothing was saved.",
     ),
     "plan_this": ("den här planen", "this plan"),
+    "reporter_whole_plan": (
+        "Som rapportör laddar du upp en uppdateringsarbetsbok (bladen Utfall och Status) för dina egna rader, inte "
+        "en hel plan. Hämta din uppdateringsmall under Mallar.",
+        "As a reporter you upload an update workbook (the Utfall and Status sheets) for your own rows, not a whole "
+        "plan. Download your update template under Templates.",
+    ),
     "page_access": ("Behörigheter", "Access"),
     "access_intro": (
         "Vem som kan logga in, med vilken roll och för vilka planer, enheter och ansvariga. Läsare: alla som "
@@ -308,6 +314,21 @@ TEXT: Catalogue = {
     ),
     "upload_tab": ("Ladda upp arbetsböcker", "Upload workbooks"),
     "templates_tab": ("Mallar", "Templates"),
+    "templates_help_reporter": (
+        "Hämta din uppdateringsmall: den listar bara de aktiviteter och målsättningar du rapporterar för. Fyll i "
+        "status och utfall i Excel och ladda upp den under Ladda upp.",
+        "Download your update template: it lists only the activities and targets you report on. Fill in status "
+        "and outcomes in Excel and upload it under Upload.",
+    ),
+    "template_no_plans": (
+        "Inga planer är tilldelade dig. Be en administratör om behörighet.",
+        "No plans are assigned to you. Ask an admin for access.",
+    ),
+    "template_update_mine": ("Min uppdateringsmall (Excel)", "My update template (Excel)"),
+    "template_update_mine_help": (
+        "Utfall och status för dina egna rader i planen; rader som hör till andra tas inte emot.",
+        "Outcomes and status for your own rows of the plan; rows that belong to others are not accepted.",
+    ),
     "templates_help": (
         "Ladda ner planen ifylld, ändra i Excel och ladda upp den igen. Utfall och status kan också "
         "skickas för sig i en uppdateringsarbetsbok.",
@@ -734,6 +755,71 @@ TEXT: Catalogue = {
     "pack_sheet_actions": ("Öppna åtgärder", "Open actions"),
     # reminders of a follow-up round (dashboard/web/reminders.py)
     "rem_title": ("Påminnelser", "Reminders"),
+    # Follow-up rounds (app_pages/rounds.py, loaders/rounds.py)
+    "page_rounds": ("Uppföljningsrundor", "Follow-up rounds"),
+    "rounds_intro": (
+        "En runda ber de ansvariga att rapportera status och kommentar för sina pågående aktiviteter och utfall "
+        "för målsättningarna, som de gäller en viss dag, senast ett visst datum. En rad räknas som rapporterad "
+        "när en uppdatering med den har publicerats medan rundan är öppen, även om värdet är oförändrat.",
+        "A round asks the responsible to report status and comment for their open activities and outcomes for "
+        "the targets, as of a day, by a due date. A row counts as reported when an update carrying it has been "
+        "published while the round is open, even if its value did not change.",
+    ),
+    "rounds_new": ("Öppna en ny runda", "Open a new round"),
+    "rounds_title": ("Rubrik", "Title"),
+    "rounds_title_example": ("t.ex. Tertial 2 2017", "e.g. Tertial 2 2017"),
+    "rounds_as_of": ("Avser dagen", "Reports as of"),
+    "rounds_due": ("Sista dag", "Due"),
+    "rounds_plans": ("Planer", "Plans"),
+    "rounds_units": ("Enheter", "Units"),
+    "rounds_all_plans": ("Alla planer", "All plans"),
+    "rounds_all_units": ("Alla enheter", "All units"),
+    "rounds_open": ("Öppna rundan", "Open the round"),
+    "rounds_opened": ("Rundan är öppnad.", "The round is open."),
+    "rounds_none": (
+        "Ingen uppföljningsrunda har öppnats ännu. En administratör öppnar en runda på den här sidan.",
+        "No follow-up round has been opened yet. An admin opens one on this page.",
+    ),
+    "rounds_round": ("Runda", "Round"),
+    "rounds_state_open": ("öppen", "open"),
+    "rounds_state_closed": ("stängd", "closed"),
+    "rounds_meta": (
+        "Avser {as_of} · sista dag {due} · öppnad av {by} {opened} · planer: {plans} · enheter: {units}",
+        "As of {as_of} · due {due} · opened by {by} on {opened} · plans: {plans} · units: {units}",
+    ),
+    "rounds_closed_info": (
+        "Rundan stängdes {at} av {by}. Den visas som historik; det som publiceras nu räknas inte i den.",
+        "The round was closed on {at} by {by}. It is shown as history; what is published now does not count in it.",
+    ),
+    "rounds_share": ("Andel rapporterat", "Share reported"),
+    "rounds_items": ("Rapporterade rader", "Rows reported"),
+    "rounds_done_people": ("Ansvariga klara", "Responsible done"),
+    "rounds_x_of_y": ("{x} av {y}", "{x} of {y}"),
+    "rounds_nothing_asked": (
+        "Rundan frågar inte efter något: inga öppna aktiviteter eller målsättningar finns i dess omfattning.",
+        "The round asks for nothing: there are no open activities or targets in its scope.",
+    ),
+    "rounds_col_who": ("Ansvarig", "Responsible"),
+    "rounds_no_responsible": (
+        "Ingen ansvarig angiven (planens redaktörer)",
+        "No responsible stated (the plan's editors)",
+    ),
+    "rounds_col_state": ("Läge", "State"),
+    "rounds_col_reported": ("Rapporterat", "Reported"),
+    "rounds_col_missing": ("Saknas", "Missing"),
+    "rounds_missing_of": ("{who}: {n} saknas", "{who}: {n} missing"),
+    "rounds_col_last": ("Senast rapporterat", "Last reported"),
+    "rounds_never": ("Inte i rundan", "Not in this round"),
+    "rounds_progress_reported": ("Rapporterat", "Reported"),
+    "rounds_progress_partly": ("Delvis", "Partly"),
+    "rounds_progress_not_yet": ("Inte än", "Not yet"),
+    "rounds_sheet": ("Rundans läge", "Round progress"),
+    "rounds_file": ("uppfoljningsrunda", "follow-up-round"),
+    "rounds_close_confirm": (
+        "Jag vill stänga rundan (den blir historik och kan inte öppnas igen)",
+        "I want to close the round (it becomes history and cannot be reopened)",
+    ),
+    "rounds_close": ("Stäng rundan", "Close the round"),
     "rem_intro": (
         "Varje ansvarig med saknade uppgifter kan få ett e-postmeddelande med vad som efterfrågas, sista dag "
         "och en länk till omgången. Ingen påminns igen inom {hours} timmar.",

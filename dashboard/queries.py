@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.domain.filters import NO_VALUE, Filters
+from loaders import rounds
 from loaders.database import Reader, Snapshot
 from loaders.diff import PlanDiff, diff_plans
 from loaders.publish import read_in
+from loaders.rounds import Asked, Progress, Round
 from loaders.workbook import PlanData
 
 # Unit strings such as "RUN/KOM" or "SAM/Fakulteter/Program" name several units; filters and
@@ -593,3 +595,17 @@ def activity_items(db: Reader, plan_id: str, activity_id: str) -> pd.DataFrame:
         _ITEMS + " where i.plan_id = ? and i.activity_id = ? order by i.held_on desc, i.item_id",
         [plan_id, activity_id],
     )
+
+
+def rounds_list(db: Reader) -> list[Round]:
+    """Every follow-up round, open ones first (loaders.rounds)."""
+    return rounds.list_rounds(db)
+
+
+def round_progress(db: Reader, round_id: int) -> list[Progress]:
+    """Per responsible: what the round asks, what has been reported, what is missing (loaders.rounds)."""
+    return rounds.completeness(db, round_id)
+
+
+def round_missing(db: Reader, round_id: int) -> dict[str, list[Asked]]:
+    return rounds.missing_by_responsible(db, round_id)

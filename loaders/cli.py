@@ -1,9 +1,8 @@
-"""The loader's command line: build, check, load, export, template, contacts, remind (exit 0 ok, 1 invalid, 2 usage)."""
+"""The loader's command line: build, check, load, export, template, contacts, remind, round (exit 0/1/2)."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import time
 from datetime import datetime
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import rounds
 from .contacts import contacts_workbook, load_contacts
 from .database import ROOT, Database, default_db_path
 from .identity import ReplaceRefused
@@ -80,6 +80,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--interval-hours", type=float, help="remind nobody again within this many hours (default 72)")
     p.add_argument("--by", default="cli", help="who sends (recorded in the reminder log)")
     p.add_argument("--base-url", help="the dashboard's address for the round's link (default $PLANS_BASE_URL)")
+    p = sub.add_parser("round", parents=[common], help="open, close or list follow-up rounds")
+    rsub = p.add_subparsers(dest="round_command", required=True, parser_class=_Parser)
+    r = rsub.add_parser("open", parents=[common], help="open a round")
+    r.add_argument("--title", required=True)
+    r.add_argument("--as-of", required=True, help="the day the round reports on (YYYY-MM-DD)")
+    r.add_argument("--due", required=True, help="the due date (YYYY-MM-DD)")
+    r.add_argument("--plan", action="append", default=[], help="a plan id in scope (repeat; default: every plan)")
+    r.add_argument("--unit", action="append", default=[], help="a unit in scope (repeat; default: every unit)")
+    r.add_argument("--db", type=Path)
+    r.add_argument("--by", default="cli", help="who opens the round (recorded)")
+    r = rsub.add_parser("close", parents=[common], help="close a round")
+    r.add_argument("round", type=int)
+    r.add_argument("--db", type=Path)
+    r.add_argument("--by", default="cli")
+    r = rsub.add_parser("list", parents=[common], help="every round with how much has been reported")
+    r.add_argument("--db", type=Path)
     args = parser.parse_args(argv)
 
     lang = args.lang
@@ -137,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             _say("cli_contacts_loaded", lang, out=sys.stdout, file=args.file.name, count=count)
         elif args.command == "remind":
             return _remind(args, lang)
+        elif args.command == "round":
+            return _round(args, lang)
     except WorkbookInvalid as exc:
         _print_problems(exc.problems, lang)
         _say("cli_nothing_changed", lang)
@@ -179,15 +197,13 @@ def _remind(args, lang: str) -> int:
     with Database(db_path) as db:
         try:
             rnd = remind.round_info(db, args.round)
-            # The rounds feature (issue 12), imported by name so this module stands without it.
-            missing_by_responsible = importlib.import_module("loaders.rounds").missing_by_responsible
-        except (remind.RoundsUnavailable, ImportError):
+        except remind.RoundsUnavailable:
             _say("cli_no_rounds", lang)
             return EXIT_USAGE
         except remind.RoundUnknown:
             _say("cli_no_round", lang, round=args.round)
             return EXIT_USAGE
-        missing = missing_by_responsible(db, rnd.round_id)
+        missing = rounds.missing_by_responsible(db, rnd.round_id)
         if args.dry_run or settings is None:
             batch = remind.plan_reminders(db, rnd, missing, url=url, now=datetime.now(), interval_h=hours)
             for reminder in batch.to_send:
@@ -226,3 +242,30 @@ def _remind(args, lang: str) -> int:
         no_contact=len(batch.no_contact),
     )
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _round(args, lang: str) -> int:
+    """python -m loaders round open|close|list."""
+    db_path = args.db or default_db_path()
+    if not db_path.is_file():
+        _say("cli_no_db", lang, path=db_path)
+        return EXIT_USAGE
+    with Database(db_path) as db:
+        try:
+            if args.round_command == "open":
+                rid = rounds.open_round(db, args.title, args.as_of, args.due, args.plan, args.unit, args.by)
+                _say("cli_round_opened", lang, out=sys.stdout, round=rid, title=args.title)
+            elif args.round_command == "close":
+                rounds.close_round(db, args.round, args.by)
+                _say("cli_round_closed", lang, out=sys.stdout, round=args.round)
+            else:
+                for rnd in rounds.list_rounds(db):
+                    progress = rounds.completeness(db, rnd.round_id)
+                    done, asked = sum(p.reported for p in progress), sum(p.asked for p in progress)
+                    state = text("cli_round_open" if rnd.is_open else "cli_round_closed_state", lang)
+                    print(f"{rnd.round_id}\t{rnd.title}\t{state}\t{rnd.as_of}\t{rnd.due}\t{done}/{asked}", flush=True)
+        except rounds.RoundInvalid as exc:
+            print(exc.message(lang), file=sys.stderr, flush=True)
+            _say("cli_nothing_changed", lang)
+            return EXIT_USAGE
+    return 0

@@ -29,6 +29,8 @@ PUBLIC_VIEWS = (
     "meeting_items",
     "contacts",
     "reminders",
+    "rounds",
+    "round_reports",
 )
 # Views that only serve the ones above.
 INTERNAL_VIEWS = ("current_versions", "activity_status_rev")

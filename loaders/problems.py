@@ -139,6 +139,16 @@ MESSAGES: Catalogue = {
         "{column} {value} occurs more than once (also row {other}).",
     ),
     "unknown_goal": ("Okänt mål: {value} finns inte på bladet Mål.", "Unknown goal: {value} is not on the Mål sheet."),
+    # A reporter's update (loaders/reporting.py): the row belongs to someone else; nothing is saved.
+    "not_your_row": (
+        "{value} hör till {owner}, som du inte rapporterar för. Ta bort raden eller be en redaktör; inget har sparats.",
+        "{value} belongs to {owner}, which you do not report for. Remove the row or ask an editor; nothing was saved.",
+    ),
+    "not_your_row_editors": (
+        "{value} har ingen ansvarig enhet eller person: bara planens redaktörer rapporterar för den. "
+        "Inget har sparats.",
+        "{value} has no responsible unit or person: only the plan's editors report on it. Nothing was saved.",
+    ),
     "unknown_activity": (
         "Okänd aktivitet: {value} finns inte på bladet Aktiviteter.",
         "Unknown activity: {value} is not on the Aktiviteter sheet.",
@@ -220,6 +230,22 @@ MESSAGES: Catalogue = {
         "Kontrollera Plan-ID. Är det rätt plan, kör igen med --yes.",
         "Check the Plan-ID. If it is the right plan, run again with --yes.",
     ),
+    # follow-up rounds (loaders/rounds.py): what an admin typed that cannot be recorded
+    "round_title_missing": ("Rundan behöver en rubrik.", "The round needs a title."),
+    "round_as_of_missing": ("Rundan behöver ett datum den avser.", "The round needs the day it reports on."),
+    "round_as_of_invalid": (
+        "Datumet rundan avser är inte ett giltigt datum.",
+        "The day reported on is not a valid date.",
+    ),
+    "round_due_missing": ("Rundan behöver ett sista datum.", "The round needs a due date."),
+    "round_due_invalid": ("Sista datumet är inte ett giltigt datum.", "The due date is not a valid date."),
+    "round_due_before": (
+        "Sista datumet kan inte ligga före dagen rundan avser.",
+        "The due date cannot be before the day the round reports on.",
+    ),
+    "round_unknown_plan": ("En vald plan finns inte.", "A chosen plan does not exist."),
+    "round_unknown": ("Rundan finns inte.", "The round does not exist."),
+    "round_closed": ("Rundan är redan stängd.", "The round is closed already."),
     # follow-up meetings (loaders/meetings.py): what a user typed that cannot be recorded
     "meeting_date_missing": ("Mötet behöver ett datum.", "The meeting needs a date."),
     "meeting_duplicate": (
@@ -290,6 +316,10 @@ MESSAGES: Catalogue = {
         "Laddade {file}: {count} kontakter (ersätter de tidigare).",
         "Loaded {file}: {count} contact(s) (replacing the previous ones).",
     ),
+    "cli_round_opened": ("Runda {round} öppnad: {title}", "Round {round} opened: {title}"),
+    "cli_round_closed": ("Runda {round} stängd.", "Round {round} closed."),
+    "cli_round_open": ("öppen", "open"),
+    "cli_round_closed_state": ("stängd", "closed"),
     "cli_no_round": ("fel: uppföljningsomgången {round} finns inte", "error: no follow-up round {round}"),
     "cli_no_rounds": (
         "fel: databasen har inga uppföljningsomgångar (funktionen saknas i den här versionen)",

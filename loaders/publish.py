@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 import pyarrow as pa
@@ -11,6 +11,7 @@ import pyarrow as pa
 from .database import WRITE_LOCK, Database, Snapshot
 from .diff import diff_plans
 from .filestore import FileStore
+from .rounds import record_reports
 from .template import SHEETS
 from .workbook import PlanData
 
@@ -51,6 +52,7 @@ def publish(
     base_versions: dict[str, int | None] | None = None,
     note: str | None = None,
     role: str | None = None,
+    in_round: Mapping[str, tuple[int, Sequence[tuple]]] | None = None,
     files: Sequence[bytes] = (),
     store: FileStore | None = None,
     before_commit: Callable[[], None] = lambda: None,
@@ -59,6 +61,8 @@ def publish(
 
     role: the publisher's role (loaders.roles.Role, lower-cased) when published from the dashboard; None from
     the command line, which needs access to the server, not a role.
+    in_round: plan_id → (round_id, items) for an update published in an open follow-up round: the version
+    records the round, and each item (kind, activity_id, target_id, year) is recorded as reported in it.
     base_versions: the version each plan's preview was made against (None: the plan was new);
     if another version was published since, PlanChanged is raised and nothing is saved.
     files: the uploaded workbooks, kept in the content-addressed store before the commit, so every
@@ -86,15 +90,20 @@ def publish(
                 version = _scalar(cur, "select coalesce(max(version), 0) + 1 from load_log where plan_id = ?", [pid])
                 load_id = _scalar(cur, "select coalesce(max(load_id), 0) + 1 from load_log")
                 previous = _read(cur, pid, version - 1) if version > 1 else None
+                reported = (in_round or {}).get(pid)
+                if reported and not _scalar(cur, "select count(*) from round where round_id = ? and closed_at is null",
+                                            [reported[0]]):  # fmt: skip
+                    reported = None  # closed since the preview: the update stands, outside any round
+                loaded_at = datetime.now()
                 changes = json.dumps(diff_plans(previous, data).counts() if previous else _new_plan_counts(data))
                 cur.execute(
                     "insert into load_log (load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by,"
-                    " action, note, changes, role) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " action, note, changes, role, round_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         load_id,
                         pid,
                         version,
-                        datetime.now(),
+                        loaded_at,
                         data.file_name,
                         data.sha256,
                         loaded_by,
@@ -102,8 +111,11 @@ def publish(
                         note,
                         changes,
                         role,
+                        reported[0] if reported else None,
                     ],
                 )
+                if reported:
+                    record_reports(cur, reported[0], pid, load_id, loaded_by, loaded_at, reported[1])
                 values = [data.plan.get(k) for k in PLAN_FIELDS]
                 cur.execute(_PLAN_INSERT, [version, *values])
                 for sheet_key, table in TABLES.items():

@@ -6,7 +6,7 @@ import os
 import smtplib
 import ssl
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -181,7 +181,7 @@ def _item_line(item: Asked, several: bool) -> str:
 
 
 def compose(
-    rnd: RoundInfo, recipient: str, asked: Mapping[str, list[Asked]], plan_titles: Mapping[str, str], url: str
+    rnd: RoundInfo, recipient: str, asked: Mapping[str, Sequence[Asked]], plan_titles: Mapping[str, str], url: str
 ) -> Reminder:
     """The Swedish e-mail to one recipient: what is asked, grouped by plan, the due date and the round's link."""
     responsibles = tuple(asked)
@@ -230,7 +230,7 @@ def last_sent(db, round_id: int) -> dict[str, datetime]:
 def plan_reminders(
     db,
     rnd: RoundInfo,
-    missing: Mapping[str, list[Asked]],
+    missing: Mapping[str, Sequence[Asked]],
     *,
     url: str,
     now: datetime,
@@ -311,7 +311,7 @@ def _log(db: Database, round_id: int, sent: Sent, sent_by: str, at: datetime) ->
 def send_reminders(
     db: Database,
     rnd: RoundInfo,
-    missing: Mapping[str, list[Asked]],
+    missing: Mapping[str, Sequence[Asked]],
     settings: SmtpSettings,
     sent_by: str,
     *,

@@ -22,6 +22,9 @@ alter table load_log add column if not exists changes varchar;
 -- dashboard; NULL from the command line. Added with the roles, so older databases get it here.
 alter table load_log add column if not exists role varchar;
 
+-- The follow-up round an update was published in (NULL: none; the table round is further down).
+alter table load_log add column if not exists round_id bigint;
+
 create table if not exists plan_rev (
     plan_id varchar not null, version integer not null,
     title varchar, period_start date, period_end date, period_text varchar, owner varchar,
@@ -128,7 +131,8 @@ from target_value_rev v
 join current_versions c using (plan_id, version);
 
 create or replace view loads as
-select load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by, action, note, changes, role
+select load_id, plan_id, version, loaded_at, file_name, file_sha256, loaded_by, action, note, changes, role,
+       round_id
 from load_log;
 
 -- Every version's status of every activity, for "status over time".
@@ -212,3 +216,41 @@ create table if not exists reminder_log (
 create or replace view reminders as
 select reminder_id, round_id, recipient, responsible, items, sent_at, sent_by, message_id, ok, error
 from reminder_log;
+
+-- Follow-up rounds (loaders/rounds.py): an admin asks every responsible in a scope to report by a due
+-- date, as of a day. plans/units NULL: every plan or unit. Open until closed_at is set.
+create table if not exists round (
+    round_id  bigint primary key,
+    title     varchar not null,
+    as_of     date not null,
+    due       date not null,
+    plans     varchar[],
+    units     varchar[],
+    opened_by varchar,
+    opened_at timestamp not null,
+    closed_by varchar,
+    closed_at timestamp
+);
+
+-- What was reported in a round: one row per status (activity) or outcome (target and year) that an
+-- update published while the round was open carried, with the load that published it.
+create table if not exists round_report (
+    round_id    bigint not null,
+    plan_id     varchar not null,
+    item_kind   varchar not null,  -- status, outcome
+    activity_id varchar,
+    target_id   varchar,
+    year        integer,
+    load_id     bigint not null,
+    reported_by varchar,
+    reported_at timestamp not null
+);
+
+create or replace view rounds as
+select round_id, title, as_of, due, plans, units, opened_by, opened_at, closed_by, closed_at,
+       closed_at is null as is_open
+from round;
+
+create or replace view round_reports as
+select round_id, plan_id, item_kind, activity_id, target_id, year, load_id, reported_by, reported_at
+from round_report;

@@ -18,6 +18,7 @@ from loaders.diff import PlanDiff
 from loaders.meetings import KINDS as ITEM_KINDS
 from loaders.problems import MESSAGES, STEPS, TABLE_NAMES
 from loaders.roles import Role
+from loaders.rounds import STATES as ROUND_STATES
 from loaders.template import LINE_KINDS
 from loaders.workbook import _SANDBOX_CODES
 from tests.conftest import ROOT
@@ -278,7 +279,10 @@ LOAD_ACTIONS = ("build", "load", "upload", "update", "rollback")
 ITEM_STATUSES = ("open", "done")
 DYNAMIC: dict[str, set[str]] = {
     "action_{}": set(LOAD_ACTIONS),
-    "role_{}": {role.name.lower() for role in Role},  # a version's role (display.who), from loaders.roles
+    "role_{}": {role.name.lower() for role in Role},
+    "rounds_progress_{}": set(
+        ROUND_STATES
+    ),  # a responsible's state in a round (loaders/rounds.py)  # a version's role (display.who), from loaders.roles
     "sort_{}": set(SORTS),
     "m_item_{}": set(ITEM_KINDS),
     "m_action_{}": set(ITEM_STATUSES),

@@ -379,9 +379,11 @@ def test_every_page_explains_an_empty_database(tmp_path, monkeypatch, page):
     assert [i.value for i in at.info if i.value.startswith(wanted)], (page, [i.value for i in at.info])
 
 
-# Uploading and the version history are per plan, and the access page lists accounts: not views of the filtered data.
+# Uploading and the version history are per plan, the access page lists accounts and a round has its own scope:
+# not views of the filtered data.
 @pytest.mark.parametrize(
-    "page", sorted(p.stem for p in PAGES_DIR.glob("*.py") if p.stem not in ("upload", "history", "access"))
+    "page",
+    sorted(p.stem for p in PAGES_DIR.glob("*.py") if p.stem not in ("upload", "history", "access", "rounds")),
 )
 def test_every_page_explains_filters_that_match_nothing(app, page):
     at = open_page(app, page)

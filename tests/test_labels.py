@@ -33,8 +33,10 @@ RAW_CELLS = {"opening_balance", "ongoing", "not_started", "postponed", "cancelle
 
 @pytest.fixture(autouse=True)
 def editor_account(monkeypatch):
-    monkeypatch.setenv("PLANS_EDITORS", f"tester:{hash_password('test')}")
-    monkeypatch.setattr(config, "_secrets", lambda: {})
+    """One local account, an admin, so every page (the editors' and the admins' too) is opened and read."""
+    monkeypatch.delenv("PLANS_EDITORS", raising=False)
+    account = {"password": hash_password("test"), "role": "admin"}
+    monkeypatch.setattr(config, "_secrets", lambda: {"accounts": {"tester": account}})
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Upload (editors): check workbooks in a limited worker, preview their changes, publish or cancel; templates."""
+"""Upload (editors, reporters): check workbooks in a limited worker, preview their changes, publish; templates."""
 
 import streamlit as st
 
@@ -7,16 +7,20 @@ from dashboard.i18n import t
 from dashboard.reports.display import md
 from dashboard.web import actions, cache, context, diffview, errors, render
 from loaders.problems import WorkbookInvalid
+from loaders.roles import Role
 
 ctx: context.Context = st.session_state["ctx"]
 lang = ctx.lang
 st.title(t("page_upload", lang))
 
-editor = rights.current_editor()
-if editor is None:
-    # The page is only in the navigation for editors; this covers a stale link or a sign-out.
+user = rights.current_user()
+if user is None or user.role < Role.REPORTER:
+    # The page is only in the navigation for reporters and editors; this covers a stale link or a sign-out.
     st.warning(t("editors_only", lang), icon=":material/lock:")
     st.stop()
+# A reporter sends update workbooks for their own rows; whole plans and their templates are for editors.
+# (Shown or not, every action checks the role itself.)
+is_editor = user.role >= Role.EDITOR
 
 # Per-session state (never module globals: those are shared by every user).
 state = st.session_state.setdefault("upload_state", {"checked": {}, "done": {}, "nonce": 0})
@@ -24,15 +28,19 @@ state = st.session_state.setdefault("upload_state", {"checked": {}, "done": {}, 
 tab_upload, tab_templates = st.tabs([t("upload_tab", lang), t("templates_tab", lang)])
 
 with tab_templates:
-    st.caption(t("templates_help", lang))
-    render.download(
-        t("template_empty", lang),
-        actions.empty_template(),
-        f"{t('file_template', lang)}.xlsx",
-        "xlsx",
-        "upload_template_empty",
-    )
+    st.caption(t("templates_help" if is_editor else "templates_help_reporter", lang))
+    if is_editor:
+        render.download(
+            t("template_empty", lang),
+            actions.empty_template(),
+            f"{t('file_template', lang)}.xlsx",
+            "xlsx",
+            "upload_template_empty",
+        )
     plans = ctx.options["plans"]
+    plans = plans[[user.has_plan(p) for p in plans["plan_id"]]]
+    if plans.empty and not is_editor:
+        render.empty(t("template_no_plans", lang))
     if not plans.empty:
         titles = dict(zip(plans["plan_id"], plans["title"], strict=True))
         # The plan the sidebar is filtered on is the one the owner is most likely working on.
@@ -45,23 +53,24 @@ with tab_templates:
             key="upload_template_plan",
         )
         c1, c2 = st.columns(2)
+        if is_editor:
+            render.download(
+                t("template_prefilled", lang),
+                actions.plan_template(ctx.db, plan_id),
+                f"{plan_id}.xlsx",
+                "xlsx",
+                "upload_template_prefilled",
+                where=c1,
+                help=t("template_prefilled_help", lang),
+            )
         render.download(
-            t("template_prefilled", lang),
-            actions.plan_template(ctx.db, plan_id),
-            f"{plan_id}.xlsx",
-            "xlsx",
-            "upload_template_prefilled",
-            where=c1,
-            help=t("template_prefilled_help", lang),
-        )
-        render.download(
-            t("template_update", lang),
+            t("template_update" if is_editor else "template_update_mine", lang),
             actions.update_template(ctx.db, plan_id),
             f"{plan_id}-{t('file_update', lang)}.xlsx",
             "xlsx",
             "upload_template_update",
-            where=c2,
-            help=t("template_update_help", lang),
+            where=c2 if is_editor else c1,
+            help=t("template_update_help" if is_editor else "template_update_mine_help", lang),
         )
 
 with tab_upload:
@@ -159,4 +168,4 @@ with tab_upload:
         state["checked"].clear()
         state["done"].clear()
         st.rerun()
-    st.caption(t("upload_signed_in", lang, editor=md(editor), now=f"{ctx.now:%Y-%m-%d %H:%M}"))
+    st.caption(t("upload_signed_in", lang, editor=md(user.name), now=f"{ctx.now:%Y-%m-%d %H:%M}"))

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from dashboard.auth import config
 from dashboard.auth.rights import NotAuthorized, require, require_editor
-from loaders import meetings, remind
+from loaders import meetings, remind, rounds
 from loaders.annotate import annotate_isolated
 from loaders.contacts import contacts_workbook, read_contacts, store_contacts, stored_contacts
 from loaders.database import Database
@@ -23,6 +23,7 @@ from loaders.identity import check as replaces
 from loaders.meetings import MeetingInvalid
 from loaders.problems import Problem, WorkbookInvalid
 from loaders.publish import PlanChanged, current_version, publish, read_version
+from loaders.reporting import foreign_rows, row_owners
 from loaders.roles import Role, User
 from loaders.update import apply_update, is_update, read_update
 from loaders.workbook import PlanData, read_plan
@@ -45,6 +46,16 @@ def _require_plan(db: Database, plan_id: str, title: str | None = None) -> User:
     return require(Role.EDITOR, plan_id, title or _plan_title(db, plan_id))
 
 
+class WholePlanRefused(NotAuthorized):
+    """A reporter uploaded a whole plan: reporters send update workbooks (Utfall, Status) only."""
+
+
+def _require_rows(db: Database, current: PlanData, update: PlanData) -> tuple[User, list[Problem]]:
+    """The user, and a problem for every row of the update they may not report on (none for the plan's editor)."""
+    user = require(Role.REPORTER, current.plan_id, _plan_title(db, current.plan_id))
+    return user, ([] if user.may_edit_plan(current.plan_id) else foreign_rows(current, update, user))
+
+
 class NothingToPublish(Exception):
     """The upload is identical to what is published: a version without changes would only be noise."""
 
@@ -61,6 +72,7 @@ class Checked:
     data: PlanData | None = None
     base_version: int | None = None  # the version the diff was made against (None: a new plan)
     diff: PlanDiff | None = None
+    update: PlanData | None = field(default=None, repr=False)  # an update workbook as read, before it is applied
     # Set when the file changes its plan's title or removes most activities: it may be another plan.
     replacement: Replacement | None = None
 
@@ -82,25 +94,40 @@ def check_upload(
     today: date,
     progress: Callable[[str], None] | None = None,
 ) -> Checked:
-    """Validate an upload exactly as the loader does (in a limited worker) and diff it against the current version."""
-    require_editor()
+    """Validate an upload exactly as the loader does (in a limited worker) and diff it against the current version.
+
+    A whole plan needs an editor of that plan; an update, a reporter whose rows every one of its rows is."""
+    user = require(Role.REPORTER)
     checked = Checked(file_name, hashlib.sha256(raw).hexdigest(), "update" if is_update(raw) else "plan", raw)
     too_large = size_problem(len(raw), file_name)
     if too_large is not None:
         checked.problems = [too_large]
         return checked
     try:
+        if checked.kind == "plan" and user.role < Role.EDITOR:
+            raise WholePlanRefused("a reporter uploads update workbooks")
         with _PARSE_SLOTS:
             if checked.kind == "update":
                 data = read_update(raw, file_name, isolate=True, progress=progress)
             else:
                 data = read_plan(raw, file_name, isolate=True, progress=progress)
         # Refused before the preview: an editor of other plans learns it now, not after reading a diff.
-        _require_plan(db, data.plan_id, data.plan.get("title") if checked.kind == "plan" else None)
+        if checked.kind == "plan":
+            _require_plan(db, data.plan_id, data.plan.get("title"))
+        else:
+            require(Role.REPORTER, data.plan_id, _plan_title(db, data.plan_id))
         base = current_version(db, data.plan_id)
         current = read_version(db, data.plan_id, base) if base else None
         if checked.kind == "update":
-            data = apply_update(current, data, today)
+            update = data
+            data = apply_update(current, update, today)
+            assert current is not None  # apply_update refuses an update of an unknown plan
+            checked.update = update
+            _user, foreign = _require_rows(db, current, update)
+            if foreign:
+                # Every row that is someone else's is named; nothing is published from this file.
+                checked.problems = foreign
+                return checked
     except WorkbookInvalid as exc:
         checked.problems = exc.problems
         return checked
@@ -120,18 +147,29 @@ def publish_checked(db: Database, checked: Checked, *, replace_confirmed: bool =
         require_editor()
         raise ValueError("only a valid upload can be published")
     # Checked again here, not only at the preview: the session (or the assignment) may have changed since.
-    user = _require_plan(db, checked.data.plan_id, checked.data.plan.get("title"))
+    if checked.kind == "update" and checked.update is not None and checked.base_version is not None:
+        user, foreign = _require_rows(db, read_version(db, checked.data.plan_id, checked.base_version), checked.update)
+        if foreign:
+            raise WorkbookInvalid(foreign)
+    else:
+        user = _require_plan(db, checked.data.plan_id, checked.data.plan.get("title"))
     if checked.replacement is not None and not replace_confirmed:
         raise ReplaceRefused([checked.replacement])
     if checked.diff is not None and checked.diff.is_empty() and checked.base_version is not None:
         raise NothingToPublish(checked.data.plan_id)
     action = "update" if checked.kind == "update" else "upload"
+    in_round = None
+    if checked.kind == "update" and checked.update is not None:
+        current_round = rounds.open_round_for(db, checked.data.plan_id)
+        if current_round is not None:
+            in_round = {checked.data.plan_id: (current_round.round_id, rounds.update_items(checked.update))}
     published = publish(
         db,
         [checked.data],
         user.name,
         action,
         role=user.role.name.lower(),
+        in_round=in_round,
         base_versions={checked.data.plan_id: checked.base_version},
         files=[checked.raw],
         store=FileStore.beside(db.path),
@@ -168,7 +206,7 @@ Download = Callable[[], bytes]
 
 def annotated_workbook(checked: Checked, lang: str) -> Download:
     """The uploaded workbook with its problem cells marked and commented (made in a limited worker)."""
-    require_editor()
+    require(Role.REPORTER)
 
     def make() -> bytes:
         marked = annotate_isolated(checked.raw, checked.problems, lang) if checked.cell_problems else None
@@ -207,14 +245,20 @@ def empty_template() -> Download:
 
 
 def update_template(db: Database, plan_id: str) -> Download:
-    """An outcome/status update workbook for one plan, listing its targets and activities."""
-    require_editor()
+    """An outcome/status update workbook for one plan, listing its targets and activities — for a reporter,
+    only those they report on (their personal workbook)."""
+    user = require(Role.REPORTER, plan_id, _plan_title(db, plan_id))
 
     def make() -> bytes:
         data = read_version(db, plan_id)
-        targets = data.tables["targets"].select(["target_id", "name", "region"]).to_pylist()
+        targets = data.tables["targets"].select(["target_id", "name", "region", "activity_id"]).to_pylist()
         diff = diff_plans(None, data)  # a new-plan diff lists every activity with its current status
         activities = [{k: a.get(k) for k in ("activity_id", "title", "status")} for a in diff.activities_added]
+        if not user.may_edit_plan(plan_id):
+            owners, _ = row_owners(data)
+            mine = {a for a, (unit, responsible) in owners.items() if user.may_report(plan_id, unit, responsible)}
+            activities = [a for a in activities if a["activity_id"] in mine]
+            targets = [x for x in targets if x["activity_id"] in mine]
         buf = io.BytesIO()
         write_update_workbook(buf, plan_id, targets, activities)
         return buf.getvalue()
@@ -321,3 +365,17 @@ def access_list() -> list[User]:
     require(Role.ADMIN)
     users = config.oidc_users() if config.oidc_configured() else config.local_users()
     return sorted(users.values(), key=lambda u: (-u.role, u.name.casefold()))
+
+
+def open_round(
+    db: Database, title: str, as_of: date | None, due: date | None, plans: list[str], units: list[str]
+) -> int:
+    """An admin opens a follow-up round (RoundInvalid says what to correct)."""
+    admin = require(Role.ADMIN)
+    return rounds.open_round(db, title, as_of, due, plans, units, admin.name)
+
+
+def close_round(db: Database, round_id: int) -> None:
+    """An admin closes a round: it becomes history."""
+    admin = require(Role.ADMIN)
+    rounds.close_round(db, round_id, admin.name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 
 import pandas as pd
@@ -14,6 +13,7 @@ from dashboard.i18n import t
 from dashboard.reports.display import md
 from dashboard.web import actions, errors, render
 from dashboard.web.context import Context
+from loaders import rounds
 from loaders.contacts import stored_contacts
 from loaders.problems import WorkbookInvalid
 from loaders.remind import SmtpUnavailable
@@ -34,8 +34,7 @@ def render_reminders(ctx: Context, round_id: int, missing: Mapping[str, list] | 
     st.subheader(t("rem_title", lang))
     with errors.user_errors(lang):
         if missing is None:
-            # The rounds feature (issue 12), imported by name so this section stands without it.
-            missing = importlib.import_module("loaders.rounds").missing_by_responsible(ctx.db, round_id)
+            missing = rounds.missing_by_responsible(ctx.db, round_id)
         view = actions.reminder_batch(ctx.db, round_id, missing, ctx.now)
     batch, hours = view.batch, f"{view.interval_h:g}"
     st.caption(t("rem_intro", lang, hours=hours))

@@ -1,0 +1,138 @@
+"""A reporter reports on their own rows only: their update template lists those rows, and an update that
+touches anyone else's rows names every such row and saves nothing."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.auth import config
+from dashboard.web import cache
+from loaders.database import Database
+from loaders.publish import read_version
+from loaders.reporting import foreign_rows
+from loaders.roles import Role, User
+from loaders.update import read_update
+from loaders.writer import write_update_workbook
+from tests.conftest import ROOT, downloads
+
+APP = str(ROOT / "dashboard" / "app.py")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PLAN = "mobilitet-2016-2018"  # B7 is KOM's; every other activity International Office's; no target has one
+
+
+@pytest.fixture
+def configured(bundled_db, tmp_path, monkeypatch, editor_hash):
+    path = tmp_path / "plans.duckdb"
+    path.write_bytes(bundled_db.read_bytes())
+    monkeypatch.setenv("PLANS_DB", str(path))
+    monkeypatch.delenv("PLANS_EDITORS", raising=False)
+    accounts = {
+        "kom": {"password": editor_hash, "role": "reporter", "plans": [PLAN], "units": ["KOM"]},
+        "io": {"password": editor_hash, "role": "editor", "plans": [PLAN]},
+    }
+    monkeypatch.setattr(config, "_secrets", lambda: {"accounts": accounts})
+    return path
+
+
+def _filled(template: bytes, status_rows: list[tuple], outcome_rows: list[tuple] = ()) -> bytes:
+    """The update template filled in as a person does in Excel: rows typed under the headers."""
+    wb = openpyxl.load_workbook(io.BytesIO(template))
+    for row in status_rows:
+        wb["Status"].append(list(row))
+    for row in outcome_rows:
+        wb["Utfall"].append(list(row))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _template() -> bytes:
+    buf = io.BytesIO()
+    write_update_workbook(buf, PLAN, [], [])
+    return buf.getvalue()
+
+
+def test_every_foreign_row_is_named_compound_units_and_editors(configured):
+    with Database(configured, read_only=True) as db:
+        current = read_version(db, PLAN)
+    raw = _filled(
+        _template(),
+        [("B7", "2017-05-01", "Pågår"), ("A1", "2017-05-01", "Pågår"), ("A2", None, "Genomförd")],
+        [("TS", 2016, None, 120)],
+    )
+    update = read_update(raw, "kom.xlsx")
+    kom = User.assigned("kom", Role.REPORTER, plans=[PLAN], units=["KOM"])
+    problems = foreign_rows(current, update, kom)
+    assert [(p.cell, p.value, p.code) for p in problems] == [
+        ("Status!A3", "A1", "not_your_row"),
+        ("Status!A4", "A2", "not_your_row"),
+        ("Utfall!A2", "TS", "not_your_row_editors"),  # a target without an activity: the plan's editors'
+    ]
+    assert "International Office" in problems[0].message("sv") and "inget har sparats" in problems[0].message("sv")
+    # By unit, by named responsible, and the plan's editor (who may report on every row).
+    io_unit = User.assigned("x", Role.REPORTER, units=["Kansli/International Office"])  # a compound assignment
+    assert [p.value for p in foreign_rows(current, update, io_unit)] == ["B7", "TS"]
+    kom_by_name = User.assigned("y", Role.REPORTER, responsible=["kom"])
+    assert [p.value for p in foreign_rows(current, update, kom_by_name)] == ["A1", "A2", "TS"]
+    assert foreign_rows(current, update, User.assigned("io", Role.EDITOR, plans=[PLAN])) == []
+
+
+def _signed_in(name: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["auth_editor"] = name
+    at.run()
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _versions(path) -> list[tuple]:
+    return cache.connection(str(path)).rows("select plan_id, version, loaded_by, action, role from loads order by 1, 2")
+
+
+def test_a_reporter_downloads_their_rows_fills_them_and_publishes_only_their_own(configured, storages):
+    at = _signed_in("kom")
+    assert "Inloggad som kom (rapportör)" in [c.value for c in at.sidebar.caption]
+    assert len(at.selectbox(key="upload_template_plan").options) == 1  # only the plan assigned
+    files = downloads(at, storages)
+    assert set(files) == {"upload_template_update"}  # no whole-plan templates for a reporter
+    template = files["upload_template_update"]
+    listed = openpyxl.load_workbook(io.BytesIO(template))["Aktiviteter (lista)"]
+    assert [r[0] for r in listed.iter_rows(min_row=2, values_only=True)] == ["B7"]  # KOM's one activity
+
+    before = _versions(configured)
+    mixed = _filled(template, [("B7", "2017-05-01", "Pågår", "Kampanj startad"), ("A1", "2017-05-01", "Genomförd")])
+    at.file_uploader(key="upload_files_0").set_value([("kom.xlsx", mixed, XLSX)]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    said = " ".join(m.value for m in at.markdown)
+    assert "Status\\!A3" in said and "A1 hör till International Office\\, som du inte rapporterar för" in said
+    assert not [b for b in at.button if b.key == "upload_0_publish"]
+    assert _versions(configured) == before  # nothing saved
+
+    own = _filled(template, [("B7", "2017-05-01", "Pågår", "Kampanj startad")])
+    at = _signed_in("kom")
+    at.file_uploader(key="upload_files_0").set_value([("kom-2.xlsx", own, XLSX)]).run()
+    at.button(key="upload_0_publish").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [v for v in _versions(configured) if v[0] == PLAN][-1][1:] == (2, "kom", "update", "reporter")
+    status = cache.connection(str(configured)).rows(
+        "select status, status_note from activities where plan_id = ? and activity_id = 'B7'", [PLAN]
+    )
+    assert status == [("ongoing", "Kampanj startad")]
+
+
+def test_a_reporter_cannot_upload_a_whole_plan(configured, bundled_db, tmp_path):
+    from loaders.service import export_plan
+
+    with Database(configured) as db:
+        export_plan(db, PLAN, tmp_path / "plan.xlsx")
+    cache.connection.clear()
+    at = _signed_in("kom")
+    at.file_uploader(key="upload_files_0").set_value([("plan.xlsx", (tmp_path / "plan.xlsx").read_bytes(), XLSX)])
+    at.run()
+    assert "Som rapportör laddar du upp en uppdateringsarbetsbok" in " ".join(e.value for e in at.error)
+    assert [v[1] for v in _versions(configured) if v[0] == PLAN] == [1]
