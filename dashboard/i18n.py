@@ -800,6 +800,20 @@ TEXT: Catalogue = {
         "The round asks for nothing: there are no open activities or targets in its scope.",
     ),
     "rounds_col_who": ("Ansvarig", "Responsible"),
+    "m_tab_round": ("Uppföljningsrunda", "Follow-up round"),
+    "m_round_none": (
+        "Ingen uppföljningsrunda har öppnats: mötet har inga rapporter från de ansvariga att gå igenom.",
+        "No follow-up round has been opened: the meeting has no reports from the responsible to go through.",
+    ),
+    "m_round_summary": (
+        "Rapporterat sedan {since}: {new}. Totalt: {reported} av {asked} rader.",
+        "Reported since {since}: {new}. In all: {reported} of {asked} rows.",
+    ),
+    "m_round_all_reported": (
+        "Alla har rapporterat allt rundan frågar efter.",
+        "Everyone has reported all the round asks for.",
+    ),
+    "m_round_link": ("Rundans sida: vad som saknas, påminnelser", "The round's page: what is missing, reminders"),
     "rounds_no_responsible": (
         "Ingen ansvarig angiven (planens redaktörer)",
         "No responsible stated (the plan's editors)",

@@ -609,3 +609,11 @@ def round_progress(db: Reader, round_id: int) -> list[Progress]:
 
 def round_missing(db: Reader, round_id: int) -> dict[str, list[Asked]]:
     return rounds.missing_by_responsible(db, round_id)
+
+
+def latest_round(db: Reader) -> Round | None:
+    return rounds.latest_round(db)
+
+
+def round_reported_between(db: Reader, round_id: int, since, until) -> int:
+    return rounds.reported_between(db, round_id, since, until)

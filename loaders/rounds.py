@@ -235,6 +235,22 @@ def _reported(db: Reader, round_id: int) -> dict[tuple, datetime]:
     return {tuple(r[:5]): r[5] for r in rows}
 
 
+def latest_round(db: Reader) -> Round | None:
+    """The round a meeting looks at: the newest open one, else the most recently opened closed one."""
+    listed = list_rounds(db)
+    return next((r for r in listed if r.is_open), None) or max(listed, key=lambda r: r.opened_at, default=None)
+
+
+def reported_between(db: Reader, round_id: int, since: datetime, until: datetime | None = None) -> int:
+    """How many of the round's rows were reported after `since` (up to `until`): a meeting's "since last time"."""
+    rows = db.rows(
+        "select count(*) from round_report where round_id = ? and reported_at > ?"
+        " and (?::timestamp is null or reported_at <= ?)",
+        [round_id, since, until, until],
+    )
+    return int(rows[0][0])
+
+
 def _key(item: Asked) -> tuple:
     return (item.plan_id, item.item_kind, item.activity_id, item.target_id, item.year)
 

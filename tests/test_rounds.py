@@ -264,3 +264,19 @@ def test_an_admin_opens_and_closes_a_round_on_the_page_in_english(db_path):
     at.button(key="rounds_close").click().run()
     assert "The round was closed" in " ".join(i.value for i in at.info)
     assert at.query_params["round"] == "1"  # the link to this round, as reminders send it
+
+
+def test_the_meeting_page_shows_the_latest_round(db_path):
+    at = _page(None)
+    at.switch_page("app_pages/meetings.py").run()
+    assert "Ingen uppföljningsrunda har öppnats" in " ".join(c.value for c in at.caption)
+    _open(db_path)
+    _publish_as("kom", _update([("B7", None, "Pågår")]))
+    at = _page(None)
+    at.switch_page("app_pages/meetings.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(m.value.startswith("**Tertial 2 2017** · öppen") for m in at.markdown)
+    summary = next(c.value for c in at.caption if c.value.startswith("Rapporterat sedan"))
+    assert summary.endswith(": 1. Totalt: 1 av 33 rader.")
+    behind = next(d.value for d in at.dataframe if "Saknas" in d.value.columns)
+    assert list(behind["Ansvarig"]) == ["International Office", "Ingen ansvarig angiven (planens redaktörer)"]

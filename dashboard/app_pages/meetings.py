@@ -151,6 +151,7 @@ tabs = st.tabs(
         t("m_tab_late", lang),
         t("m_tab_stale", lang),
         t("m_tab_actions", lang),
+        t("m_tab_round", lang),
         t("m_tab_record", lang),
     ]
 )
@@ -189,6 +190,36 @@ with tabs[1]:
 with tabs[2]:
     st.caption(t("m_stale_help", lang, months=months, day=fmt_date(cutoff, lang)))
     table(data.stale, "meetings_stale", "m_none")
+with tabs[4]:
+    # The latest follow-up round: what was reported since the previous meeting, and who still has rows missing.
+    latest = cache.fresh(ctx, queries.latest_round)
+    if latest is None:
+        st.caption(t("m_round_none", lang))
+    else:
+        progress = cache.fresh(ctx, queries.round_progress, latest.round_id)
+        asked_n, reported_n = sum(p.asked for p in progress), sum(p.reported for p in progress)
+        state = t("rounds_state_open" if latest.is_open else "rounds_state_closed", lang)
+        st.markdown(f"**{md(latest.title)}** · {state} · {t('rounds_due', lang).lower()} {fmt_date(latest.due, lang)}")
+        new_n = cache.fresh(ctx, queries.round_reported_between, latest.round_id, since, until)
+        st.caption(
+            t("m_round_summary", lang, since=fmt_date(since_day, lang), new=new_n, reported=reported_n, asked=asked_n)
+        )
+        behind = [p for p in progress if p.missing]
+        if behind:
+            table(
+                pd.DataFrame(
+                    {
+                        t("rounds_col_who", lang): [p.responsible or t("rounds_no_responsible", lang) for p in behind],
+                        t("rounds_col_state", lang): [t(f"rounds_progress_{p.state}", lang) for p in behind],
+                        t("rounds_col_missing", lang): [str(len(p.missing)) for p in behind],
+                    }
+                ),
+                "meetings_round",
+                "m_none",
+            )
+        else:
+            st.caption(t("m_round_all_reported", lang))
+        st.page_link("app_pages/rounds.py", label=t("m_round_link", lang), icon=":material/checklist:")
 with tabs[3]:
     st.markdown(f"**{t('m_open_actions', lang)}**")
     table(data.actions, "meetings_actions", "m_no_actions")
@@ -248,7 +279,7 @@ def save(call, clear: dict[str, object], done: str):
     return None  # refused: its message is shown, and the form keeps what was typed
 
 
-with tabs[4]:
+with tabs[5]:
     if not editor:
         st.info(t("m_editors_record", lang), icon=":material/lock:")
     else:
