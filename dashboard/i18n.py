@@ -314,6 +314,25 @@ TEXT: Catalogue = {
     ),
     "upload_tab": ("Ladda upp arbetsböcker", "Upload workbooks"),
     "templates_tab": ("Mallar", "Templates"),
+    "form_tab": ("Rapportera här", "Report here"),
+    "form_help": (
+        "För en liten uppdatering: välj en av dina aktiviteter och ange status och kommentar, och/eller en "
+        "målsättning och dess utfall. Det publiceras som en uppdatering, kontrolleras som en uppladdad fil och "
+        "räknas i en öppen uppföljningsrunda.",
+        "For a small update: choose one of your activities and give its status and comment, and/or a target and "
+        "its outcome. It is published as an update, checked like an uploaded file, and counts in an open round.",
+    ),
+    "form_no_rows": (
+        "Du rapporterar inte för någon rad i den här planen.",
+        "You do not report on any row of this plan.",
+    ),
+    "form_activity": ("Aktivitet", "Activity"),
+    "form_comment": ("Kommentar", "Comment"),
+    "form_target": ("Målsättning", "Target"),
+    "form_year": ("År", "Year"),
+    "form_value": ("Utfall", "Outcome"),
+    "form_source": ("Källa", "Source"),
+    "form_publish": ("Publicera", "Publish"),
     "templates_help_reporter": (
         "Hämta din uppdateringsmall: den listar bara de aktiviteter och målsättningar du rapporterar för. Fyll i "
         "status och utfall i Excel och ladda upp den under Ladda upp.",
@@ -800,6 +819,33 @@ TEXT: Catalogue = {
         "The round asks for nothing: there are no open activities or targets in its scope.",
     ),
     "rounds_col_who": ("Ansvarig", "Responsible"),
+    "gap_plan_level": ("planens gemensamma", "plan level"),
+    "gap_no_year": ("utan år", "no year"),
+    "gap_budget_line": ("Budgetrad {line}: {what}, {year}", "Budget line {line}: {what}, {year}"),
+    "gaps_title": ("Dataluckor i rundans planer", "Data gaps in the round's plans"),
+    "gaps_help": (
+        "Det rundan bör fylla i: varje lucka med bladet och kolumnen i arbetsboken där den åtgärdas.",
+        "What the round should fill in: each gap with the workbook sheet and column where it is fixed.",
+    ),
+    "gaps_sheet": ("Dataluckor", "Data gaps"),
+    "gaps_file": ("dataluckor", "data-gaps"),
+    "gaps_none": ("Inga dataluckor i rundans planer.", "No data gaps in the round's plans."),
+    "gaps_col_plan": ("Plan", "Plan"),
+    "gaps_col_kind": ("Lucka", "Gap"),
+    "gaps_col_item": ("Rad", "Row"),
+    "gaps_col_sheet": ("Blad", "Sheet"),
+    "gaps_col_column": ("Kolumn", "Column"),
+    "gap_activity_no_responsible": ("Aktivitet utan ansvarig eller enhet", "Activity without responsible or unit"),
+    "gap_activity_no_dates": ("Aktivitet utan start- eller slutdatum", "Activity without a start or end date"),
+    "gap_activity_status_unknown": ("Aktivitet med okänd status", "Activity with unknown status"),
+    "gap_target_no_baseline": ("Målsättning utan basvärde", "Target without a baseline value"),
+    "gap_target_no_year": ("Målsättning utan målår", "Target without a target year"),
+    "gap_parts_exceed_whole": (
+        "Delar (varav) som tillsammans är fler än helheten",
+        "Parts (of which) that add up to more than their whole",
+    ),
+    "gap_budget_no_unit": ("Budgetrad utan enhet", "Budget line without a unit"),
+    "gap_budget_no_funding": ("Budgetrad utan finansiering", "Budget line without a funding source"),
     "m_tab_round": ("Uppföljningsrunda", "Follow-up round"),
     "m_round_none": (
         "Ingen uppföljningsrunda har öppnats: mötet har inga rapporter från de ansvariga att gå igenom.",

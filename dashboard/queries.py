@@ -617,3 +617,45 @@ def latest_round(db: Reader) -> Round | None:
 
 def round_reported_between(db: Reader, round_id: int, since, until) -> int:
     return rounds.reported_between(db, round_id, since, until)
+
+
+def plan_rows(db: Reader, plan_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A plan's activities (id, title, unit, responsible, status, comment) and targets (id, name, activity) as
+    the report form lists them."""
+    activities = db.query(
+        "select activity_id, title, unit, responsible, status, status_note from activities where plan_id = ?"
+        " order by sort_order",
+        [plan_id],
+    )
+    targets = db.query(
+        "select t.target_id, t.name, t.region, t.activity_id, a.unit, a.responsible from targets t"
+        " left join activities a on a.plan_id = t.plan_id and a.activity_id = t.activity_id"
+        " where t.plan_id = ? order by t.target_id",
+        [plan_id],
+    )
+    return activities, targets
+
+
+def gap_inputs(db: Reader, plan_ids: tuple[str, ...] | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The rows domain.gaps.find reads, for some plans (None: every plan)."""
+    plans = list(plan_ids) if plan_ids is not None else None
+    where = "where (?::varchar[] is null or list_contains(?, {t}.plan_id))"
+    activities = db.query(
+        "select plan_id, activity_id, title, responsible, unit, start_date, end_date, status from activities a "
+        + where.format(t="a")
+        + " order by plan_id, sort_order",
+        [plans, plans],
+    )
+    targets = db.query(
+        "select plan_id, target_id, name, part_of, baseline_value, target_year, target_value, target_change_pct"
+        " from targets t " + where.format(t="t") + " order by plan_id, target_id",
+        [plans, plans],
+    )
+    budget = db.query(
+        "select b.plan_id, b.activity_id, b.line_no, b.year, b.unit, a.unit as activity_unit, b.funding_source"
+        " from budget_lines b left join activities a on a.plan_id = b.plan_id and a.activity_id = b.activity_id "
+        + where.format(t="b")
+        + " order by b.plan_id, b.line_no",
+        [plans, plans],
+    )
+    return activities, targets, budget

@@ -31,7 +31,7 @@ _UNIT_SEPARATORS = re.compile(r"\s*[/,;&]\s*|\s+och\s+")
 
 def unit_parts(unit: str | None) -> frozenset[str]:
     """The units (or names) a row's text names, case-folded: "RUN/KOM" → {"run", "kom"}; empty for none."""
-    if not unit:
+    if not isinstance(unit, str) or not unit:  # None, or a table's empty cell (NaN)
         return frozenset()
     return frozenset(part.casefold() for part in _UNIT_SEPARATORS.split(unit.strip()) if part)
 

@@ -64,15 +64,25 @@ def write_workbook(
     wb.close()
 
 
-def write_update_workbook(target: str | Path | BinaryIO, plan_id: str, targets: list[dict], activities: list[dict]):
-    """An outcome/status update for one plan: empty Utfall and Status sheets, and the plan's ids to pick from."""
+def write_update_workbook(
+    target: str | Path | BinaryIO,
+    plan_id: str,
+    targets: list[dict],
+    activities: list[dict],
+    *,
+    status: list[dict] | None = None,
+    outcomes: list[dict] | None = None,
+):
+    """An outcome/status update for one plan: Utfall and Status sheets (empty, or with the rows given: the
+    browser's report form makes the same workbook a person fills in), and the plan's ids to pick from."""
     wb, fmt = _open(target)
     ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
     ws.set_column(0, 0, 110)
     for i, line in enumerate(UPDATE_INSTRUCTIONS.splitlines()):
         ws.write_string(i, 0, line, fmt["title"] if i == 0 else fmt["wrap"])
+    given = {"plan": [{"plan_id": plan_id}], "status": status or [], "target_values": outcomes or []}
     for sheet in UPDATE_SHEETS:
-        _write_sheet(wb, sheet, [{"plan_id": plan_id}] if sheet.key == "plan" else [], fmt)
+        _write_sheet(wb, sheet, given.get(sheet.key, []), fmt)
     for name, rows, columns in (
         (
             "Målsättningar (lista)",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard.domain.gaps import KINDS as GAP_KINDS
 from dashboard.domain.targets import summary as target_summary
 from dashboard.i18n import COLUMNS, TEXT
 from dashboard.queries import SORTS
@@ -279,10 +280,11 @@ LOAD_ACTIONS = ("build", "load", "upload", "update", "rollback")
 ITEM_STATUSES = ("open", "done")
 DYNAMIC: dict[str, set[str]] = {
     "action_{}": set(LOAD_ACTIONS),
+    # A version's role (display.who), from loaders.roles; a responsible's state in a round (loaders/rounds.py);
+    # a data gap's kind (dashboard/domain/gaps.py).
     "role_{}": {role.name.lower() for role in Role},
-    "rounds_progress_{}": set(
-        ROUND_STATES
-    ),  # a responsible's state in a round (loaders/rounds.py)  # a version's role (display.who), from loaders.roles
+    "rounds_progress_{}": set(ROUND_STATES),
+    "gap_{}": set(GAP_KINDS),
     "sort_{}": set(SORTS),
     "m_item_{}": set(ITEM_KINDS),
     "m_action_{}": set(ITEM_STATUSES),

@@ -136,3 +136,42 @@ def test_a_reporter_cannot_upload_a_whole_plan(configured, bundled_db, tmp_path)
     at.run()
     assert "Som rapportör laddar du upp en uppdateringsarbetsbok" in " ".join(e.value for e in at.error)
     assert [v[1] for v in _versions(configured) if v[0] == PLAN] == [1]
+
+
+def test_the_report_form_offers_only_own_rows_and_publishes_through_the_same_path(configured):
+    at = _signed_in("kom")
+    assert [o for o in at.selectbox(key="upload_form_activity").options][1:] == ["B7 Kommunikationsplan för utresande och inresande lärare."]  # fmt: skip
+    at.selectbox(key="upload_form_activity").set_value("B7")
+    at.selectbox(key="upload_form_status").set_value("ongoing")
+    at.text_input(key="upload_form_note").input("Remissen är ute")
+    next(b for b in at.get("form_submit_button") if b.form_id == "upload_form").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "publicerad som version 2" in " ".join(s.value for s in at.success)
+    assert [v for v in _versions(configured) if v[0] == PLAN][-1][1:] == (2, "kom", "update", "reporter")
+    got = cache.connection(str(configured)).rows(
+        "select status, status_note from activities where plan_id = ? and activity_id = 'B7'", [PLAN]
+    )
+    assert got == [("ongoing", "Remissen är ute")]
+
+
+FORGED = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from datetime import date
+import streamlit as st
+from dashboard.web import actions
+from dashboard.web.cache import connection
+checked = actions.report_form(connection(DB), {PLAN!r}, today=date(2017, 9, 1),
+                              status=[{{"activity_id": "A1", "status": "done"}}])
+st.write(" ".join(p.code for p in checked.problems) or "accepted")
+"""
+
+
+def test_the_report_form_action_refuses_a_row_that_is_not_the_reporters(configured):
+    """The form only lists the reporter's rows; a forged request for another row is refused on the server."""
+    at = AppTest.from_string(f"DB = {str(configured)!r}\n" + FORGED, default_timeout=60)
+    at.session_state["auth_editor"] = "kom"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.markdown[0].value == "not_your_row"
+    assert [v for v in _versions(configured) if v[0] == PLAN] == [(PLAN, 1, "build", "build", None)]

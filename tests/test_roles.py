@@ -23,6 +23,7 @@ def test_roles_are_ordered_and_parsed_from_config_text():
         ("International Office", {"international office"}),
         ("SAM och KOM", {"sam", "kom"}),
         (None, set()),
+        (float("nan"), set()),  # an empty cell as pandas reads it
         ("", set()),
     ],
 )

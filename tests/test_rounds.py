@@ -280,3 +280,24 @@ def test_the_meeting_page_shows_the_latest_round(db_path):
     assert summary.endswith(": 1. Totalt: 1 av 33 rader.")
     behind = next(d.value for d in at.dataframe if "Saknas" in d.value.columns)
     assert list(behind["Ansvarig"]) == ["International Office", "Ingen ansvarig angiven (planens redaktörer)"]
+
+
+def test_the_rounds_page_lists_the_data_gaps_of_its_plans(db_path, storages):
+    _open(db_path)
+    at = _page(None)
+    # Counted from the bundled plan (mobilitet-2016-2018): 27 activities with unknown status, 11 without both
+    # dates, 2 quantitative targets without a baseline, 14 budget lines without a funding source, 1 without a unit.
+    summary = next(m.value for m in at.markdown if "Aktivitet med okänd status" in m.value)
+    assert summary.split("  \n") == [
+        "Aktivitet utan start- eller slutdatum: **11**",
+        "Aktivitet med okänd status: **27**",
+        "Målsättning utan basvärde: **2**",
+        "Budgetrad utan enhet: **1**",
+        "Budgetrad utan finansiering: **14**",
+    ]
+    gap_table = next(d.value for d in at.dataframe if "Blad" in d.value.columns)
+    assert len(gap_table) == 11 + 27 + 2 + 1 + 14
+    assert set(gap_table["Plan"]) == {"Mobilitet 2016–2018"}
+    row = gap_table[gap_table["Lucka"] == "Målsättning utan basvärde"].iloc[0]
+    assert (row["Blad"], row["Kolumn"]) == ("Målsättningar", "Basvärde")
+    assert "rounds_gaps_xlsx" in downloads(at, storages)

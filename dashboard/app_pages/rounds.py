@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.auth import rights
+from dashboard.domain import gaps
 from dashboard.domain.names import plan_display_names
 from dashboard.formats import MISSING, fmt_date, fmt_datetime
 from dashboard.i18n import t
@@ -93,6 +94,15 @@ m2.metric(t("rounds_items", lang), t("rounds_x_of_y", lang, x=reported, y=asked)
 done_people = sum(p.state == "reported" for p in progress)
 m3.metric(t("rounds_done_people", lang), t("rounds_x_of_y", lang, x=done_people, y=len(progress)))
 
+# What each export's second sheet says about it.
+about = [
+    (t("rounds_round", lang), rnd.title),
+    (t("rounds_as_of", lang), fmt_date(rnd.as_of, lang)),
+    (t("rounds_due", lang), fmt_date(rnd.due, lang)),
+    (t("rounds_plans", lang), scope_plans),
+    (t("rounds_units", lang), scope_units),
+    (t("exported_at", lang), fmt_datetime(ctx.now, lang)),
+]
 if not progress:
     render.empty(t("rounds_nothing_asked", lang))
 else:
@@ -120,20 +130,40 @@ else:
                 st.markdown("\n".join(f"- {md(line)}" for line in missing_text(p, "\n").splitlines()))
     # The export has every missing item in its row, for filtering in Excel.
     full = table.assign(**{t("rounds_col_missing", lang): [missing_text(p, "; ") or MISSING for p in progress]})
-    about = [
-        (t("rounds_round", lang), rnd.title),
-        (t("rounds_as_of", lang), fmt_date(rnd.as_of, lang)),
-        (t("rounds_due", lang), fmt_date(rnd.due, lang)),
-        (t("rounds_plans", lang), scope_plans),
-        (t("rounds_units", lang), scope_units),
-        (t("exported_at", lang), fmt_datetime(ctx.now, lang)),
-    ]
     render.download(
         t("export_excel", lang),
         lambda: export.to_excel(full, t("rounds_sheet", lang), about, t("filters_sheet", lang)),
         f"{t('rounds_file', lang)}-{chosen}.xlsx",
         "xlsx",
         "rounds_export_xlsx",
+    )
+
+# Beside what the round asks: the gaps in its plans' data that the round should close.
+st.subheader(t("gaps_title", lang))
+st.caption(t("gaps_help", lang))
+gap_activities, gap_targets, gap_budget = cache.query(ctx, queries.gap_inputs, rnd.plans)
+found = gaps.find(gap_activities, gap_targets, gap_budget, lang)
+if found.empty:
+    render.empty(t("gaps_none", lang))
+else:
+    per_kind = gaps.counts(found)
+    st.markdown("  \n".join(f"{t(f'gap_{k}', lang)}: **{n}**" for k, n in per_kind.items() if n))
+    gap_table = pd.DataFrame(
+        {
+            t("gaps_col_plan", lang): [plan_names.get(p, p) for p in found["plan_id"]],
+            t("gaps_col_kind", lang): [t(f"gap_{k}", lang) for k in found["kind"]],
+            t("gaps_col_item", lang): found["item"],
+            t("gaps_col_sheet", lang): found["sheet"],
+            t("gaps_col_column", lang): found["column"],
+        }
+    )
+    render.table(gap_table, lang, key="rounds_gaps")
+    render.download(
+        t("export_excel", lang),
+        lambda: export.to_excel(gap_table, t("gaps_sheet", lang), about, t("filters_sheet", lang)),
+        f"{t('gaps_file', lang)}-{chosen}.xlsx",
+        "xlsx",
+        "rounds_gaps_xlsx",
     )
 
 if is_admin and rnd.is_open:

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from dashboard import queries
 from dashboard.auth import rights
-from dashboard.i18n import t
+from dashboard.domain import followup
+from dashboard.i18n import status_label, status_order, t
 from dashboard.reports.display import md
 from dashboard.web import actions, cache, context, diffview, errors, render
 from loaders.problems import WorkbookInvalid
@@ -25,7 +27,73 @@ is_editor = user.role >= Role.EDITOR
 # Per-session state (never module globals: those are shared by every user).
 state = st.session_state.setdefault("upload_state", {"checked": {}, "done": {}, "nonce": 0})
 
-tab_upload, tab_templates = st.tabs([t("upload_tab", lang), t("templates_tab", lang)])
+tab_upload, tab_form, tab_templates = st.tabs([t("upload_tab", lang), t("form_tab", lang), t("templates_tab", lang)])
+
+with tab_form:
+    # Small updates in the browser: the rows typed here become an update workbook that goes through the same
+    # check and publish as an uploaded one (actions.report_form), so the same rules and rights hold.
+    st.caption(t("form_help", lang))
+    mine = ctx.options["plans"].loc[[user.has_plan(p) for p in ctx.options["plans"]["plan_id"]]]
+    if mine.empty:
+        render.empty(t("template_no_plans", lang))
+    else:
+        form_titles = dict(zip(mine["plan_id"], mine["title"], strict=True))
+        form_plan = st.selectbox(
+            t("template_plan", lang), list(form_titles), format_func=lambda p: form_titles[p], key="upload_form_plan"
+        )
+        acts, tgts = cache.query(ctx, queries.plan_rows, form_plan)
+        may = user.may_edit_plan(form_plan)
+        acts = acts[
+            [may or user.may_report(form_plan, u, r) for u, r in zip(acts["unit"], acts["responsible"], strict=True)]
+        ]
+        tgts = tgts[
+            [may or user.may_report(form_plan, u, r) for u, r in zip(tgts["unit"], tgts["responsible"], strict=True)]
+        ]
+        if acts.empty and tgts.empty:
+            render.empty(t("form_no_rows", lang))
+        else:
+            act_label = {
+                a: f"{a} {followup.text(x)}"[:90] for a, x in zip(acts["activity_id"], acts["title"], strict=True)
+            }
+            tgt_label = {
+                x: f"{x} {followup.text(n)}"[:90] for x, n in zip(tgts["target_id"], tgts["name"], strict=True)
+            }
+            with st.form("upload_form"):
+                activity = st.selectbox(
+                    t("form_activity", lang), [None, *act_label], format_func=lambda a: act_label.get(a, "—"),
+                    key="upload_form_activity",
+                )  # fmt: skip
+                s1, s2 = st.columns([1, 2])
+                form_status = s1.selectbox(
+                    t("col_status", lang), status_order(), format_func=lambda s: status_label(s, lang),
+                    key="upload_form_status",
+                )  # fmt: skip
+                note = s2.text_input(t("form_comment", lang), key="upload_form_note")
+                st.divider()
+                target = st.selectbox(
+                    t("form_target", lang), [None, *tgt_label], format_func=lambda x: tgt_label.get(x, "—"),
+                    key="upload_form_target",
+                )  # fmt: skip
+                o1, o2, o3 = st.columns(3)
+                year = o1.number_input(t("form_year", lang), 2000, 2100, value=ctx.as_of.year, key="upload_form_year")
+                value = o2.number_input(t("form_value", lang), value=None, key="upload_form_value")
+                source = o3.text_input(t("form_source", lang), key="upload_form_source")
+                sent = st.form_submit_button(t("form_publish", lang), type="primary")
+            if sent:
+                rows = [{"activity_id": activity, "as_of": ctx.today, "status": form_status, "status_note": note}]
+                outs = [{"target_id": target, "year": year, "value": value, "source_text": source}]
+                with errors.user_errors(lang, "publish", plan=md(form_titles[form_plan])):
+                    form_checked = actions.report_form(
+                        ctx.db,
+                        form_plan,
+                        today=ctx.today,
+                        status=rows if activity else [],
+                        outcomes=outs if target and value is not None else [],
+                    )
+                    if not form_checked.valid:
+                        raise WorkbookInvalid(form_checked.problems)
+                    form_version = actions.publish_checked(ctx.db, form_checked)
+                    st.success(t("published", lang, plan=md(form_titles[form_plan]), version=form_version))
 
 with tab_templates:
     st.caption(t("templates_help" if is_editor else "templates_help_reporter", lang))
@@ -38,7 +106,7 @@ with tab_templates:
             "upload_template_empty",
         )
     plans = ctx.options["plans"]
-    plans = plans[[user.has_plan(p) for p in plans["plan_id"]]]
+    plans = plans.loc[[user.has_plan(p) for p in plans["plan_id"]]]
     if plans.empty and not is_editor:
         render.empty(t("template_no_plans", lang))
     if not plans.empty:

@@ -379,3 +379,20 @@ def close_round(db: Database, round_id: int) -> None:
     """An admin closes a round: it becomes history."""
     admin = require(Role.ADMIN)
     rounds.close_round(db, round_id, admin.name)
+
+
+def report_form(
+    db: Database,
+    plan_id: str,
+    *,
+    today: date,
+    status: list[dict] | None = None,
+    outcomes: list[dict] | None = None,
+) -> Checked:
+    """The browser's report form: the rows typed in become an update workbook, checked exactly as an uploaded one
+    (the same rules, the same rights: a reporter's own rows only); publish it with publish_checked."""
+    user = require(Role.REPORTER, plan_id, _plan_title(db, plan_id))
+    buf = io.BytesIO()
+    write_update_workbook(buf, plan_id, [], [], status=status, outcomes=outcomes)
+    checked = check_upload(db, f"{user.name}-{today:%Y%m%d}.xlsx", buf.getvalue(), today=today)
+    return checked
