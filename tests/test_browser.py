@@ -77,13 +77,13 @@ def hostile_server(tmp_path_factory):
     yield from _serve(hostile_db(tmp_path_factory.mktemp("browser-hostile")), {}, built=True)
 
 
-def _serve(db: Path, env: dict, built: bool = False):
+def _serve(db: Path, env: dict, built: bool = False, args: tuple[str, ...] = ()):
     if not built:
         build(DATA, db)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", *args],
         cwd=ROOT, env={**os.environ, "PLANS_DB": str(db), **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -511,3 +511,106 @@ def test_activities_show_status_dates_and_budget_on_a_laptop_screen(server, brow
         needed = page.evaluate(_TEXT_WIDTH, [header, *values]) + 2 * 8  # the grid's cell padding
         assert right - left >= needed, f"{header}: {right - left}px wide, {needed:.0f}px needed for {values}"
     page.close()
+
+
+# ---------------------------------------------------------------------------- a whole follow-up round
+
+ROUND_PASSWORD = "tertial två"
+
+
+@pytest.fixture(scope="module")
+def round_server(tmp_path_factory):
+    """A server with an admin (rektor) and a reporter for KOM on the mobility plan, configured in a secrets file
+    as a university would, contacts for KOM and International Office, and a real SMTP server on 127.0.0.1."""
+    from aiosmtpd.controller import Controller
+
+    from loaders.contacts import Contact, store_contacts
+    from tests.test_remind import Inbox
+
+    folder = tmp_path_factory.mktemp("browser-round")
+    db = folder / "plans.duckdb"
+    build(DATA, db)
+    with Database(db) as conn:
+        store_contacts(conn, [Contact("KOM", "kom@miun.se"), Contact("International Office", "io@miun.se")],
+                       "test", "kontakter.xlsx")  # fmt: skip
+    hashed = hash_password(ROUND_PASSWORD)
+    (folder / "secrets.toml").write_text(
+        f'[accounts.rektor]\npassword = "{hashed}"\nrole = "admin"\n\n'
+        f'[accounts.kom]\npassword = "{hashed}"\nrole = "reporter"\nplans = ["mobilitet-2016-2018"]\n'
+        'units = ["KOM"]\n',
+        encoding="utf-8",
+    )
+    inbox = Inbox()
+    smtp_port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    env = {"PLANS_SMTP_HOST": "127.0.0.1", "PLANS_SMTP_PORT": str(smtp_port), "PLANS_SMTP_FROM": "uppfoljning@miun.se",
+           "PLANS_SMTP_STARTTLS": "false"}  # fmt: skip
+    try:
+        for url in _serve(db, env, built=True, args=("--secrets.files", str(folder / "secrets.toml"))):
+            yield url, inbox, folder
+    finally:
+        controller.stop()
+
+
+def _sign_in_as(page, name: str) -> None:
+    page.get_by_text("Logga in som redaktör").click()
+    page.get_by_label("Användarnamn").fill(name)
+    page.get_by_label("Lösenord").fill(ROUND_PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_text(f"Inloggad som {name}")).to_be_visible(timeout=30_000)
+
+
+def test_a_whole_round_open_report_complete_remind_and_meet(round_server, browser, tmp_path):
+    url, inbox, _folder = round_server
+    admin = browser.new_page()
+    _open(admin, f"{url}/uppfoljningsomgangar")
+    _sign_in_as(admin, "rektor")
+    admin.get_by_text("Öppna en ny runda").click()
+    admin.get_by_label("Rubrik").fill("Tertial 2 2017")
+    admin.get_by_role("button", name="Öppna rundan").click()
+    table = admin.locator("[data-testid='stDataFrame']").first
+    expect(table).to_be_visible(timeout=60_000)
+    expect(admin.get_by_text("KOM: 1 saknas")).to_be_visible()
+
+    # The reporter, in a session of their own: their template, filled in as in Excel, uploaded and published.
+    reporter = browser.new_page()
+    _open(reporter, url)
+    _sign_in_as(reporter, "kom")
+    _nav(reporter, "Ladda upp")
+    reporter.get_by_role("tab", name="Mallar").click()
+    with reporter.expect_download(timeout=60_000) as info:
+        reporter.get_by_role("button", name="Min uppdateringsmall (Excel)").click()
+    template = tmp_path / "mall.xlsx"
+    info.value.save_as(template)
+    wb = openpyxl.load_workbook(template)
+    assert [r[0] for r in wb["Aktiviteter (lista)"].iter_rows(min_row=2, values_only=True)] == ["B7"]
+    wb["Status"].append(["B7", None, "Pågår", "Planen är ute på remiss"])
+    wb.save(template)
+    reporter.get_by_role("tab", name="Ladda upp arbetsböcker").click()
+    reporter.locator("input[type='file']").set_input_files(str(template))
+    expect(reporter.get_by_text("Statusändringar: 1").first).to_be_visible(timeout=60_000)
+    reporter.get_by_role("button", name="Publicera").first.click()
+    expect(reporter.get_by_test_id("stAlertContentSuccess").get_by_text("publicerad som version 2")).to_be_visible(
+        timeout=60_000
+    )
+
+    # The office sees it, and reminds the rest: KOM is done, International Office gets the one e-mail.
+    _nav(admin, "Uppföljningsmöte")  # away and back within the session (a reload would sign out)
+    _nav(admin, "Uppföljningsrundor")
+    expect(admin.get_by_text("KOM: 1 saknas")).to_have_count(0, timeout=60_000)
+    admin.get_by_role("button", name=re.compile(r"Skicka \d+ påminnelser")).click()
+    expect(admin.get_by_text(re.compile(r"\d+ påminnelser skickade"))).to_be_visible(timeout=60_000)
+    body = inbox.to("io@miun.se").get_content()
+    assert "Tertial 2 2017" in body and "/uppfoljningsomgangar?round=1" in body and "A1 " in body
+    # KOM's contact is reminded only of rows still missing (shared ones such as RUN/KOM's), never of B7.
+    kom = [m.get_content() for rcpt, m in inbox.messages if "kom@miun.se" in rcpt]
+    assert all("B7 " not in text for text in kom)
+
+    # The meeting works from the result.
+    _nav(admin, "Uppföljningsmöte")
+    admin.get_by_role("tab", name="Uppföljningsrunda").click()
+    expect(admin.get_by_text(re.compile(r"Rapporterat sedan .*: 1\. Totalt: 1 av"))).to_be_visible(timeout=60_000)
+    for page in (admin, reporter):
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.close()
