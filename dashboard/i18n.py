@@ -314,6 +314,11 @@ TEXT: Catalogue = {
     ),
     "upload_tab": ("Ladda upp arbetsböcker", "Upload workbooks"),
     "templates_tab": ("Mallar", "Templates"),
+    "upload_confirm_in_round": (
+        "Inga värden ändras, men uppföljningsrundan {round} är öppen: publicera för att bekräfta raderna som "
+        "rapporterade.",
+        "No value changes, but the follow-up round {round} is open: publish to confirm the rows as reported.",
+    ),
     "form_tab": ("Rapportera här", "Report here"),
     "form_help": (
         "För en liten uppdatering: välj en av dina aktiviteter och ange status och kommentar, och/eller en "
@@ -693,7 +698,7 @@ TEXT: Catalogue = {
     "auth_sign_out": ("Logga ut", "Sign out"),
     "auth_sign_in": ("Logga in", "Sign in"),
     "auth_sign_in_with": ("Logga in med {provider}", "Sign in with {provider}"),
-    "auth_sign_in_editor": ("Logga in som redaktör", "Sign in as editor"),
+    "auth_sign_in_editor": ("Logga in för att rapportera eller redigera", "Sign in to report or edit"),
     "auth_name": ("Användarnamn", "User name"),
     "auth_password": ("Lösenord", "Password"),
     "auth_bad_credentials": ("Fel användarnamn eller lösenord", "Wrong user name or password"),

@@ -7,20 +7,13 @@ from datetime import date, datetime
 
 from .database import WRITE_LOCK, Database
 from .parse import DATE_MAX, DATE_MIN, ParseError, parse_date
-from .problems import text
+from .problems import FormInvalid
 
 KINDS = ("note", "decision", "action")
 
 
-class MeetingInvalid(ValueError):
-    """What the user typed cannot be recorded: key names the reason in the loader's catalogue (MESSAGES)."""
-
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-    def message(self, lang: str) -> str:
-        return text(self.key, lang)
+class MeetingInvalid(FormInvalid):
+    """What the user typed for a meeting cannot be recorded."""
 
 
 def _day(value: date | str | None, missing: str | None, invalid: str) -> date | None:

@@ -396,6 +396,17 @@ def text(code: str, lang: str = "sv", **params) -> str:
     return lookup(MESSAGES, code, lang, **params)
 
 
+class FormInvalid(ValueError):
+    """What a user typed in a form cannot be recorded: key names the reason in MESSAGES (meetings, rounds)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+    def message(self, lang: str) -> str:
+        return text(self.key, lang)
+
+
 class WorkbookInvalid(Exception):
     """A workbook failed validation; carries every problem found."""
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from .database import WRITE_LOCK, Database, Reader
 from .meetings import _day
-from .problems import text
+from .problems import FormInvalid
 from .roles import unit_parts
 
 # A responsible's state in a round: everything reported, some of it, nothing yet.
@@ -19,15 +19,8 @@ NO_RESPONSIBLE = ""
 CLOSED_STATUSES = ("done", "cancelled")
 
 
-class RoundInvalid(ValueError):
-    """What the admin typed cannot be recorded (or the round cannot be changed): key names the reason."""
-
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-    def message(self, lang: str) -> str:
-        return text(self.key, lang)
+class RoundInvalid(FormInvalid):
+    """What the admin typed cannot be recorded, or the round cannot be changed (unknown, closed)."""
 
 
 @dataclass(frozen=True)

@@ -370,7 +370,7 @@ def test_fresh_session_is_a_viewer(monkeypatch, anna_hash):
     at = _run_app()
     assert not at.exception
     assert "editor=None" in _markdown(at) and "action=refused" in _markdown(at)
-    assert at.sidebar.expander[0].label == "Logga in som redaktör"
+    assert at.sidebar.expander[0].label == "Logga in för att rapportera eller redigera"
 
 
 def test_sign_in_and_out(monkeypatch, anna_hash):

@@ -201,7 +201,7 @@ def _year_total(page, year: str, expected: float) -> float:
 
 
 def _sign_in(page) -> None:
-    page.get_by_text("Logga in som redaktör").click()
+    page.get_by_text("Logga in för att rapportera eller redigera").click()
     page.get_by_label("Användarnamn").fill(EDITOR)
     page.get_by_label("Lösenord").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Logga in").click()
@@ -554,7 +554,7 @@ def round_server(tmp_path_factory):
 
 
 def _sign_in_as(page, name: str) -> None:
-    page.get_by_text("Logga in som redaktör").click()
+    page.get_by_text("Logga in för att rapportera eller redigera").click()
     page.get_by_label("Användarnamn").fill(name)
     page.get_by_label("Lösenord").fill(ROUND_PASSWORD)
     page.get_by_role("button", name="Logga in").click()

@@ -301,3 +301,21 @@ def test_the_rounds_page_lists_the_data_gaps_of_its_plans(db_path, storages):
     row = gap_table[gap_table["Lucka"] == "Målsättning utan basvärde"].iloc[0]
     assert (row["Blad"], row["Kolumn"]) == ("Målsättningar", "Basvärde")
     assert "rounds_gaps_xlsx" in downloads(at, storages)
+
+
+def test_an_unchanged_value_confirmed_in_an_open_round_counts_as_reported(db_path):
+    raw = _update([("B7", None, "Okänd", None)])  # the status it has: no value changes
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["auth_editor"] = "kom"
+    at.run()
+    at.switch_page("app_pages/upload.py").run()
+    at.file_uploader(key="upload_files_0").set_value([("u.xlsx", raw, XLSX)]).run()
+    assert not [b for b in at.button if b.key == "upload_0_publish"]  # no round: nothing to publish
+    _open(db_path)
+    at.file_uploader(key="upload_files_0").set_value([("u2.xlsx", raw, XLSX)]).run()
+    assert "uppföljningsrundan Tertial 2 2017 är öppen" in " ".join(i.value for i in at.info)
+    at.button(key="upload_0_publish").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    db = cache.connection(str(db_path))
+    kom = next(p for p in rounds.completeness(db, 1) if p.responsible == "KOM")
+    assert kom.state == "reported"

@@ -207,7 +207,10 @@ with tab_upload:
             st.markdown(t("upload_against", lang, what=what, plan=title, version=checked.base_version))
         diffview.render(checked.diff, lang, key=f"{key}_diff")
         if checked.base_version is not None and checked.diff.is_empty():
-            continue
+            if not checked.round_title:
+                continue
+            # In an open round an unchanged value is still a report: it may be published to confirm it.
+            st.info(t("upload_confirm_in_round", lang, round=md(checked.round_title)), icon=":material/checklist:")
         b1, b2, _ = st.columns([1, 1, 4])
         if b1.button(
             t("publish", lang), key=f"{key}_publish", type="primary", icon=":material/publish:", disabled=not confirmed

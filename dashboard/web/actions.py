@@ -73,6 +73,9 @@ class Checked:
     base_version: int | None = None  # the version the diff was made against (None: a new plan)
     diff: PlanDiff | None = None
     update: PlanData | None = field(default=None, repr=False)  # an update workbook as read, before it is applied
+    # The open follow-up round an update would report in (its title), if any: there an unchanged value is a
+    # report too ("still ongoing"), so it may be published without changes.
+    round_title: str | None = None
     # Set when the file changes its plan's title or removes most activities: it may be another plan.
     replacement: Replacement | None = None
 
@@ -124,6 +127,8 @@ def check_upload(
             assert current is not None  # apply_update refuses an update of an unknown plan
             checked.update = update
             _user, foreign = _require_rows(db, current, update)
+            in_round = rounds.open_round_for(db, data.plan_id)
+            checked.round_title = in_round.title if in_round is not None else None
             if foreign:
                 # Every row that is someone else's is named; nothing is published from this file.
                 checked.problems = foreign
@@ -155,7 +160,8 @@ def publish_checked(db: Database, checked: Checked, *, replace_confirmed: bool =
         user = _require_plan(db, checked.data.plan_id, checked.data.plan.get("title"))
     if checked.replacement is not None and not replace_confirmed:
         raise ReplaceRefused([checked.replacement])
-    if checked.diff is not None and checked.diff.is_empty() and checked.base_version is not None:
+    confirms = checked.kind == "update" and rounds.open_round_for(db, checked.data.plan_id) is not None
+    if checked.diff is not None and checked.diff.is_empty() and checked.base_version is not None and not confirms:
         raise NothingToPublish(checked.data.plan_id)
     action = "update" if checked.kind == "update" else "upload"
     in_round = None

@@ -18,11 +18,9 @@ from dashboard.i18n import t
 from dashboard.reports.display import md
 from dashboard.web.actions import NothingToPublish, WholePlanRefused
 from loaders.identity import ReplaceRefused
-from loaders.meetings import MeetingInvalid
-from loaders.problems import Problem, WorkbookInvalid
+from loaders.problems import FormInvalid, Problem, WorkbookInvalid
 from loaders.publish import PlanChanged
 from loaders.remind import RoundsUnavailable, RoundUnknown, SmtpUnavailable
-from loaders.rounds import RoundInvalid
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +84,7 @@ def message(exc: Exception, lang: str, doing: str | None = None, **params) -> Me
 
     An error without a message of its own gets a generic one: never its text, which may hold a server path.
     """
-    if isinstance(exc, MeetingInvalid | RoundInvalid):
+    if isinstance(exc, FormInvalid):
         # The loader's own catalogue says why; the form stays filled in, to be corrected.
         return Message("error", exc.message(lang), stop=False)
     for kind in type(exc).__mro__:
@@ -101,7 +99,7 @@ def message(exc: Exception, lang: str, doing: str | None = None, **params) -> Me
 
 def known(exc: Exception) -> bool:
     """Whether exc has a message of its own (else it is a fault, logged with its traceback)."""
-    return isinstance(exc, MeetingInvalid | RoundInvalid) or any((kind, None) in _KEYS for kind in type(exc).__mro__)
+    return isinstance(exc, FormInvalid) or any((kind, None) in _KEYS for kind in type(exc).__mro__)
 
 
 def problem_lines(problems: Sequence[Problem], lang: str, files: bool = False) -> str:
