@@ -40,6 +40,12 @@ def fmt_number(value, lang: str) -> str:
     return text if lang == "en" else text.replace(",", NBSP).replace(".", ",")
 
 
+def fmt_percent(share: float, lang: str) -> str:
+    """A share 0..1 as a whole percentage: "6 %" in Swedish (with a space, as Swedish writes it), "6%" in English."""
+    text = f"{share:.0%}"
+    return text if lang == "en" else text.replace("%", f"{NBSP}%")
+
+
 def fmt_date(value, lang: str) -> str:
     """ISO dates are the Swedish standard and unambiguous in English too."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:

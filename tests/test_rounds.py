@@ -319,3 +319,10 @@ def test_an_unchanged_value_confirmed_in_an_open_round_counts_as_reported(db_pat
     db = cache.connection(str(db_path))
     kom = next(p for p in rounds.completeness(db, 1) if p.responsible == "KOM")
     assert kom.state == "reported"
+
+
+def test_a_share_reads_as_each_language_writes_it():
+    from dashboard.formats import fmt_percent
+
+    assert fmt_percent(2 / 33, "sv") == "6\u00a0%" and fmt_percent(2 / 33, "en") == "6%"
+    assert fmt_percent(1.0, "sv") == "100\u00a0%"

@@ -9,7 +9,7 @@ from dashboard import queries
 from dashboard.auth import rights
 from dashboard.domain import gaps
 from dashboard.domain.names import plan_display_names
-from dashboard.formats import MISSING, fmt_date, fmt_datetime
+from dashboard.formats import MISSING, fmt_date, fmt_datetime, fmt_percent
 from dashboard.i18n import t
 from dashboard.reports import export
 from dashboard.reports.display import md
@@ -89,7 +89,7 @@ progress = cache.fresh(ctx, queries.round_progress, chosen)
 asked = sum(p.asked for p in progress)
 reported = sum(p.reported for p in progress)
 m1, m2, m3 = st.columns(3)
-m1.metric(t("rounds_share", lang), f"{(reported / asked if asked else 1):.0%}".replace("%", "\u00a0%"))
+m1.metric(t("rounds_share", lang), fmt_percent(reported / asked if asked else 1.0, lang))
 m2.metric(t("rounds_items", lang), t("rounds_x_of_y", lang, x=reported, y=asked))
 done_people = sum(p.state == "reported" for p in progress)
 m3.metric(t("rounds_done_people", lang), t("rounds_x_of_y", lang, x=done_people, y=len(progress)))
