@@ -23,6 +23,7 @@ PUBLIC_VIEWS = (
     "budget_lines",
     "targets",
     "target_values",
+    "spent",
     "loads",
     "status_history",
     "meetings",

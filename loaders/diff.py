@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .template import SHEET_BY_KEY
+from .template import SHEET_BY_KEY, SPENT_KEY
 from .workbook import PlanData
 
 # Derived or bookkeeping columns: a change in them is not a change in what the plan says.
@@ -40,6 +40,7 @@ class PlanDiff:
     targets_changed: list[FieldChange] = field(default_factory=list)
     outcomes: list[dict] = field(default_factory=list)  # target_id, name, year, region, before, after
     status_changes: list[dict] = field(default_factory=list)  # activity_id, title, before, after, as_of, note
+    spent: list[dict] = field(default_factory=list)  # SPENT_KEY fields, title + before/after amount (None = absent)
 
     def counts(self) -> dict[str, int]:
         """How many changes of each kind: the version summary kept in the history."""
@@ -57,6 +58,7 @@ class PlanDiff:
             "targets_changed": len({c.key for c in self.targets_changed}),
             "outcomes": len(self.outcomes),
             "status_changes": len(self.status_changes),
+            "spent": len(self.spent),
         }
 
     def is_empty(self) -> bool:
@@ -80,8 +82,8 @@ def diff_plans(old: PlanData | None, new: PlanData) -> PlanDiff:
     ):
         _by_id(old_tables.get(sheet, []), new_tables[sheet], sheet, id_key, title_key, added, removed, changed)
 
-    old_status = _status(old_tables.get("status", []))
-    new_status = _status(new_tables["status"])
+    old_status = latest_status(old_tables.get("status", []))
+    new_status = latest_status(new_tables["status"])
     for row in out.activities_added:
         row["status"] = new_status.get(row["activity_id"], {}).get("status", "unknown")
     old_ids = {r["activity_id"] for r in old_tables.get("activities", [])}
@@ -109,6 +111,10 @@ def diff_plans(old: PlanData | None, new: PlanData) -> PlanDiff:
     names = {r["target_id"]: r.get("name") for r in old_tables.get("targets", []) + new_tables["targets"]}
     for o in out.outcomes:
         o["name"] = names.get(o["target_id"])
+    out.spent = _spent(old_tables.get("spent", []), new_tables.get("spent", []))
+    titles = {r["activity_id"]: r.get("title") for r in old_tables.get("activities", []) + new_tables["activities"]}
+    for r in out.spent:
+        r["title"] = titles.get(r["activity_id"]) if r["activity_id"] else None
     return out
 
 
@@ -130,7 +136,7 @@ def _by_id(old: list[dict], new: list[dict], sheet: str, id_key: str, title_key:
     removed.extend({f: row.get(f) for f in fields} for key, row in before.items() if key not in after)
 
 
-def _status(rows: list[dict]) -> dict[str, dict]:
+def latest_status(rows: list[dict]) -> dict[str, dict]:
     """Each activity's status row that applies: the latest date, then the last row (as the views do)."""
     best: dict[str, dict] = {}
     for r in rows:
@@ -188,6 +194,23 @@ def _outcomes(old: list[dict], new: list[dict]) -> list[dict]:
     before, after = values(old), values(new)
     return [
         {"target_id": k[0], "year": k[1], "region": k[2], "before": before.get(k), "after": after.get(k)}
+        for k in sorted(set(before) | set(after), key=_sort_key)
+        if before.get(k) != after.get(k)
+    ]
+
+
+def _spent(old: list[dict], new: list[dict]) -> list[dict]:
+    """Money spent per (activity, year, unit, funding source) that differs; rows for one key are summed."""
+
+    def sums(rows: list[dict]) -> dict[tuple, int]:
+        out: dict[tuple, int] = defaultdict(int)
+        for r in rows:
+            out[tuple(r.get(k) for k in SPENT_KEY)] += r.get("amount_sek") or 0
+        return out
+
+    before, after = sums(old), sums(new)
+    return [
+        {**dict(zip(SPENT_KEY, k, strict=True)), "before": before.get(k), "after": after.get(k)}
         for k in sorted(set(before) | set(after), key=_sort_key)
         if before.get(k) != after.get(k)
     ]

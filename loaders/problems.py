@@ -149,6 +149,10 @@ MESSAGES: Catalogue = {
         "Inget har sparats.",
         "{value} has no responsible unit or person: only the plan's editors report on it. Nothing was saved.",
     ),
+    "not_your_row_plan_level": (
+        "Kostnader på planivå (utan Aktivitet-ID) rapporteras bara av planens redaktörer. Inget har sparats.",
+        "Plan-level costs (no Aktivitet-ID) are reported by the plan's editors only. Nothing was saved.",
+    ),
     "unknown_activity": (
         "Okänd aktivitet: {value} finns inte på bladet Aktiviteter.",
         "Unknown activity: {value} is not on the Aktiviteter sheet.",
@@ -213,8 +217,8 @@ MESSAGES: Catalogue = {
         "The plan {value} does not exist yet. Upload the whole plan first; an update can only change an existing plan.",
     ),
     "update_empty": (
-        "Uppdateringen innehåller inga rader på bladen Utfall eller Status.",
-        "The update has no rows on the Utfall or Status sheets.",
+        "Uppdateringen innehåller inga rader på bladen Utfall, Status eller Kostnadsutfall.",
+        "The update has no rows on the Utfall, Status or Kostnadsutfall sheets.",
     ),
     # replacing a plan by mistake (loaders/identity.py): said before anything is published
     "replace_plan": (
@@ -455,6 +459,7 @@ TABLE_NAMES: Catalogue = {
     "targets": ("målsättningar", "targets"),
     "target_values": ("utfall", "outcomes"),
     "status": ("statusrader", "status rows"),
+    "spent": ("kostnadsutfall", "money spent rows"),
 }
 
 

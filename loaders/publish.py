@@ -23,6 +23,7 @@ TABLES = {
     "targets": "target_rev",
     "target_values": "target_value_rev",
     "status": "status_rev",
+    "spent": "spent_rev",
 }
 PLAN_FIELDS = [c.key for c in SHEETS[0].columns]
 _PLAN_INSERT = (
@@ -143,6 +144,7 @@ def _new_plan_counts(data: PlanData) -> dict[str, int]:
         "budget_lines": t["budget"].num_rows,
         "targets_added": t["targets"].num_rows,
         "outcomes": t["target_values"].num_rows,
+        "spent": t["spent"].num_rows,
     }
 
 

@@ -25,22 +25,25 @@ def row_owners(current: PlanData) -> tuple[dict[str, tuple[str | None, str | Non
 
 
 def foreign_rows(current: PlanData, update: PlanData, user: User) -> list[Problem]:
-    """A problem for EVERY row of the update (Status by activity, Utfall by target) the user may not report on.
+    """A problem for EVERY row of the update (Status and Kostnadsutfall by activity, Utfall by target) the user
+    may not report on; plan-level money spent (no activity) is the plan's editors' to report.
 
     Run after apply_update's reference check, so each id is known. An editor of the plan gets none."""
     plan_id = current.plan_id
     activities, target_activity = row_owners(current)
     problems = []
-    for key, id_key in (("status", "activity_id"), ("target_values", "target_id")):
+    for key, id_key in (("status", "activity_id"), ("target_values", "target_id"), ("spent", "activity_id")):
         table = update.tables[key]
         sheet = next(s.name for s in UPDATE_SHEETS if s.key == key)
         letter = update.letters.get(key, {}).get(id_key, "A")
         for value, row in zip(table[id_key].to_pylist(), table["row_no"].to_pylist(), strict=True):
-            activity = value if key == "status" else target_activity.get(value)
+            activity = target_activity.get(value) if key == "target_values" else value
             unit, responsible = activities.get(activity, (None, None)) if activity else (None, None)
             if not user.may_report(plan_id, unit, responsible):
                 owner = unit or responsible or ""  # the unit names the row's owner best; else the person
                 code = "not_your_row" if owner else "not_your_row_editors"
+                if key == "spent" and value is None:
+                    code = "not_your_row_plan_level"
                 problems.append(Problem(update.file_name, sheet, f"{sheet}!{letter}{row}", value or "", code,
                                         {"owner": owner}))  # fmt: skip
     return problems

@@ -15,6 +15,8 @@ from .roles import unit_parts
 STATES = ("reported", "partly", "not_yet")
 # Who is asked for a row with no unit, no named responsible and a plan without an owner: the plan's editors.
 NO_RESPONSIBLE = ""
+# How a list or reminder names money spent on the plan as a whole (no activity): the plans are Swedish.
+PLAN_LEVEL = "Planivå"
 # Activities finished or cancelled have nothing left to report.
 CLOSED_STATUSES = ("done", "cancelled")
 
@@ -53,10 +55,11 @@ class Round:
 
 @dataclass(frozen=True)
 class Asked:
-    """One item a round asks for: an activity's status (and comment), or a target's outcome for a year."""
+    """One item a round asks for: an activity's status (and comment), a target's outcome for a year, or the
+    money spent on an activity (or at plan level: activity_id None) in a year."""
 
     plan_id: str
-    item_kind: str  # status, outcome
+    item_kind: str  # status, outcome, spent
     activity_id: str | None
     target_id: str | None
     year: int | None
@@ -170,7 +173,11 @@ def asked(db: Reader, round_id: int) -> list[Asked]:
     comment. Every target of a plan in
     scope whose activity is in scope (a target without one: when the round names no units): its outcome for
     the year of the round's as-of day. A row is asked of its unit, else its named responsible, else the plan's
-    owner; a row with none of them is asked of NO_RESPONSIBLE (the plan's editors)."""
+    owner; a row with none of them is asked of NO_RESPONSIBLE (the plan's editors).
+    Money spent is asked for that year wherever the plan budgets money for it (a budget line of the year, or one
+    without a year in a plan whose period covers it): of each activity in scope with such a line (whatever its
+    status: a finished activity's costs still count), and of the plan's owner for plan-level lines (when the
+    round names no units)."""
     rnd = get_round(db, round_id)
     year = rnd.as_of.year
     # An activity reported done during the round stays asked (and reported): finishing it is the report.
@@ -209,6 +216,31 @@ def asked(db: Reader, round_id: int) -> list[Asked]:
         who = unit or responsible or owners[plan_id] or NO_RESPONSIBLE
         label = f"{target_id} {_short(name)} ({year})".replace("  ", " ")
         out.append(Asked(plan_id, "outcome", None, target_id, year, unit, who, label))
+    # Budgeted for the year: a line of that year, or a line without a year in a plan whose period covers it.
+    budgeted = db.rows(
+        "select distinct b.plan_id, b.activity_id, a.title, a.sort_order from budget_lines b"
+        " join plans p using (plan_id) left join activities a using (plan_id, activity_id)"
+        " where b.kind = 'budget' and (b.year = ? or (b.year is null"
+        " and year(coalesce(p.period_start, make_date(?, 1, 1))) <= ?"
+        " and year(coalesce(p.period_end, make_date(?, 12, 31))) >= ?))"
+        " order by b.plan_id, b.activity_id is not null, a.sort_order",
+        [year, year, year, year, year],
+    )
+    for plan_id, activity_id, title, _order in budgeted:
+        if plan_id not in owners:
+            continue
+        if activity_id is None:
+            if rnd.units is not None:
+                continue
+            label = f"{PLAN_LEVEL} ({year})"
+            out.append(Asked(plan_id, "spent", None, None, year, None, owners[plan_id] or NO_RESPONSIBLE, label))
+            continue
+        if (plan_id, activity_id) not in in_scope:
+            continue
+        unit, responsible = in_scope[(plan_id, activity_id)]
+        who = unit or responsible or owners[plan_id] or NO_RESPONSIBLE
+        label = f"{activity_id} {_short(title)} ({year})".replace("  ", " ")
+        out.append(Asked(plan_id, "spent", activity_id, None, year, unit, who, label))
     return out
 
 
@@ -293,16 +325,20 @@ def missing_by_responsible(db: Reader, round_id: int) -> dict[str, list[Asked]]:
 def update_items(update) -> list[tuple]:
     """What an update workbook (loaders.update.read_update) reports: (kind, activity_id, target_id, year)."""
     status = [("status", a, None, None) for a in update.tables["status"]["activity_id"].to_pylist()]
+    spent = update.tables["spent"]
+    money = [
+        ("spent", a, None, y) for a, y in zip(spent["activity_id"].to_pylist(), spent["year"].to_pylist(), strict=True)
+    ]
     values = update.tables["target_values"]
     outcomes = [
         ("outcome", None, t, y)
         for t, y in zip(values["target_id"].to_pylist(), values["year"].to_pylist(), strict=True)
     ]
-    return status + outcomes
+    return status + outcomes + money
 
 
 def record_reports(cur, round_id: int, plan_id: str, load_id: int, by: str, at: datetime, items) -> None:
-    """Inside the publish transaction: the round's report rows for an update's status and outcome rows.
+    """Inside the publish transaction: the round's report rows for an update's status, outcome and spent rows.
 
     items: (item_kind, activity_id, target_id, year). A row counts as reported when an update published in
     the round carries it, whether or not its value changed (confirming "still ongoing" is a report)."""

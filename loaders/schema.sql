@@ -75,6 +75,14 @@ create table if not exists status_rev (
     status_note varchar, source_text varchar, note varchar, row_no integer
 );
 
+-- Money spent (utfall, SEK) per activity (NULL: plan level), year, unit and funding source. Added with the
+-- follow-up rounds; versions from before it simply have no rows.
+create table if not exists spent_rev (
+    plan_id varchar not null, version integer not null,
+    activity_id varchar, year integer, unit varchar, funding_source varchar,
+    amount_sek bigint, source_text varchar, note varchar, row_no integer
+);
+
 create or replace view current_versions as
 select plan_id, max(version) as version from load_log group by plan_id;
 
@@ -128,6 +136,12 @@ join current_versions c using (plan_id, version);
 create or replace view target_values as
 select v.plan_id, v.target_id, v.year, v.region, v.value, v.source_text, v.note
 from target_value_rev v
+join current_versions c using (plan_id, version);
+
+create or replace view spent as
+select s.plan_id, s.activity_id, s.year, s.unit, s.funding_source, s.amount_sek, s.source_text, s.note,
+       s.row_no as line_no
+from spent_rev s
 join current_versions c using (plan_id, version);
 
 create or replace view loads as

@@ -24,6 +24,7 @@ class Sheet:
     columns: tuple[Column, ...]
     help: str
     single_row: bool = False
+    optional: bool = False  # the sheet may be missing from a file (added after workbooks were in use): no rows
 
     @property
     def headers(self) -> list[str]:
@@ -240,13 +241,52 @@ STATUS = Sheet(
     "Aktiviteternas status. Aktiviteter utan rad har status Okänd.",
 )
 
-SHEETS: tuple[Sheet, ...] = (PLAN, GOALS, ACTIVITIES, BUDGET, TARGETS, TARGET_VALUES, STATUS)
+# Money spent (utfall in kronor) per activity, year, unit and funding source: what the follow-up reports
+# beside the budget. Workbooks made before it existed have no such sheet; they read as "none reported".
+SPENT = Sheet(
+    "spent",
+    "Kostnadsutfall",
+    (
+        Column(
+            "activity_id",
+            "Aktivitet-ID",
+            "ref",
+            help="Aktiviteten pengarna gått till. Tom för kostnader på planivå (t.ex. samordning).",
+            width=10,
+        ),
+        Column("year", "År", "year", True, "Året kostnaden avser.", 8),
+        Column("unit", "Enhet", "text", help="Enheten som haft kostnaden: SAM, RUN, KOM …", width=14),
+        Column("funding_source", "Finansiering", "text", help="Som i Budget: utb. strat., ram, anslag …", width=16),
+        Column(
+            "amount_sek",
+            "Belopp (kr)",
+            "amount",
+            True,
+            "Upparbetad kostnad hittills under året, i hela kronor (även 1 100 tkr tolkas).",
+            14,
+        ),
+        Column(
+            "source_text",
+            "Källa",
+            "text",
+            help="Var siffran kommer ifrån, t.ex. ekonomisystemet 2017-08-31.",
+            width=30,
+        ),
+        NOTE,
+    ),
+    "Kostnadsutfall: vad som använts, per aktivitet och år. Lämna tomt tills ett utfall finns.",
+    optional=True,
+)
+
+SHEETS: tuple[Sheet, ...] = (PLAN, GOALS, ACTIVITIES, BUDGET, TARGETS, TARGET_VALUES, STATUS, SPENT)
 SHEET_BY_KEY = {s.key: s for s in SHEETS}
 
 # An update workbook: new outcome figures and status rows for a plan that is already loaded,
 # without re-sending the whole plan. The Plan sheet names the plan and nothing else.
 PLAN_REF = Sheet("plan", "Plan", (PLAN.columns[0],), "En rad: Plan-ID för planen som uppdateras.", single_row=True)
-UPDATE_SHEETS: tuple[Sheet, ...] = (PLAN_REF, TARGET_VALUES, STATUS)
+UPDATE_SHEETS: tuple[Sheet, ...] = (PLAN_REF, TARGET_VALUES, STATUS, SPENT)
+# The key of a money-spent figure: an update's figure for the same key replaces the plan's (the year so far).
+SPENT_KEY = ("activity_id", "year", "unit", "funding_source")
 INSTRUCTIONS_SHEET = "Instruktioner"
 
 STATUS_CODES = ("not_started", "ongoing", "done", "postponed", "cancelled", "unknown")
@@ -301,6 +341,10 @@ Datum
 Status
 - Ej påbörjad, Pågår, Genomförd, Uppskjuten, Inställd, Okänd. Senaste raden per aktivitet gäller.
 
+Kostnadsutfall
+- Vad som faktiskt har använts, i hela kronor, per aktivitet (tom = planivå), år, enhet och finansiering.
+- Lämna fliken tom tills ett utfall finns; en plan utan rader visas som "inget utfall rapporterat".
+
 Kontroll
 - Filen kontrolleras i sin helhet innan något sparas. Alla fel visas på en gång med cell och värde.
   En fil med fel ändrar ingenting.
@@ -310,12 +354,18 @@ UPDATE_INSTRUCTIONS = """\
 Uppdatering av utfall och status – instruktioner
 
 Den här arbetsboken uppdaterar en plan som redan finns, utan att hela planen skickas igen.
+Hämtad från instrumentpanelen är den ifylld med nuläget: en rad som står kvar bekräftar värdet
+(i en uppföljningsrunda räknas den som rapporterad), en ändrad rad rapporterar ändringen, och en
+rad du inte vill rapportera tar du bort.
 1. Plan: Plan-ID för planen (ändra det inte).
 2. Utfall: en rad per uppmätt värde (Målsättning-ID, År, Region, Värde). Ett värde för samma
    målsättning, år och region som redan finns ersätter det gamla. Hitta aldrig på siffror.
 3. Status: en rad per statusändring (Aktivitet-ID, Datum, Status, Kommentar). Utan datum gäller
    uppladdningsdagen. Senaste raden per aktivitet gäller.
-4. Flikarna Målsättningar (lista) och Aktiviteter (lista) visar planens ID:n; de läses inte in.
+4. Kostnadsutfall: en rad per aktivitet (tom = planivå), år, enhet och finansiering med vad som
+   använts hittills under året, i kronor. En rad för samma aktivitet, år, enhet och finansiering som
+   redan finns ersätter den gamla.
+5. Flikarna Målsättningar (lista) och Aktiviteter (lista) visar planens ID:n; de läses inte in.
 Filen kontrolleras i sin helhet innan något sparas, och du ser ändringarna innan de publiceras.
 """
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .problems import Problem, WorkbookInvalid
-from .template import ACTIVITIES, UPDATE_SHEETS
+from .template import ACTIVITIES, SPENT, SPENT_KEY, UPDATE_SHEETS
 from .workbook import PlanData, read_plan
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -35,9 +35,9 @@ def sheet_names(data: bytes) -> list[str]:
 
 
 def is_update(data: bytes) -> bool:
-    """An update workbook has Utfall and/or Status but no Aktiviteter sheet."""
+    """An update workbook has Utfall, Status and/or Kostnadsutfall but no Aktiviteter sheet."""
     names = set(sheet_names(data))
-    return ACTIVITIES.name not in names and bool(names & {"Utfall", "Status"})
+    return ACTIVITIES.name not in names and bool(names & {"Utfall", "Status", SPENT.name})
 
 
 def read_update(data: bytes, file_name: str, *, isolate: bool = False, progress=None) -> PlanData:
@@ -46,9 +46,10 @@ def read_update(data: bytes, file_name: str, *, isolate: bool = False, progress=
 
 
 def apply_update(current: PlanData | None, update: PlanData, today: date) -> PlanData:
-    """The plan's next version: current plus the update's status rows and outcomes.
+    """The plan's next version: current plus the update's status rows, outcomes and money spent.
 
-    An outcome for a target, year and region that already has one replaces it.
+    An outcome for a target, year and region that already has one replaces it; money spent for an activity,
+    year, unit and funding source (SPENT_KEY) that already has a figure replaces it (the year so far).
     """
     file = update.file_name
     if current is None:
@@ -57,17 +58,18 @@ def apply_update(current: PlanData | None, update: PlanData, today: date) -> Pla
     known = {
         "target_values": ("target_id", set(current.tables["targets"]["target_id"].to_pylist()), "unknown_target"),
         "status": ("activity_id", set(current.tables["activities"]["activity_id"].to_pylist()), "unknown_activity"),
+        "spent": ("activity_id", set(current.tables["activities"]["activity_id"].to_pylist()), "unknown_activity"),
     }
     for key, (id_key, ids, code) in known.items():
         table = update.tables[key]
         letter = update.letters.get(key, {}).get(id_key, "A")
         sheet = next(s.name for s in UPDATE_SHEETS if s.key == key)
         for value, row in zip(table[id_key].to_pylist(), table["row_no"].to_pylist(), strict=True):
-            if value not in ids:
+            if value not in ids and not (value is None and key == "spent"):  # no activity: plan level
                 problems.append(Problem(file, sheet, f"{sheet}!{letter}{row}", value or "", code))
     if problems:
         raise WorkbookInvalid(problems)
-    if update.tables["target_values"].num_rows + update.tables["status"].num_rows == 0:
+    if sum(update.tables[k].num_rows for k in ("target_values", "status", "spent")) == 0:
         raise WorkbookInvalid([Problem(file, "", "", "", "update_empty")])
 
     tables = dict(current.tables)
@@ -77,12 +79,19 @@ def apply_update(current: PlanData | None, update: PlanData, today: date) -> Pla
     as_of = pc.fill_null(status["as_of"], pa.scalar(today, pa.date32()))
     status = status.set_column(status.schema.get_field_index("as_of"), "as_of", as_of)
     tables["status"] = _append(current.tables["status"], status)
+    tables["spent"] = _merge(current.tables["spent"], update.tables["spent"], SPENT_KEY)
     return PlanData(dict(current.plan), tables, update.file_name, update.sha256)
 
 
 def _merge_outcomes(current: pa.Table, incoming: pa.Table) -> pa.Table:
+    return _merge(current, incoming, ("target_id", "year", "region"))
+
+
+def _merge(current: pa.Table, incoming: pa.Table, fields: tuple[str, ...]) -> pa.Table:
+    """The incoming rows after the current ones, which they replace where they have the same key fields."""
+
     def key(t: pa.Table) -> list[tuple]:
-        return list(zip(t["target_id"].to_pylist(), t["year"].to_pylist(), t["region"].to_pylist(), strict=True))
+        return list(zip(*(t[f].to_pylist() for f in fields), strict=True))
 
     replaced = set(key(incoming))
     keep = pa.array([k not in replaced for k in key(current)], pa.bool_())

@@ -112,6 +112,8 @@ def read_plan(
         tables: dict[str, dict] = {}
         for name, parsed in parsed_sheets:
             sheet = by_name[name]
+            if parsed is None and sheet.optional:
+                parsed = _no_rows(sheet)  # a file from before the sheet existed states none of it
             if parsed is None:
                 ctx.add(sheet.name, "", "", "sheet_missing", name=sheet.name)
                 continue
@@ -167,6 +169,13 @@ def _sheets_here(data: bytes, file_name: str, names: list[str]) -> Iterator[tupl
         except fastexcel.FastExcelError:
             batch, cols = pa.table({}), []  # an empty sheet has no header row to find
         yield name, sandbox.ParsedSheet(batch, cols)
+
+
+def _no_rows(sheet: Sheet) -> sandbox.ParsedSheet:
+    """An optional sheet the file lacks, read as its header row alone."""
+    batch = pa.table({c.header: pa.array([], pa.string()) for c in sheet.columns})
+    cols = [{"name": c.header, "index": j, "absolute_index": j} for j, c in enumerate(sheet.columns)]
+    return sandbox.ParsedSheet(batch, cols)
 
 
 def _sheets_isolated(worker, out_dir: Path, file_name: str) -> Iterator[tuple[str, sandbox.ParsedSheet | None]]:
@@ -423,6 +432,7 @@ def _check_references(tables: dict, raw: dict, ctx: _Ctx) -> None:
     refs("targets", "part_of", "targets", "unknown_target")
     refs("target_values", "target_id", "targets", "unknown_target")
     refs("status", "activity_id", "activities", "unknown_activity")
+    refs("spent", "activity_id", "activities", "unknown_activity")
 
     goals = tables["goals"]
     for i in _indices(pc.equal(goals["parent_goal_id"], goals["goal_id"])):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -72,15 +73,25 @@ def write_update_workbook(
     *,
     status: list[dict] | None = None,
     outcomes: list[dict] | None = None,
+    spent: list[dict] | None = None,
+    about: Sequence[str] = (),
 ):
-    """An outcome/status update for one plan: Utfall and Status sheets (empty, or with the rows given: the
-    browser's report form makes the same workbook a person fills in), and the plan's ids to pick from."""
+    """An update for one plan: Utfall, Status and Kostnadsutfall sheets (empty, or with the rows given: the
+    current values of a personal workbook, or what the browser's report form typed in), and the plan's ids to
+    pick from. about: lines under the instructions' title naming whose workbook it is and for which round."""
     wb, fmt = _open(target)
     ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
     ws.set_column(0, 0, 110)
-    for i, line in enumerate(UPDATE_INSTRUCTIONS.splitlines()):
-        ws.write_string(i, 0, line, fmt["title"] if i == 0 else fmt["wrap"])
-    given = {"plan": [{"plan_id": plan_id}], "status": status or [], "target_values": outcomes or []}
+    lines = UPDATE_INSTRUCTIONS.splitlines()
+    lines = [lines[0], *about, *([""] if about else []), *lines[1:]]
+    for i, line in enumerate(lines):
+        ws.write_string(i, 0, line, fmt["title"] if i == 0 or (about and i <= len(about)) else fmt["wrap"])
+    given = {
+        "plan": [{"plan_id": plan_id}],
+        "status": status or [],
+        "target_values": outcomes or [],
+        "spent": spent or [],
+    }
     for sheet in UPDATE_SHEETS:
         _write_sheet(wb, sheet, given.get(sheet.key, []), fmt)
     for name, rows, columns in (

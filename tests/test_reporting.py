@@ -39,10 +39,19 @@ def configured(bundled_db, tmp_path, monkeypatch, editor_hash):
 
 
 def _filled(template: bytes, status_rows: list[tuple], outcome_rows: list[tuple] = ()) -> bytes:
-    """The update template filled in as a person does in Excel: rows typed under the headers."""
+    """The update template filled in as a person does in Excel: a pre-filled row of the same activity is
+    changed in place, other rows are typed under the last one."""
     wb = openpyxl.load_workbook(io.BytesIO(template))
+    ws = wb["Status"]
     for row in status_rows:
-        wb["Status"].append(list(row))
+        there = next((r for r in ws.iter_rows(min_row=2) if r[0].value == row[0]), None)
+        if there is None:
+            ws.append(list(row))
+            continue
+        for cell in there:
+            cell.value = None
+        for cell, value in zip(there, row, strict=False):
+            cell.value = value
     for row in outcome_rows:
         wb["Utfall"].append(list(row))
     out = io.BytesIO()
@@ -103,6 +112,10 @@ def test_a_reporter_downloads_their_rows_fills_them_and_publishes_only_their_own
     template = files["upload_template_update"]
     listed = openpyxl.load_workbook(io.BytesIO(template))["Aktiviteter (lista)"]
     assert [r[0] for r in listed.iter_rows(min_row=2, values_only=True)] == ["B7"]  # KOM's one activity
+    # Pre-filled with the current status of that activity alone, and naming whose workbook it is.
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    assert [r[:3] for r in book["Status"].iter_rows(min_row=2, values_only=True)] == [("B7", None, "Okänd")]
+    assert book["Instruktioner"]["A2"].value.startswith("Arbetsbok för kom – bara de rader du rapporterar för")
 
     before = _versions(configured)
     mixed = _filled(template, [("B7", "2017-05-01", "Pågår", "Kampanj startad"), ("A1", "2017-05-01", "Genomförd")])

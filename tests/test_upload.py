@@ -217,7 +217,11 @@ def test_an_outcome_and_status_update_is_published_on_its_own(db_path, storages)
     wb = openpyxl.load_workbook(io.BytesIO(template))
     assert wb["Plan"]["A2"].value == PLAN
     assert wb["Aktiviteter (lista)"]["A2"].value == "1"
-    wb["Status"].append(["1", "2017-01-15", "Genomförd", "Avtal klara"])
+    # Pre-filled with the current status of every open activity: the owner changes the row in place.
+    ws = wb["Status"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "1")
+    assert row[2].value == "Okänd" and row[1].value is None
+    row[1].value, row[2].value, row[3].value = "2017-01-15", "Genomförd", "Avtal klara"
     out = io.BytesIO()
     wb.save(out)
     at = _upload(at, ("uppdatering.xlsx", out.getvalue()))

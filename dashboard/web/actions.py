@@ -15,7 +15,7 @@ from loaders import meetings, remind, rounds
 from loaders.annotate import annotate_isolated
 from loaders.contacts import contacts_workbook, read_contacts, store_contacts, stored_contacts
 from loaders.database import Database
-from loaders.diff import PlanDiff, diff_plans
+from loaders.diff import PlanDiff, diff_plans, latest_status
 from loaders.filestore import FileStore
 from loaders.guard import size_problem
 from loaders.identity import Replacement, ReplaceRefused
@@ -251,22 +251,49 @@ def empty_template() -> Download:
 
 
 def update_template(db: Database, plan_id: str) -> Download:
-    """An outcome/status update workbook for one plan, listing its targets and activities — for a reporter,
-    only those they report on (their personal workbook)."""
+    """The update workbook for one plan, pre-filled with the current values (status and comment of every open
+    activity, the outcomes and money spent reported so far) and naming the open round it reports in, if any.
+    For a reporter only the rows they report on: their personal workbook."""
     user = require(Role.REPORTER, plan_id, _plan_title(db, plan_id))
 
     def make() -> bytes:
         data = read_version(db, plan_id)
+        owners, _ = row_owners(data)
+        editor = user.may_edit_plan(plan_id)
+        mine = {a for a, (unit, responsible) in owners.items() if editor or user.may_report(plan_id, unit, responsible)}
         targets = data.tables["targets"].select(["target_id", "name", "region", "activity_id"]).to_pylist()
-        diff = diff_plans(None, data)  # a new-plan diff lists every activity with its current status
-        activities = [{k: a.get(k) for k in ("activity_id", "title", "status")} for a in diff.activities_added]
-        if not user.may_edit_plan(plan_id):
-            owners, _ = row_owners(data)
-            mine = {a for a, (unit, responsible) in owners.items() if user.may_report(plan_id, unit, responsible)}
-            activities = [a for a in activities if a["activity_id"] in mine]
-            targets = [x for x in targets if x["activity_id"] in mine]
+        targets = [x for x in targets if (x["activity_id"] in mine if x["activity_id"] else editor)]
+        titles = dict(zip(data.tables["activities"]["activity_id"].to_pylist(),
+                          data.tables["activities"]["title"].to_pylist(), strict=True))  # fmt: skip
+        status = latest_status(data.tables["status"].to_pylist())
+        activities = [
+            {"activity_id": a, "title": titles[a], "status": status.get(a, {}).get("status", "unknown")}
+            for a in titles
+            if a in mine
+        ]
+        # The current status rows of the open activities, undated (the upload's day applies): left as they
+        # are, they confirm the status; changed, they report the change.
+        open_rows = [
+            {"activity_id": a["activity_id"], "status": a["status"],
+             "status_note": status.get(a["activity_id"], {}).get("status_note")}
+            for a in activities
+            if a["status"] not in rounds.CLOSED_STATUSES
+        ]  # fmt: skip
+        mine_targets = {x["target_id"] for x in targets}
+        outcomes = [r for r in data.tables["target_values"].to_pylist() if r["target_id"] in mine_targets]
+        spent = [
+            r for r in data.tables["spent"].to_pylist() if (r["activity_id"] in mine if r["activity_id"] else editor)
+        ]
+        rnd = rounds.open_round_for(db, plan_id)
+        about = [f"Arbetsbok för {user.name}" + ("" if editor else " – bara de rader du rapporterar för") + "."]
+        if rnd is not None:
+            about.append(
+                f"Uppföljningsrunda: {rnd.title}. Avser läget {rnd.as_of:%Y-%m-%d}; lämnas senast {rnd.due:%Y-%m-%d}."
+            )
         buf = io.BytesIO()
-        write_update_workbook(buf, plan_id, targets, activities)
+        write_update_workbook(
+            buf, plan_id, targets, activities, status=open_rows, outcomes=outcomes, spent=spent, about=about
+        )
         return buf.getvalue()
 
     return make
@@ -394,11 +421,12 @@ def report_form(
     today: date,
     status: list[dict] | None = None,
     outcomes: list[dict] | None = None,
+    spent: list[dict] | None = None,
 ) -> Checked:
     """The browser's report form: the rows typed in become an update workbook, checked exactly as an uploaded one
     (the same rules, the same rights: a reporter's own rows only); publish it with publish_checked."""
     user = require(Role.REPORTER, plan_id, _plan_title(db, plan_id))
     buf = io.BytesIO()
-    write_update_workbook(buf, plan_id, [], [], status=status, outcomes=outcomes)
+    write_update_workbook(buf, plan_id, [], [], status=status, outcomes=outcomes, spent=spent)
     checked = check_upload(db, f"{user.name}-{today:%Y%m%d}.xlsx", buf.getvalue(), today=today)
     return checked

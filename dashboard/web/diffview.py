@@ -135,6 +135,21 @@ def diff_tables(diff: PlanDiff, lang: str) -> dict[str, pd.DataFrame]:
                 for r in diff.outcomes
             ]
         )
+    if diff.spent:
+        out["spent"] = pd.DataFrame(
+            [
+                {
+                    t("col_activity", lang): r["activity_id"] or t("plan_level", lang),
+                    col_title: r.get("title") or "",
+                    t("col_year", lang): str(r["year"]) if r["year"] is not None else MISSING,
+                    t("col_unit", lang): r["unit"] or MISSING,
+                    t("col_funding", lang): r["funding_source"] or MISSING,
+                    before: fmt_tkr(r["before"], lang) if r["before"] is not None else MISSING,
+                    after: fmt_tkr(r["after"], lang) if r["after"] is not None else MISSING,
+                }
+                for r in diff.spent
+            ]
+        )
     if diff.status_changes:
         out["status"] = pd.DataFrame(
             [
@@ -178,7 +193,7 @@ def render(diff: PlanDiff, lang: str, key: str) -> None:
         st.info(t("diff_none", lang), icon=":material/info:")
         return
     st.markdown(f"**{summary_text(diff.counts(), lang)}**")
-    order = ("budget_totals", "activities", "status", "outcomes", "budget_lines", "targets", "goals", "plan")
+    order = ("budget_totals", "activities", "status", "outcomes", "spent", "budget_lines", "targets", "goals", "plan")
     for name in order:
         if name in tables:
             st.markdown(f"###### {t('diff_section_' + name, lang)}")
