@@ -321,11 +321,11 @@ TEXT: Catalogue = {
     ),
     "form_tab": ("Rapportera här", "Report here"),
     "form_help": (
-        "För en liten uppdatering: välj en av dina aktiviteter och ange status och kommentar, och/eller en "
-        "målsättning och dess utfall. Det publiceras som en uppdatering, kontrolleras som en uppladdad fil och "
+        "För en liten uppdatering: välj en av dina aktiviteter och ange status och kommentar, en "
+        "målsättning och dess utfall, och/eller kostnadsutfallet för en aktivitet. Det publiceras som en uppdatering, kontrolleras som en uppladdad fil och "
         "räknas i en öppen uppföljningsrunda.",
-        "For a small update: choose one of your activities and give its status and comment, and/or a target and "
-        "its outcome. It is published as an update, checked like an uploaded file, and counts in an open round.",
+        "For a small update: choose one of your activities and give its status and comment, a target and its "
+        "outcome, and/or the money spent on an activity. It is published as an update, checked like an uploaded file, and counts in an open round.",
     ),
     "form_no_rows": (
         "Du rapporterar inte för någon rad i den här planen.",
@@ -609,6 +609,7 @@ TEXT: Catalogue = {
     "m_what": ("Vad", "What"),
     "m_kind_status": ("Status", "Status"),
     "m_kind_outcome": ("Utfall", "Outcome"),
+    "m_kind_spent": ("Kostnadsutfall", "Money spent"),
     "m_kind_budget_budget": ("Budget", "Budget"),
     "m_kind_budget_opening_balance": ("Ingående balans", "Opening balance"),
     "m_kind_activity_added": ("Ny aktivitet", "New activity"),
@@ -769,6 +770,7 @@ TEXT: Catalogue = {
     "pack_meeting_sheet": ("Möte", "Meeting"),
     "pack_budget_sheet": ("Budget", "Budget"),
     "pack_status_sheet": ("Status", "Status"),
+    "pack_sheet_spent": ("Kostnadsutfall", "Money spent"),
     "pack_targets_sheet": ("Målsättningar", "Targets"),
     "pack_section_sheet": ("Avsnitt {n}", "Section {n}"),
     # The meeting pack's section sheets: Excel allows 31 characters, so names of their own.
@@ -828,6 +830,34 @@ TEXT: Catalogue = {
     "rounds_col_who": ("Ansvarig", "Responsible"),
     "gap_plan_level": ("planens gemensamma", "plan level"),
     "plan_level": ("Planivå", "Plan level"),
+    "spent": ("Kostnadsutfall", "Money spent"),
+    "form_spent_activity": ("Kostnadsutfall för aktivitet", "Money spent on activity"),
+    "form_spent_amount": ("Belopp hittills i år (kr)", "Amount so far this year (SEK)"),
+    "kf_spent_help": (
+        "Rapporterat kostnadsutfall för åren i urvalet (bladet Kostnadsutfall), i tusentals kronor.",
+        "Money spent reported for the years in view (the Kostnadsutfall sheet), in thousands of SEK.",
+    ),
+    "no_spent": ("Inget utfall rapporterat", "No money spent reported"),
+    "spent_heading": ("Budget mot kostnadsutfall", "Budget against money spent"),
+    "spent_none": (
+        "Inget kostnadsutfall är rapporterat för planerna i urvalet. Det rapporteras på bladet Kostnadsutfall"
+        " (uppdateringsarbetsboken eller formuläret under Ladda upp) – här visas det bredvid budgeten.",
+        "No money spent is reported for the plans in view. It is reported on the Kostnadsutfall sheet (the update"
+        " workbook, or the form under Upload) and is shown here beside the budget.",
+    ),
+    "spent_note": (
+        "Per år jämförs budget med angivet år; budget utan år ingår i tabellen per aktivitet. IB räknas aldrig"
+        " som budget.",
+        "Per year, budget with a stated year is compared; budget without a year is in the table by activity."
+        " IB never counts as budget.",
+    ),
+    "spent_by_year": ("Per år", "By year"),
+    "spent_by_unit": ("Per enhet", "By unit"),
+    "spent_by_activity": ("Per aktivitet", "By activity"),
+    "col_spent": ("Kostnadsutfall", "Money spent"),
+    "col_used": ("Förbrukat", "Used"),
+    "share_used": ("{pct} av budgeten", "{pct} of the budget"),
+    "col_left": ("Kvar", "Left"),
     "gap_no_year": ("utan år", "no year"),
     "gap_budget_line": ("Budgetrad {line}: {what}, {year}", "Budget line {line}: {what}, {year}"),
     "gaps_title": ("Dataluckor i rundans planer", "Data gaps in the round's plans"),
@@ -846,6 +876,14 @@ TEXT: Catalogue = {
     "gap_activity_no_responsible": ("Aktivitet utan ansvarig eller enhet", "Activity without responsible or unit"),
     "gap_activity_no_dates": ("Aktivitet utan start- eller slutdatum", "Activity without a start or end date"),
     "gap_activity_status_unknown": ("Aktivitet med okänd status", "Activity with unknown status"),
+    "gap_activity_stale": ("Aktivitet utan rapport på länge", "Activity not reported on for long"),
+    "gap_last_update": ("{item} (senast {day})", "{item} (last {day})"),
+    "gaps_months": ("Utan rapport i minst (månader)", "Not reported on for at least (months)"),
+    "gaps_months_help": (
+        "En öppen aktivitet räknas som utan rapport på länge när varken status eller innehåll har ändrats sedan {day}.",
+        "An open activity counts as not reported on for long when neither its status nor its content has changed"
+        " since {day}.",
+    ),
     "gap_target_no_baseline": ("Målsättning utan basvärde", "Target without a baseline value"),
     "gap_target_no_year": ("Målsättning utan målår", "Target without a target year"),
     "gap_parts_exceed_whole": (

@@ -60,6 +60,17 @@ def _where(clauses: list[str]) -> str:
 def _budget_from(f: Filters, extra: tuple[str, ...] = ()) -> tuple[str, list]:
     """budget_lines b joined to their activity a, filtered. Plan-level lines have no activity:
     a filter on an activity attribute (responsible, goal, status) leaves them out."""
+    return _money_from(f, "budget_lines", extra)
+
+
+# The money tables a query may read: the budget and the money spent (same columns for the filters).
+MONEY_TABLES = ("budget_lines", "spent")
+
+
+def _money_from(f: Filters, table: str, extra: tuple[str, ...] = ()) -> tuple[str, list]:
+    """`table` (an allow-listed money table) as b joined to its activity a, filtered (see _budget_from)."""
+    if table not in MONEY_TABLES:
+        raise ValueError(table)
     clauses: list[str] = []
     params: list = []
     if f.plans:
@@ -77,7 +88,7 @@ def _budget_from(f: Filters, extra: tuple[str, ...] = ()) -> tuple[str, list]:
     act, act_params = _activity_clauses(f.with_(plans=(), units=(), funding=(), year_from=None, year_to=None))
     clauses += act + list(extra)
     params += act_params
-    sql = f"from budget_lines b left join activities a using (plan_id, activity_id) {_where(clauses)}"
+    sql = f"from {table} b left join activities a using (plan_id, activity_id) {_where(clauses)}"
     return sql, params
 
 
@@ -123,9 +134,11 @@ def filter_options(db: Reader) -> dict:
 def plan_cards(db: Reader, f: Filters) -> pd.DataFrame:
     clauses, params = _activity_clauses(f)
     bsql, bparams = _budget_from(f)
+    ssql, sparams = _money_from(f, "spent")
     return db.query(
         f"""
         with acts as (select a.plan_id, count(*) as n from activities a {_where(clauses)} group by 1),
+        used as (select b.plan_id, sum(b.amount_sek) as spent, count(*) as n {ssql} group by 1),
         money as (
             select b.plan_id,
                    sum(case when b.kind = 'budget' and b.year is not null then b.amount_sek end) as budget,
@@ -136,16 +149,18 @@ def plan_cards(db: Reader, f: Filters) -> pd.DataFrame:
         select p.plan_id, p.title, p.period_start, p.period_end, p.owner, p.version, p.loaded_at,
                coalesce(acts.n, 0) as activities, coalesce(money.budget, 0) as budget,
                coalesce(money.no_year, 0) as no_year, coalesce(money.opening_balance, 0) as opening_balance,
+               -- money spent in scope, and how many figures: none means "nothing reported", not 0 kr
+               coalesce(used.spent, 0) as spent, coalesce(used.n, 0) as spent_rows,
                (select count(*) from goals g where g.plan_id = p.plan_id) as goals,
                (select count(*) from targets t where t.plan_id = p.plan_id) as targets,
                -- whatever the filters: does the plan state any activities, any budget at all?
                (select count(*) from activities a2 where a2.plan_id = p.plan_id) as activities_stated,
                (select count(*) from budget_lines b2 where b2.plan_id = p.plan_id) as budget_lines_stated
-        from plans p left join acts using (plan_id) left join money using (plan_id)
+        from plans p left join acts using (plan_id) left join money using (plan_id) left join used using (plan_id)
         {"where list_contains(?, p.plan_id)" if f.plans else ""}
         order by p.period_start nulls last, p.plan_id
         """,
-        params + bparams + ([list(f.plans)] if f.plans else []),
+        params + sparams + bparams + ([list(f.plans)] if f.plans else []),
     )
 
 
@@ -231,6 +246,47 @@ def budget_by_goal(db: Reader, f: Filters) -> pd.DataFrame:
         order by g.plan_id, g.key is null, amount_sek desc, g.key
         """,
         params,
+    )
+
+
+# Budget against money spent, grouped by an allow-listed key: the SQL expressions and the columns they become.
+SPENT_GROUPS = {
+    "year": (("b.year", "year"),),
+    "unit": (("coalesce(b.unit, a.unit)", "unit"),),
+    "activity": (("b.plan_id", "plan_id"), ("b.activity_id", "activity_id")),
+}
+
+
+def budget_against_spent(db: Reader, f: Filters, by: str) -> pd.DataFrame:
+    """The budget (kind budget; by year: only lines with a year) and the money spent, summed per year, unit
+    (as the rows state it, else their activity's) or activity (NULL activity: the plan's own lines).
+
+    Columns: the group's columns, budget_sek, spent_sek (NULL where none); by activity also title.
+    Opening balances are never budget here, as nowhere."""
+    group = SPENT_GROUPS[by]
+    extra = ("b.kind = 'budget'", "b.amount_sek is not null") + (("b.year is not null",) if by == "year" else ())
+    bsql, bparams = _money_from(f, "budget_lines", extra)
+    ssql, sparams = _money_from(f, "spent", ("b.amount_sek is not null",))
+    keys = ", ".join(f"{expr} as {name}" for expr, name in group)
+    names = [name for _, name in group]
+    # NULL keys (no year stated, no unit, plan level) match each other: "is not distinct from", never "=".
+    on = " and ".join(f"bud.{n} is not distinct from sp.{n}" for n in names)
+    cols = ", ".join(f"coalesce(bud.{n}, sp.{n}) as {n}" for n in names)
+    title = ", a2.title" if by == "activity" else ""
+    join = (
+        "left join activities a2 on a2.plan_id = m.plan_id and a2.activity_id = m.activity_id"
+        if by == "activity"
+        else ""
+    )
+    order = "m.plan_id, a2.sort_order nulls first" if by == "activity" else f"m.{names[0]} nulls last"
+    return db.query(
+        f"""
+        with bud as (select {keys}, sum(b.amount_sek) as budget_sek {bsql} group by all),
+        sp as (select {keys}, sum(b.amount_sek) as spent_sek {ssql} group by all),
+        m as (select {cols}, bud.budget_sek, sp.spent_sek from bud full outer join sp on {on})
+        select m.*{title} from m {join} order by {order}
+        """,
+        bparams + sparams,
     )
 
 

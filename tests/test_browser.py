@@ -613,3 +613,63 @@ def test_a_whole_round_open_report_complete_remind_and_meet(round_server, browse
     for page in (admin, reporter):
         assert page.locator("[data-testid='stException']").count() == 0
         page.close()
+
+
+# Test figures for money spent, typed as an owner would: not from any plan (the bundled data reports none).
+SPENT_ROWS = [
+    ("3.2.1", 2011, "HUM", None, 760000),
+    ("3.2.2", 2011, "SOA", None, 420000),
+    ("3.3.1", 2011, "IHV", None, 1150000),
+    ("3.1.1", 2012, None, None, 310000),
+    ("3.3.1", 2012, "IHV", None, 640000),
+    ("3.3.6", 2012, "SAM", None, 300000),
+]
+
+
+def test_money_spent_in_an_update_shows_against_the_budget_and_in_the_pack(editor_server, browser, tmp_path):
+    from loaders.writer import write_update_workbook
+
+    plan = "arbetslivsanknytning-2011-2013"
+    update = tmp_path / "kostnadsutfall.xlsx"
+    write_update_workbook(update, plan, [], [])
+    wb = openpyxl.load_workbook(update)
+    for row in SPENT_ROWS:
+        wb["Kostnadsutfall"].append([*row, "Testsiffror"])
+    wb.save(update)
+
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1366, "height": 768})  # a laptop's screen, for the pictures
+    _open(page, f"{editor_server}/budget?plan={plan}")
+    expect(page.get_by_text("Inget kostnadsutfall är rapporterat")).to_be_visible(timeout=60_000)
+    _sign_in(page)
+    _nav(page, "Ladda upp")
+    page.locator("input[type='file']").set_input_files(str(update))
+    expect(page.get_by_text("Nya eller ändrade kostnadsutfall: 6").first).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name="Publicera").first.click()
+    expect(page.get_by_test_id("stAlertContentSuccess").get_by_text("publicerad som version")).to_be_visible(
+        timeout=60_000
+    )
+
+    for lang, heading, tab in (("sv", "Budget mot kostnadsutfall", "Per aktivitet"),
+                               ("en", "Budget against money spent", "By activity")):  # fmt: skip
+        _open(page, f"{editor_server}/budget?plan={plan}&lang={lang}")
+        section = page.get_by_role("heading", name=heading)
+        expect(section).to_be_visible(timeout=60_000)
+        section.evaluate("e => e.scrollIntoView({block: 'start'})")  # the section's top at the screen's top
+        page.wait_for_timeout(800)  # plotly's transition
+        name = "budget-mot-utfall.png" if lang == "sv" else "budget-mot-utfall-en.png"
+        page.screenshot(path=str((_shot_dir(tmp_path) if lang == "sv" else tmp_path) / name), full_page=False)
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(tmp_path / f"activity-{lang}.png"), full_page=False)
+        assert page.locator("[data-testid='stException']").count() == 0
+
+    _open(page, f"{editor_server}/uppfoljningsmote?lang=en")
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Meeting pack (PDF)").click()
+    pdf = Path(info.value.path()).read_bytes()
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    words = " ".join(text.decode().split())
+    assert "Budget against money spent" in words and re.search(r"Money spent \d{4}–\d{4}", words)
+    assert "2,330 kSEK" in words.replace("\u00a0", " ")  # 2011: 760 + 420 + 1 150 tkr spent
+    page.close()

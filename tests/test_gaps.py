@@ -52,6 +52,7 @@ def test_each_kind_is_found_and_named_where_it_is_fixed():
         "activity_no_responsible": ["A2 Utan ansvarig"],
         "activity_no_dates": ["A3 Utan slut"],
         "activity_status_unknown": ["A3 Utan slut"],
+        "activity_stale": [],  # none given
         "target_no_baseline": ["T2 Kontrakt"],
         "target_no_year": ["T5 Ökning"],
         "parts_exceed_whole": ["T2 Kontrakt"],
@@ -74,3 +75,16 @@ def test_parts_that_fit_their_whole_are_no_gap():
     ]
     found = gaps.find(*_frames([], targets, []), "sv")
     assert "parts_exceed_whole" not in set(found["kind"])
+
+
+def test_an_activity_not_reported_on_for_months_is_a_gap_named_with_its_last_update():
+    stale = pd.DataFrame(
+        [("p", "A7", "Mentorprogram", date(2016, 3, 1))], columns=["plan_id", "activity_id", "title", "last_update"]
+    )
+    found = gaps.find(*_frames([COMPLETE_ACTIVITY], [], []), "sv", stale)
+    assert list(found["item"]) == ["A7 Mentorprogram (senast 2016-03-01)"]
+    assert (found.iloc[0]["sheet"], found.iloc[0]["column"]) == ("Status", "Status, Kommentar")
+    assert gaps.counts(found)["activity_stale"] == 1
+    english = gaps.find(*_frames([], [], []), "en", stale)
+    assert list(english["item"]) == ["A7 Mentorprogram (last 2016-03-01)"]
+    assert gaps.find(*_frames([COMPLETE_ACTIVITY], [], []), "sv", stale.iloc[0:0]).empty

@@ -253,9 +253,9 @@ def test_meetings_page_records_a_decision_shown_on_the_activity_and_in_the_pack(
     ("lang", "names"),
     [
         ("sv", ["Möte", "Budget", "Status", "Målsättningar", "Försenade", "Status okänd", "Mål under kurvan",
-                "Ändringar", "Ej uppdaterade", "Anteckningar och beslut", "Öppna åtgärder"]),
+                "Ändringar", "Kostnadsutfall", "Ej uppdaterade", "Anteckningar och beslut", "Öppna åtgärder"]),
         ("en", ["Meeting", "Budget", "Status", "Targets", "Late", "Status unknown", "Targets below the path", "Changes",
-                "Not updated", "Notes and decisions", "Open actions"]),
+                "Money spent", "Not updated", "Notes and decisions", "Open actions"]),
     ],
 )  # fmt: skip
 def test_the_pack_workbook_names_its_sheets_in_full(app_db, storages, lang, names):

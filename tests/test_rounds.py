@@ -163,11 +163,11 @@ def test_completeness_moves_when_an_update_is_published_in_the_round(db_path):
     assert "KOM" not in rounds.missing_by_responsible(db, rid)
     assert db.rows("select round_id, role from loads where plan_id = ? and version = 2", [MOB]) == [(rid, "reporter")]
 
-    # Two of International Office's 26: partly. An admin's update counts for whoever the row is asked of.
+    # Two of International Office's 39 (26 statuses, 13 activities' money spent): partly. An admin's update counts for whoever the row is asked of.
     _publish_as("rektor", _update([("A1", None, "Pågår"), ("A2", None, "Genomförd")]))
     io_progress = next(p for p in rounds.completeness(db, rid) if p.responsible == "International Office")
     assert (io_progress.state, io_progress.reported) == ("partly", 2)
-    assert len(io_progress.missing) == 24
+    assert len(io_progress.missing) == 37
 
 
 def test_after_a_round_is_closed_an_update_counts_in_no_round(db_path):
@@ -188,7 +188,7 @@ def test_cli_opens_lists_and_closes_rounds(db_path):
     assert run.returncode == 0, run.stderr
     assert "Round 1 opened: Tertial 2 2017" in run.stdout
     run = cli("round", "list", "--db", db_path)
-    assert run.stdout.strip().split("\t") == ["1", "Tertial 2 2017", "open", "2017-08-31", "2017-09-15", "0/33"]
+    assert run.stdout.strip().split("\t") == ["1", "Tertial 2 2017", "open", "2017-08-31", "2017-09-15", "0/47"]
     run = cli("--lang", "sv", "round", "open", "--title", "x", "--as-of", "2017-08-31", "--due", "2017-01-01",
               "--db", db_path)  # fmt: skip
     assert run.returncode == 2 and "Sista datumet kan inte ligga före" in run.stderr
@@ -233,16 +233,20 @@ def test_the_rounds_page_shows_a_viewer_who_has_reported_and_offers_the_export(d
     table = at.dataframe[0].value
     assert list(table["Ansvarig"]) == ["International Office", "Ingen ansvarig angiven (planens redaktörer)", "KOM"]
     assert list(table["Läge"]) == ["Inte än"] * 3
-    assert list(table["Saknas"]) == ["26", "6", "1"]
+    # International Office: 26 statuses and 13 activities' money spent; the editors: 6 outcomes and the plan's own
+    # money spent.
+    assert list(table["Saknas"]) == ["39", "7", "1"]
     # Every missing item in full, per responsible: the plan by its name, then the item.
     kom = next(e for e in at.expander if e.label == "KOM: 1 saknas")
-    assert kom.markdown[0].value.startswith("- Mobilitet 2016–2018\\: B7 Kommunikationsplan")  # escaped text
-    assert [m.value for m in at.metric][:2] == ["0\u00a0%", "0 av 33"]
+    assert kom.markdown[0].value.startswith("- Mobilitet 2016–2018 – Status\\: B7 Kommunikationsplan")  # escaped
+    editors = next(e for e in at.expander if e.label.startswith("Ingen ansvarig"))
+    assert "- Mobilitet 2016–2018 – Kostnadsutfall\\: Planivå \\(2017\\)" in editors.markdown[0].value
+    assert [m.value for m in at.metric][:2] == ["0\u00a0%", "0 av 47"]
     assert not [b for b in at.button if b.key == "rounds_close"]
     got = downloads(at, storages)["rounds_export_xlsx"]
     sheet = openpyxl.load_workbook(io.BytesIO(got)).worksheets[0]
     assert [c.value for c in sheet[1]][:4] == ["Ansvarig", "Läge", "Rapporterat", "Saknas"]
-    assert sheet["D4"].value.startswith("Mobilitet 2016–2018: B7 Kommunikationsplan")  # the items, in full
+    assert sheet["D4"].value.startswith("Mobilitet 2016–2018 – Status: B7 Kommunikationsplan")  # the items, in full
     assert rid == 1
 
 
@@ -277,7 +281,7 @@ def test_the_meeting_page_shows_the_latest_round(db_path):
     assert not at.exception, [e.message for e in at.exception]
     assert any(m.value.startswith("**Tertial 2 2017** · öppen") for m in at.markdown)
     summary = next(c.value for c in at.caption if c.value.startswith("Rapporterat sedan"))
-    assert summary.endswith(": 1. Totalt: 1 av 33 rader.")
+    assert summary.endswith(": 1. Totalt: 1 av 47 rader.")
     behind = next(d.value for d in at.dataframe if "Saknas" in d.value.columns)
     assert list(behind["Ansvarig"]) == ["International Office", "Ingen ansvarig angiven (planens redaktörer)"]
 

@@ -75,9 +75,23 @@ def test_budget_key_figures_keep_no_year_and_opening_balance_apart():
         "Budget 2016–2018": "2\u00a0400\u00a0tkr",
         "Utan år": "1\u00a0560,5\u00a0tkr",
         "Ingående balans": "5\u00a0tkr",
+        "Kostnadsutfall 2016–2018": "Inget utfall rapporterat",  # no figure spent: never "0 tkr"
     }
     empty = budget_figures(pd.DataFrame(columns=["budget", "no_year", "opening_balance"]))
     assert empty == BudgetFigures(0.0, 0.0, 0.0, stated=False)
+
+
+def test_money_spent_is_a_key_figure_once_any_is_reported_even_zero():
+    cards = pd.DataFrame(
+        {"budget": [100.0], "no_year": [0.0], "opening_balance": [0.0], "spent": [0.0], "spent_rows": [1]}
+    )
+    figures = budget_figures(cards)
+    assert (figures.spent, figures.spent_stated) == (0.0, True)
+    assert dict(budget_key_figures(figures, 2016, 2018, "en"))["Money spent 2016–2018"] == "0\u00a0kSEK"
+    cards["spent"], cards["spent_rows"] = [0.0], [0]
+    assert dict(budget_key_figures(budget_figures(cards), 2016, 2018, "en"))["Money spent 2016–2018"] == (
+        "No money spent reported"
+    )
 
 
 def test_a_scope_without_any_budget_says_none_is_stated_not_zero():
@@ -90,6 +104,7 @@ def test_a_scope_without_any_budget_says_none_is_stated_not_zero():
         "Budget 2020–2023": "Ingen budget angiven",
         "Utan år": "Ingen budget angiven",
         "Ingående balans": "Ingen budget angiven",
+        "Kostnadsutfall 2020–2023": "Inget utfall rapporterat",
     }
     # A plan that states budget lines, none of them in the period, has a true zero in the period.
     cards["budget_lines_stated"] = [0, 3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import openpyxl
@@ -177,3 +178,139 @@ def test_money_spent_reported_in_a_round_counts_in_its_completeness(db, tmp_path
     assert after[item.responsible].reported == before[item.responsible] + 1
     assert item not in after[item.responsible].missing
     assert db.rows("select amount_sek from spent where plan_id = ?", [MOB]) == [(5000,)]
+
+
+# ---------------------------------------------------------------------------- the dashboard
+
+
+@pytest.fixture
+def configured(bundled_db, tmp_path, monkeypatch, editor_hash):
+    from dashboard.auth import config
+
+    path = bundled_copy(bundled_db, tmp_path)
+    monkeypatch.setenv("PLANS_DB", str(path))
+    monkeypatch.delenv("PLANS_EDITORS", raising=False)
+    accounts = {
+        "kom": {"password": editor_hash, "role": "reporter", "plans": [MOB], "units": ["KOM"]},
+        "io": {"password": editor_hash, "role": "editor", "plans": [MOB]},
+    }
+    monkeypatch.setattr(config, "_secrets", lambda: {"accounts": accounts})
+    return path
+
+
+def _app(user: str | None, page: str):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    if user:
+        at.session_state["auth_editor"] = user
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _report_spent(at, activity, amount: int, year: int = 2017):
+    at.selectbox(key="upload_form_spent_activity").set_value(activity)
+    at.number_input(key="upload_form_spent_year").set_value(year)
+    at.number_input(key="upload_form_spent_amount").set_value(amount)
+    at.text_input(key="upload_form_spent_source").input("Ekonomisystemet 2017-08-31")
+    next(b for b in at.get("form_submit_button") if b.form_id == "upload_form").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_without_money_spent_the_pages_say_none_is_reported(configured):
+    at = _app(None, "app_pages/overview.py")
+    figures = {m.label: m.value for m in at.metric}
+    spent = next(label for label in figures if label.startswith("Kostnadsutfall"))
+    assert figures[spent] == "Inget utfall rapporterat"
+    at = _app(None, "app_pages/budget.py")
+    assert any(i.value.startswith("Inget kostnadsutfall är rapporterat") for i in at.info)
+    assert not [d for d in at.dataframe if "Förbrukat" in d.value.columns]
+
+
+def test_money_spent_reported_in_the_form_shows_against_the_budget(configured):
+    from dashboard.web import cache
+
+    at = _app("kom", "app_pages/upload.py")
+    # A reporter reports on their own activity only, never on the plan as a whole.
+    assert at.selectbox(key="upload_form_spent_activity").options[1:] == [
+        "B7 Kommunikationsplan för utresande och inresande lärare."
+    ]
+    at = _app("io", "app_pages/upload.py")
+    assert at.selectbox(key="upload_form_spent_activity").options[-1] == "Planivå"
+    at = _report_spent(at, "A1", 150000)
+    assert "publicerad som version 2" in " ".join(s.value for s in at.success)
+    at = _report_spent(_app("io", "app_pages/upload.py"), "__plan__", 20000)
+    db = cache.connection(str(configured))
+    assert db.rows("select activity_id, year, amount_sek, source_text from spent order by 1 nulls last") == [
+        ("A1", 2017, 150000, "Ekonomisystemet 2017-08-31"),
+        (None, 2017, 20000, "Ekonomisystemet 2017-08-31"),
+    ]
+
+    at = _app(None, "app_pages/budget.py")
+    tables = [d.value for d in at.dataframe if "Förbrukat" in d.value.columns]  # year, unit, activity
+    year = next(d for d in tables if "År" in d.columns)
+    # Mobility's budget states no year, so 2017 has money spent beside no budget: no share, nothing guessed.
+    row = year[year["År"] == "2017"].iloc[0]
+    assert (row["Budget"], row["Kostnadsutfall"], row["Förbrukat"]) == ("—", "170\u00a0tkr", "—")
+    acts = next(d for d in tables if "Aktivitet" in d.columns)
+    a1 = acts[acts["Aktivitet"].str.startswith("A1 ")].iloc[0]
+    budget_a1 = db.rows(
+        "select sum(amount_sek) from budget_lines where plan_id = ? and activity_id = 'A1' and kind = 'budget'", [MOB]
+    )[0][0]
+    assert a1["Kostnadsutfall"] == "150\u00a0tkr"
+    assert a1["Förbrukat"] == f"{round(100 * 150000 / budget_a1)}\u00a0%"
+    assert "Planivå" in list(acts["Aktivitet"])
+
+    at = _app(None, "app_pages/overview.py")
+    figures = {m.label: m.value for m in at.metric}
+    spent = next(label for label in figures if label.startswith("Kostnadsutfall"))
+    assert figures[spent] == "170\u00a0tkr"
+
+
+def test_the_meeting_pack_sets_money_spent_against_the_budget():
+    import pandas as pd
+
+    from dashboard.domain import followup
+
+    spent = pd.DataFrame({"year": [2016, 2017], "budget_sek": [100000.0, None], "spent_sek": [25000.0, 5000.0]})
+    rows = followup._spent_rows(spent, "sv")
+    assert rows.to_dict("records") == [
+        {"År": "2016", "Budget": "100\u00a0tkr", "Kostnadsutfall": "25\u00a0tkr", "Förbrukat": "25\u00a0%",
+         "Kvar": "75\u00a0tkr"},
+        {"År": "2017", "Budget": "—", "Kostnadsutfall": "5\u00a0tkr", "Förbrukat": "—", "Kvar": "—"},
+    ]  # fmt: skip
+    nothing = spent.assign(spent_sek=None)
+    assert followup._spent_rows(nothing, "en").empty
+
+
+def test_the_personal_workbook_names_the_round_and_carries_the_current_values(configured, storages):
+    from dashboard.web import cache
+    from tests.conftest import downloads
+
+    rounds.open_round(cache.connection(str(configured)), "Tertial 2 2017", "2017-08-31", "2017-09-15", [MOB], [],
+                      by="rektor")  # fmt: skip
+    _report_spent(_app("io", "app_pages/upload.py"), "A1", 150000)
+
+    def workbook(user: str):
+        at = _app(user, "app_pages/upload.py")
+        at.selectbox(key="upload_template_plan").set_value(MOB).run()
+        return openpyxl.load_workbook(io.BytesIO(downloads(at, storages)["upload_template_update"]))
+
+    editor = workbook("io")
+    about = [editor["Instruktioner"][f"A{i}"].value for i in (2, 3)]
+    assert about == [
+        "Arbetsbok för io.",
+        "Uppföljningsrunda: Tertial 2 2017. Avser läget 2017-08-31; lämnas senast 2017-09-15.",
+    ]
+    rows = list(editor["Kostnadsutfall"].iter_rows(min_row=2, values_only=True))
+    assert [r[:5] for r in rows] == [("A1", 2017, None, None, 150000)]
+    assert len(list(editor["Status"].iter_rows(min_row=2))) == 27  # every open activity, as it stands
+    reporter = workbook("kom")
+    assert reporter["Instruktioner"]["A2"].value == "Arbetsbok för kom – bara de rader du rapporterar för."
+    assert not list(reporter["Kostnadsutfall"].iter_rows(min_row=2))  # A1 is International Office's
+    assert [r[0] for r in reporter["Status"].iter_rows(min_row=2, values_only=True)] == ["B7"]

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.domain.budget import year_unit_table
+from dashboard.domain import followup
+from dashboard.domain.budget import spent_reported, use_table, with_use, year_unit_table
 from dashboard.domain.names import goal_label
 from dashboard.formats import MISSING, NBSP, fmt_int, fmt_tkr
 from dashboard.i18n import t
@@ -61,6 +62,44 @@ st.dataframe(
 )
 
 names = context.plan_short(ctx)
+
+# Budget against money spent (Kostnadsutfall): by year, unit and activity; said outright when none is reported.
+st.subheader(t("spent_heading", lang))
+per_activity = cache.query(ctx, queries.budget_against_spent, f, "activity")
+if not spent_reported(per_activity):
+    render.empty(t("spent_none", lang))
+else:
+    st.caption(t("spent_note", lang))
+
+    tab_year, tab_unit, tab_activity = st.tabs(
+        [t("spent_by_year", lang), t("spent_by_unit", lang), t("spent_by_activity", lang)]
+    )
+    with tab_year:
+        per_year = with_use(cache.query(ctx, queries.budget_against_spent, f, "year"))
+        per_year = per_year.assign(label=per_year["year"].map(lambda y: str(int(y)) if pd.notna(y) else no_year))
+        render.chart(cache.figure(charts.budget_vs_spent, per_year, "label", lang), key="budget_spent_year")
+        st.dataframe(
+            use_table(per_year, {t("year", lang): per_year["label"].tolist()}, lang),
+            hide_index=True,
+            key="budget_spent_year_table",
+        )
+    with tab_unit:
+        per_unit = with_use(cache.query(ctx, queries.budget_against_spent, f, "unit"))
+        per_unit = per_unit.assign(label=per_unit["unit"].fillna(not_stated))
+        render.chart(cache.figure(charts.budget_vs_spent, per_unit, "label", lang), key="budget_spent_unit")
+        st.dataframe(
+            use_table(per_unit, {t("col_unit", lang): per_unit["label"].tolist()}, lang),
+            hide_index=True,
+            key="budget_spent_unit_table",
+        )
+    with tab_activity:
+        what = [
+            f"{a} {followup.text(x)}".strip() if isinstance(a, str) else t("plan_level", lang)
+            for a, x in zip(per_activity["activity_id"], per_activity["title"], strict=True)
+        ]
+        first = {t("plan", lang): [names.get(p, p) for p in per_activity["plan_id"]], t("col_activity", lang): what}
+        st.dataframe(use_table(per_activity, first, lang), hide_index=True, key="budget_spent_activity_table")
+
 goal_titles = dict(zip(ctx.options["goals"]["key"], ctx.options["goals"]["title"], strict=True))
 
 

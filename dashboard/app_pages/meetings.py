@@ -107,10 +107,11 @@ def build_pack(kind: str) -> bytes:
     from dashboard.reports.pack.excel import build_excel
     from dashboard.reports.pack.pdf import build_pdf
 
-    content = followup.to_pack(*pack_args)
+    content = followup.to_pack(*pack_args, spent=spent_by_year)
     return build_pdf(content) if kind == "pdf" else build_excel(content)
 
 
+spent_by_year = cache.query(ctx, queries.budget_against_spent, f, "year")
 pack_args = (
     lang,
     title,

@@ -26,12 +26,13 @@ targets = cache.query(ctx, queries.targets, f)
 if counts.empty and not f.is_default():
     render.empty(render.no_activities(ctx, cards))  # (with no filters, each plan's card says that it has no activities)
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4, c5 = st.columns(5)
 # The same figures, by the same rule, as the meeting pack's key figures.
 money = budget_key_figures(budget_figures(cards), f.year_from, f.year_to, lang)
-for col, (label, value), help_key in zip((c1, c2, c3), money, ("kf_budget_help", None, None), strict=True):
+helps = ("kf_budget_help", None, None, "kf_spent_help")
+for col, (label, value), help_key in zip((c1, c2, c3, c4), money, helps, strict=True):
     col.metric(label, value, help=t(help_key, lang) if help_key else None)
-c4.metric(t("kf_activities", lang), fmt_int(counts["n"].sum(), lang))
+c5.metric(t("kf_activities", lang), fmt_int(counts["n"].sum(), lang))
 
 by_status = counts.groupby("status")["n"].sum()
 cols = st.columns(len(status_order()))

@@ -8,6 +8,8 @@ import streamlit as st
 from dashboard import queries
 from dashboard.auth import rights
 from dashboard.domain import gaps
+from dashboard.domain.filters import Filters
+from dashboard.domain.late import months_before
 from dashboard.domain.names import plan_display_names
 from dashboard.formats import MISSING, fmt_date, fmt_datetime, fmt_percent
 from dashboard.i18n import t
@@ -109,7 +111,15 @@ else:
     who = [p.responsible or t("rounds_no_responsible", lang) for p in progress]
 
     def missing_text(p, sep: str) -> str:
-        return sep.join(f"{plan_names.get(i.plan_id, i.plan_id)}: {i.label}" for i in p.missing)
+        # Each item with what is asked of it: a status, an outcome or the money spent (of the plan as a whole,
+        # named in the UI's language).
+        def label(i) -> str:
+            return f"{t('plan_level', lang)} ({i.year})" if i.item_kind == "spent" and not i.activity_id else i.label
+
+        return sep.join(
+            f"{plan_names.get(i.plan_id, i.plan_id)} – {t(f'm_kind_{i.item_kind}', lang)}: {label(i)}"
+            for i in p.missing
+        )
 
     table = pd.DataFrame(
         {
@@ -142,7 +152,12 @@ else:
 st.subheader(t("gaps_title", lang))
 st.caption(t("gaps_help", lang))
 gap_activities, gap_targets, gap_budget = cache.query(ctx, queries.gap_inputs, rnd.plans)
-found = gaps.find(gap_activities, gap_targets, gap_budget, lang)
+# "Nothing reported for N months", counted back from the view's as-of day (the meeting page's rule).
+gap_months = st.number_input(t("gaps_months", lang), 1, 36, value=6, step=1, key="rounds_gap_months")
+gap_cutoff = months_before(ctx.as_of, int(gap_months))
+st.caption(t("gaps_months_help", lang, day=fmt_date(gap_cutoff, lang)))
+stale = cache.query(ctx, queries.stale_activities, Filters(plans=tuple(rnd.plans or ())), gap_cutoff)
+found = gaps.find(gap_activities, gap_targets, gap_budget, lang, stale)
 if found.empty:
     render.empty(t("gaps_none", lang))
 else:

@@ -24,6 +24,8 @@ if user is None or user.role < Role.REPORTER:
 # (Shown or not, every action checks the role itself.)
 is_editor = user.role >= Role.EDITOR
 
+PLAN_LEVEL = "__plan__"  # the form's choice for money spent on the plan as a whole (no activity)
+
 # Per-session state (never module globals: those are shared by every user).
 state = st.session_state.setdefault("upload_state", {"checked": {}, "done": {}, "nonce": 0})
 
@@ -78,10 +80,34 @@ with tab_form:
                 year = o1.number_input(t("form_year", lang), 2000, 2100, value=ctx.as_of.year, key="upload_form_year")
                 value = o2.number_input(t("form_value", lang), value=None, key="upload_form_value")
                 source = o3.text_input(t("form_source", lang), key="upload_form_source")
+                st.divider()
+                # Money spent: on one of the user's activities, or (the plan's editors) on the plan as a whole.
+                spent_on = [*act_label, *([PLAN_LEVEL] if may else [])]
+                spent_activity = st.selectbox(
+                    t("form_spent_activity", lang), [None, *spent_on],
+                    format_func=lambda a: t("plan_level", lang) if a == PLAN_LEVEL else act_label.get(a, "—"),
+                    key="upload_form_spent_activity",
+                )  # fmt: skip
+                m1, m2, m3 = st.columns(3)
+                spent_year = m1.number_input(
+                    t("form_year", lang), 2000, 2100, value=ctx.as_of.year, key="upload_form_spent_year"
+                )
+                spent_amount = m2.number_input(
+                    t("form_spent_amount", lang), min_value=0, value=None, step=1000, key="upload_form_spent_amount"
+                )
+                spent_source = m3.text_input(t("form_source", lang), key="upload_form_spent_source")
                 sent = st.form_submit_button(t("form_publish", lang), type="primary")
             if sent:
                 rows = [{"activity_id": activity, "as_of": ctx.today, "status": form_status, "status_note": note}]
                 outs = [{"target_id": target, "year": year, "value": value, "source_text": source}]
+                spent_rows = [
+                    {
+                        "activity_id": None if spent_activity == PLAN_LEVEL else spent_activity,
+                        "year": spent_year,
+                        "amount_sek": spent_amount,
+                        "source_text": spent_source,
+                    }
+                ]
                 with errors.user_errors(lang, "publish", plan=md(form_titles[form_plan])):
                     form_checked = actions.report_form(
                         ctx.db,
@@ -89,6 +115,7 @@ with tab_form:
                         today=ctx.today,
                         status=rows if activity else [],
                         outcomes=outs if target and value is not None else [],
+                        spent=spent_rows if spent_activity and spent_amount is not None else [],
                     )
                     if not form_checked.valid:
                         raise WorkbookInvalid(form_checked.problems)

@@ -1,4 +1,5 @@
-"""The budget rules: which sums the money key figures are (an opening balance is never part of a year's budget)."""
+"""The budget rules: which sums the money key figures are (an opening balance is never part of a year's budget),
+and how money spent is set against the budget."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.formats import fmt_tkr
+from dashboard.formats import MISSING, fmt_percent, fmt_tkr
 from dashboard.i18n import t
 
 
@@ -18,6 +19,8 @@ class BudgetFigures:
     no_year: float
     opening_balance: float
     stated: bool = True  # False: no plan in scope states any budget line, so "0 tkr" would be a figure it never gave
+    spent: float = 0.0  # money spent in scope (Kostnadsutfall), years in the period
+    spent_stated: bool = False  # False: nothing spent is reported in scope: "0 tkr" would be a figure nobody gave
 
 
 def budget_figures(cards: pd.DataFrame) -> BudgetFigures:
@@ -30,7 +33,9 @@ def budget_figures(cards: pd.DataFrame) -> BudgetFigures:
         stated = bool(pd.to_numeric(cards["budget_lines_stated"], errors="coerce").fillna(0).sum())
     else:
         stated = bool(total("budget") or total("no_year") or total("opening_balance"))
-    return BudgetFigures(total("budget"), total("no_year"), total("opening_balance"), stated)
+    spent_stated = "spent_rows" in cards and bool(pd.to_numeric(cards["spent_rows"], errors="coerce").fillna(0).sum())
+    spent = total("spent") if "spent" in cards else 0.0
+    return BudgetFigures(total("budget"), total("no_year"), total("opening_balance"), stated, spent, spent_stated)
 
 
 def budget_key_figures(figures: BudgetFigures, year_from, year_to, lang: str) -> list[tuple[str, str]]:
@@ -44,6 +49,10 @@ def budget_key_figures(figures: BudgetFigures, year_from, year_to, lang: str) ->
         (f"{t('budget', lang)} {year_from}–{year_to}", value(figures.in_period)),
         (t("kf_no_year", lang), value(figures.no_year)),
         (t("kf_ib", lang), value(figures.opening_balance)),
+        (
+            f"{t('spent', lang)} {year_from}–{year_to}",
+            fmt_tkr(figures.spent, lang) if figures.spent_stated else t("no_spent", lang),
+        ),
     ]
 
 
@@ -61,3 +70,39 @@ def year_unit_table(by_year: pd.DataFrame, total: str, opening_balance: str) -> 
         order = list(dict.fromkeys(by_year["year_label"]))
         table = table.reindex([y for y in order if y in table.index])
     return table
+
+
+def spent_reported(compared: pd.DataFrame) -> bool:
+    """Whether any money spent is reported in a comparison (queries.budget_against_spent)."""
+    return not compared.empty and bool(compared["spent_sek"].notna().any())
+
+
+def with_use(compared: pd.DataFrame) -> pd.DataFrame:
+    """queries.budget_against_spent with the share of the budget used (`used`, 0.42 = 42 %) and what is left
+    (`left_sek`), where both a budget and money spent are stated; NaN elsewhere, never a guess. Money spent
+    where nothing is budgeted has no share: it is shown beside an empty budget, not as an infinite share."""
+    budget = pd.to_numeric(compared["budget_sek"], errors="coerce")
+    spent = pd.to_numeric(compared["spent_sek"], errors="coerce")
+    both = budget.notna() & spent.notna() & (budget > 0)
+    return compared.assign(
+        used=(spent / budget).where(both),
+        left_sek=(budget - spent).where(both),
+    )
+
+
+def use_table(compared: pd.DataFrame, first: dict[str, list], lang: str) -> pd.DataFrame:
+    """Budget against money spent as a table of text: the `first` columns (what each row is), then budget,
+    money spent, the share used and what is left (with_use), in tkr; "—" where a figure is not stated.
+    The budget page and the meeting pack show the same table."""
+    used = with_use(compared)
+
+    def money(v) -> str:
+        return fmt_tkr(v, lang) if pd.notna(v) else MISSING
+
+    return pd.DataFrame({
+        **first,
+        t("budget", lang): used["budget_sek"].map(money).tolist(),
+        t("col_spent", lang): used["spent_sek"].map(money).tolist(),
+        t("col_used", lang): used["used"].map(lambda u: fmt_percent(u, lang) if pd.notna(u) else MISSING).tolist(),
+        t("col_left", lang): used["left_sek"].map(money).tolist(),
+    })  # fmt: skip

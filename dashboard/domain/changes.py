@@ -17,8 +17,8 @@ COLUMNS = ["plan_id", "kind", "item", "title", "before", "after"]
 def between(
     compared: Iterable[tuple[str, PlanData | None, PlanData | None]], f: Filters, in_scope: set[tuple[str, str]]
 ) -> pd.DataFrame:
-    """The changes as rows (plan_id, kind, item, title, before, after): status, outcomes, budget per year,
-    activities added, removed and changed.
+    """The changes as rows (plan_id, kind, item, title, before, after): status, outcomes, money spent, budget per
+    year, activities added, removed and changed.
 
     `compared` holds, per plan, its version current at the start and the one current at the end
     (queries.plans_compared); a plan first published in between has no start version, and the plan itself
@@ -42,6 +42,12 @@ def between(
         for o in d.outcomes:
             label = o["target_id"] + (f" ({o['region']})" if o["region"] else "") + f" {o['year']}"
             out.append(_change(plan_id, "outcome", label, o.get("name") or "", o["before"], o["after"]))
+        for m in d.spent:
+            # Money spent by activity (plan-level costs, with no activity, belong to no one unit: kept whole).
+            if (m["activity_id"] is None and narrowed) or (m["activity_id"] is not None and not keep(m["activity_id"])):
+                continue
+            item = " ".join(str(x) for x in (m["activity_id"], m["year"]) if x is not None)
+            out.append(_change(plan_id, "spent", item, m.get("title") or "", m["before"], m["after"]))
         if not narrowed:
             for b in d.budget_totals:
                 out.append(_change(plan_id, "budget_" + b["kind"], b["year"], "", b["before"], b["after"]))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from dashboard.domain.budget import budget_figures, budget_key_figures
+from dashboard.domain.budget import budget_figures, budget_key_figures, spent_reported, use_table
 from dashboard.domain.late import Overdue, past_end_table
 from dashboard.domain.targets import at_risk, target_state, value_year, why_no_path
 from dashboard.formats import MISSING, fmt_date, fmt_int, fmt_number, fmt_tkr
@@ -38,6 +38,11 @@ def _change_text(kind: str, before, after, lang: str) -> tuple[str, str]:
         return status_label(before, lang), status_label(after, lang)
     if kind.startswith("budget_"):
         return fmt_tkr(before, lang), fmt_tkr(after, lang)
+    if kind == "spent":  # None: no figure before (a first report) or after
+        return (
+            fmt_tkr(before, lang) if before is not None and not pd.isna(before) else MISSING,
+            fmt_tkr(after, lang) if after is not None and not pd.isna(after) else MISSING,
+        )
     if kind == "outcome":
         return (
             fmt_number(before, lang) if before is not None else MISSING,
@@ -78,7 +83,7 @@ def content(
                 t("m_what", lang): t(f"m_kind_{r.kind}", lang),
                 # A new plan has no item, name or values: a dash says so (a blank cell reads as missing data).
                 "ID": text(item) or MISSING,
-                t("diff_name", lang): text(r.title) or MISSING,
+                t("diff_name", lang): text(r.title) or (t("plan_level", lang) if r.kind == "spent" else MISSING),
                 t("diff_before", lang): before or MISSING,
                 t("diff_after", lang): after or MISSING,
             }
@@ -188,6 +193,13 @@ def key_figures(cards: pd.DataFrame, f, data: MeetingContent, lang: str) -> list
     ]
 
 
+def _spent_rows(spent: pd.DataFrame | None, lang: str) -> pd.DataFrame:
+    if spent is None or not spent_reported(spent):
+        return pd.DataFrame()
+    years = [str(int(y)) if pd.notna(y) else t("no_year", lang) for y in spent["year"]]
+    return use_table(spent, {t("year", lang): years}, lang)
+
+
 def to_pack(
     lang: str,
     title: str,
@@ -200,8 +212,12 @@ def to_pack(
     plan_titles: dict[str, str],
     data: MeetingContent,
     generated_at: datetime,
+    spent: pd.DataFrame | None = None,
 ) -> Pack:
-    """The meeting pack's content: the same tables the meeting view shows, and its charts' data."""
+    """The meeting pack's content: the same tables the meeting view shows, and its charts' data.
+
+    spent: budget against money spent by year (queries.budget_against_spent); its table is empty, and the
+    key figures say "no money spent reported", when none is."""
     by_year = (
         budget.assign(
             year_label=[t("no_year", lang) if pd.isna(y) else str(int(y)) for y in budget["year"]],
@@ -241,6 +257,7 @@ def to_pack(
         Section(t("unknown_after_end", lang), data.unknown, t("pack_sheet_unknown", lang)),
         Section(t("m_at_risk", lang), data.at_risk, t("pack_sheet_at_risk", lang)),
         Section(t("m_tab_changes", lang), data.changes, t("pack_sheet_changes", lang)),
+        Section(t("spent_heading", lang), _spent_rows(spent, lang), t("pack_sheet_spent", lang)),
         Section(t("m_tab_stale", lang), data.stale, t("pack_sheet_stale", lang)),
         Section(t("m_recorded", lang), data.decisions, t("pack_sheet_recorded", lang)),
         Section(t("m_open_actions", lang), data.actions, t("pack_sheet_actions", lang)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.formats import fmt_date
 from dashboard.i18n import t
 from loaders.template import SHEETS
 
@@ -12,6 +13,7 @@ WHERE: dict[str, tuple[str, tuple[str, ...]]] = {
     "activity_no_responsible": ("activities", ("responsible", "unit")),
     "activity_no_dates": ("activities", ("start_date", "end_date")),
     "activity_status_unknown": ("status", ("status",)),
+    "activity_stale": ("status", ("status", "status_note")),
     "target_no_baseline": ("targets", ("baseline_value",)),
     "target_no_year": ("targets", ("target_year",)),
     "parts_exceed_whole": ("targets", ("target_value",)),
@@ -44,10 +46,18 @@ def _missing(series: pd.Series) -> pd.Series:
     return series.isna() | (series.astype("string").str.strip() == "")
 
 
-def find(activities: pd.DataFrame, targets: pd.DataFrame, budget: pd.DataFrame, lang: str) -> pd.DataFrame:
+def find(
+    activities: pd.DataFrame,
+    targets: pd.DataFrame,
+    budget: pd.DataFrame,
+    lang: str,
+    stale: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Every gap as a row (plan_id, kind, item, sheet, column), in the order of KINDS.
 
     activities: plan_id, activity_id, title, responsible, unit, start_date, end_date, status.
+    stale: the open activities nothing has been reported on for N months (queries.stale_activities: plan_id,
+    activity_id, title, last_update), each named with the day it last changed.
     targets: plan_id, target_id, name, part_of, baseline_value, target_year, target_value, target_change_pct.
     budget: plan_id, activity_id, line_no, year, unit (the line's own), activity_unit, funding_source."""
     rows: list[tuple[str, str, str]] = []
@@ -65,6 +75,13 @@ def find(activities: pd.DataFrame, targets: pd.DataFrame, budget: pd.DataFrame, 
     add("activity_no_responsible", a[_missing(a["responsible"]) & _missing(a["unit"])], activity)
     add("activity_no_dates", a[a["start_date"].isna() | a["end_date"].isna()], activity)
     add("activity_status_unknown", a[a["status"].fillna("unknown") == "unknown"], activity)
+    if stale is not None:
+
+        def last(r) -> str:
+            item = _label(r.activity_id, r.title, 64)
+            return t("gap_last_update", lang, item=item, day=fmt_date(r.last_update, lang))
+
+        add("activity_stale", stale, last)
 
     tg = targets
     # A target with no figure at all is qualitative: a missing baseline is no gap there.

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.domain.targets import Bullet, Path
-from dashboard.formats import NBSP, fmt_int, fmt_number, fmt_tkr
+from dashboard.formats import NBSP, fmt_int, fmt_number, fmt_percent, fmt_tkr
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports.display import plain_html
 
@@ -119,6 +119,41 @@ def budget_by_year_unit(df: pd.DataFrame, lang: str, colors: dict[str, str]) -> 
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=order, title=t("year", lang))
     fig.update_yaxes(title=t("amount_tkr", lang), tickformat=",d")
     _layout(fig, height=500)
+    fig.update_layout(separators=_separators(lang))
+    return fig
+
+
+SPENT_COLOR = "#D55E00"  # money spent: the palette's vermilion, apart from the budget's blue
+
+
+def budget_vs_spent(df: pd.DataFrame, label_col: str, lang: str) -> go.Figure:
+    """Budget and money spent side by side per label (a year, a unit), each bar labelled in tkr, a bar's hover
+    with the share used. df: label_col, budget_sek, spent_sek (NaN: none stated), used (domain.budget.with_use)."""
+    labels = [plain_html(str(v)) for v in df[label_col]]
+    fig = go.Figure()
+    for col, name, color in (
+        ("budget_sek", t("budget", lang), PALETTE[0]),
+        ("spent_sek", t("spent", lang), SPENT_COLOR),
+    ):
+        values = pd.to_numeric(df[col], errors="coerce")
+        fig.add_bar(
+            x=labels,
+            y=values / 1000,
+            name=name,
+            marker={"color": color},
+            text=[fmt_tkr(v, lang) if pd.notna(v) else "" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                t("share_used", lang, pct=fmt_percent(u, lang)) if pd.notna(u) and col == "spent_sek" else ""
+                for u in df["used"]
+            ],
+            hovertemplate="%{x}<br>" + name + ": %{text}<br>%{customdata}<extra></extra>",
+        )
+    fig.update_layout(barmode="group", separators=_separators(lang))
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(title=t("amount_tkr", lang), tickformat=",d", rangemode="tozero")
+    _layout(fig, height=420)
     fig.update_layout(separators=_separators(lang))
     return fig
 
