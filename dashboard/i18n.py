@@ -284,10 +284,12 @@ TEXT: Catalogue = {
     "page_access": ("Behörigheter", "Access"),
     "access_intro": (
         "Vem som kan logga in, med vilken roll och för vilka planer, enheter och ansvariga. Läsare: alla som "
-        "öppnar instrumentpanelen. Rapportör: rapporterar status, utfall och kommentarer för sina rader. "
+        "öppnar instrumentpanelen. Rapportör: rapporterar status, kommentarer, utfall och kostnadsutfall för "
+        "sina rader. "
         "Redaktör: dessutom hela planer, för sina planer. Administratör: allt.",
         "Who can sign in, with which role, and for which plans, units and responsible. Viewer: anyone who opens "
-        "the dashboard. Reporter: reports status, outcomes and comments on their own rows. Editor: whole plans "
+        "the dashboard. Reporter: reports status, comments, outcomes and money spent on their own rows. "
+        "Editor: whole plans "
         "too, for their plans. Admin: everything.",
     ),
     "access_who": ("Konto", "Account"),
@@ -786,11 +788,12 @@ TEXT: Catalogue = {
     # Follow-up rounds (app_pages/rounds.py, loaders/rounds.py)
     "page_rounds": ("Uppföljningsrundor", "Follow-up rounds"),
     "rounds_intro": (
-        "En runda ber de ansvariga att rapportera status och kommentar för sina pågående aktiviteter och utfall "
-        "för målsättningarna, som de gäller en viss dag, senast ett visst datum. En rad räknas som rapporterad "
+        "En runda ber de ansvariga att rapportera status och kommentar för sina pågående aktiviteter, utfall "
+        "för målsättningarna och kostnadsutfall där planen har budget för året, som de gäller en viss dag, senast "
+        "ett visst datum. En rad räknas som rapporterad "
         "när en uppdatering med den har publicerats medan rundan är öppen, även om värdet är oförändrat.",
-        "A round asks the responsible to report status and comment for their open activities and outcomes for "
-        "the targets, as of a day, by a due date. A row counts as reported when an update carrying it has been "
+        "A round asks the responsible to report status and comment for their open activities, outcomes for "
+        "the targets and money spent where the plan budgets money for the year, as of a day, by a due date. A row counts as reported when an update carrying it has been "
         "published while the round is open, even if its value did not change.",
     ),
     "rounds_new": ("Öppna en ny runda", "Open a new round"),
@@ -837,6 +840,8 @@ TEXT: Catalogue = {
         "Rapporterat kostnadsutfall för åren i urvalet (bladet Kostnadsutfall), i tusentals kronor.",
         "Money spent reported for the years in view (the Kostnadsutfall sheet), in thousands of SEK.",
     ),
+    "none_stated_short": ("Ej angiven", "Not stated"),
+    "none_reported_short": ("Ej rapporterat", "Not reported"),
     "no_spent": ("Inget utfall rapporterat", "No money spent reported"),
     "spent_heading": ("Budget mot kostnadsutfall", "Budget against money spent"),
     "spent_none": (

@@ -226,7 +226,7 @@ def test_without_money_spent_the_pages_say_none_is_reported(configured):
     at = _app(None, "app_pages/overview.py")
     figures = {m.label: m.value for m in at.metric}
     spent = next(label for label in figures if label.startswith("Kostnadsutfall"))
-    assert figures[spent] == "Inget utfall rapporterat"
+    assert figures[spent] == "Ej rapporterat"  # in brief, to fit a metric (the pack says it in full)
     at = _app(None, "app_pages/budget.py")
     assert any(i.value.startswith("Inget kostnadsutfall är rapporterat") for i in at.info)
     assert not [d for d in at.dataframe if "Förbrukat" in d.value.columns]
@@ -294,7 +294,11 @@ def test_the_personal_workbook_names_the_round_and_carries_the_current_values(co
 
     rounds.open_round(cache.connection(str(configured)), "Tertial 2 2017", "2017-08-31", "2017-09-15", [MOB], [],
                       by="rektor")  # fmt: skip
-    _report_spent(_app("io", "app_pages/upload.py"), "A1", 150000)
+    form = _app("io", "app_pages/upload.py")
+    # The form asks for the open round's year by default, not the current one.
+    assert form.number_input(key="upload_form_spent_year").value == 2017
+    assert form.number_input(key="upload_form_year").value == 2017
+    _report_spent(form, "A1", 150000)
 
     def workbook(user: str):
         at = _app(user, "app_pages/upload.py")

@@ -26,17 +26,18 @@ targets = cache.query(ctx, queries.targets, f)
 if counts.empty and not f.is_default():
     render.empty(render.no_activities(ctx, cards))  # (with no filters, each plan's card says that it has no activities)
 
-c1, c2, c3, c4, c5 = st.columns(5)
-# The same figures, by the same rule, as the meeting pack's key figures.
-money = budget_key_figures(budget_figures(cards), f.year_from, f.year_to, lang)
+# The same figures, by the same rule, as the meeting pack's key figures; a figure no plan gives in a word that
+# fits a quarter of a laptop's screen.
+money = budget_key_figures(budget_figures(cards), f.year_from, f.year_to, lang, short=True)
 helps = ("kf_budget_help", None, None, "kf_spent_help")
-for col, (label, value), help_key in zip((c1, c2, c3, c4), money, helps, strict=True):
+for col, (label, value), help_key in zip(st.columns(4), money, helps, strict=True):
     col.metric(label, value, help=t(help_key, lang) if help_key else None)
-c5.metric(t("kf_activities", lang), fmt_int(counts["n"].sum(), lang))
 
+# The activities in view, then how many have each status.
 by_status = counts.groupby("status")["n"].sum()
-cols = st.columns(len(status_order()))
-for col, status in zip(cols, status_order(), strict=True):
+cols = st.columns(1 + len(status_order()))
+cols[0].metric(t("kf_activities", lang), fmt_int(counts["n"].sum(), lang))
+for col, status in zip(cols[1:], status_order(), strict=True):
     col.metric(status_label(status, lang), fmt_int(by_status.get(status, 0), lang))
 
 # The same counts per plan: which plan the statuses above come from.

@@ -153,7 +153,7 @@ st.subheader(t("gaps_title", lang))
 st.caption(t("gaps_help", lang))
 gap_activities, gap_targets, gap_budget = cache.query(ctx, queries.gap_inputs, rnd.plans)
 # "Nothing reported for N months", counted back from the view's as-of day (the meeting page's rule).
-gap_months = st.number_input(t("gaps_months", lang), 1, 36, value=6, step=1, key="rounds_gap_months")
+gap_months = st.columns([1, 2])[0].number_input(t("gaps_months", lang), 1, 36, value=6, step=1, key="rounds_gap_months")
 gap_cutoff = months_before(ctx.as_of, int(gap_months))
 st.caption(t("gaps_months_help", lang, day=fmt_date(gap_cutoff, lang)))
 stale = cache.query(ctx, queries.stale_activities, Filters(plans=tuple(rnd.plans or ())), gap_cutoff)

@@ -60,6 +60,10 @@ with tab_form:
             tgt_label = {
                 x: f"{x} {followup.text(n)}"[:90] for x, n in zip(tgts["target_id"], tgts["name"], strict=True)
             }
+            # The year asked for: the open round's, if the plan is in one; else the as-of day's.
+            open_rounds = [r for r in cache.fresh(ctx, queries.rounds_list) if r.is_open]
+            in_round = next((r for r in open_rounds if r.covers_plan(form_plan)), None)
+            report_year = in_round.as_of.year if in_round else ctx.as_of.year
             with st.form("upload_form"):
                 activity = st.selectbox(
                     t("form_activity", lang), [None, *act_label], format_func=lambda a: act_label.get(a, "—"),
@@ -77,7 +81,7 @@ with tab_form:
                     key="upload_form_target",
                 )  # fmt: skip
                 o1, o2, o3 = st.columns(3)
-                year = o1.number_input(t("form_year", lang), 2000, 2100, value=ctx.as_of.year, key="upload_form_year")
+                year = o1.number_input(t("form_year", lang), 2000, 2100, value=report_year, key="upload_form_year")
                 value = o2.number_input(t("form_value", lang), value=None, key="upload_form_value")
                 source = o3.text_input(t("form_source", lang), key="upload_form_source")
                 st.divider()
@@ -90,7 +94,7 @@ with tab_form:
                 )  # fmt: skip
                 m1, m2, m3 = st.columns(3)
                 spent_year = m1.number_input(
-                    t("form_year", lang), 2000, 2100, value=ctx.as_of.year, key="upload_form_spent_year"
+                    t("form_year", lang), 2000, 2100, value=report_year, key="upload_form_spent_year"
                 )
                 spent_amount = m2.number_input(
                     t("form_spent_amount", lang), min_value=0, value=None, step=1000, key="upload_form_spent_amount"

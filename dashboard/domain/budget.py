@@ -38,12 +38,17 @@ def budget_figures(cards: pd.DataFrame) -> BudgetFigures:
     return BudgetFigures(total("budget"), total("no_year"), total("opening_balance"), stated, spent, spent_stated)
 
 
-def budget_key_figures(figures: BudgetFigures, year_from, year_to, lang: str) -> list[tuple[str, str]]:
+def budget_key_figures(
+    figures: BudgetFigures, year_from, year_to, lang: str, short: bool = False
+) -> list[tuple[str, str]]:
     """The overview's and the meeting pack's money key figures as (label, value), in that order. Where no
-    plan in scope states a budget, each reads "no budget stated" rather than a zero the documents never gave."""
+    plan in scope states a budget, each reads "no budget stated" rather than a zero the documents never gave;
+    where nothing spent is reported, "no money spent reported". short: those words in brief, for a metric."""
 
     def value(amount: float) -> str:
-        return fmt_tkr(amount, lang) if figures.stated else t("plan_no_budget", lang)
+        if figures.stated:
+            return fmt_tkr(amount, lang)
+        return t("none_stated_short" if short else "plan_no_budget", lang)
 
     return [
         (f"{t('budget', lang)} {year_from}–{year_to}", value(figures.in_period)),
@@ -51,7 +56,9 @@ def budget_key_figures(figures: BudgetFigures, year_from, year_to, lang: str) ->
         (t("kf_ib", lang), value(figures.opening_balance)),
         (
             f"{t('spent', lang)} {year_from}–{year_to}",
-            fmt_tkr(figures.spent, lang) if figures.spent_stated else t("no_spent", lang),
+            fmt_tkr(figures.spent, lang)
+            if figures.spent_stated
+            else t("none_reported_short" if short else "no_spent", lang),
         ),
     ]
 
