@@ -668,6 +668,7 @@ def test_money_spent_in_an_update_shows_against_the_budget_and_in_the_pack(edito
     with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name="Meeting pack (PDF)").click()
     pdf = Path(info.value.path()).read_bytes()
+    (tmp_path / "pack.pdf").write_bytes(pdf)  # to look at (pdftoppm)
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
     words = " ".join(text.decode().split())
     assert "Budget against money spent" in words and re.search(r"Money spent \d{4}–\d{4}", words)

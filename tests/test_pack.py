@@ -422,3 +422,25 @@ def test_the_pack_model_loads_neither_matplotlib_nor_reportlab():
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_key_figures_shrink_to_fit_their_box_and_never_cut_a_figure(tmp_path, poppler):
+    from reportlab.lib.styles import ParagraphStyle
+
+    from dashboard.reports.pack.pdf import FONT_BOLD, _fitting, _register_fonts
+
+    _register_fonts()
+    style = ParagraphStyle("figure", fontName=FONT_BOLD, fontSize=15, leading=18)
+    nbsp = "\u00a0"
+    wide = f"13,556{nbsp}kSEK"
+    fitted = _fitting(style, ["69", wide], 94)  # a box of four to a row on A4, less its padding
+    assert fitted.fontSize < 15 and fitted.leading == pytest.approx(fitted.fontSize * 1.2)
+    from reportlab.pdfbase import pdfmetrics
+
+    assert pdfmetrics.stringWidth(wide, FONT_BOLD, fitted.fontSize) <= 94
+    assert _fitting(style, ["69", "No money spent reported"], 94) is style  # words wrap; nothing shrinks
+    # Ten figures, four to a row on A4: the money figures read whole on the cover.
+    pack = realistic_pack("en")
+    pack.key_figures = [(f"Figure {i}", wide) for i in range(10)]
+    text = text_of(write(tmp_path, build_pdf(pack)))
+    assert text.count("13,556 kSEK") == 10

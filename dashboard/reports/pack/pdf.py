@@ -257,6 +257,18 @@ def _table(section: _Section, styles: dict, in_row: bool) -> LongTable:
     return table
 
 
+def _fitting(style: ParagraphStyle, values: list[str], width: float, smallest: float = 9) -> ParagraphStyle:
+    """The style, its font made just small enough (the same for every value) that no value's longest word is
+    wider than `width`: a figure such as "13,556 kSEK" (joined by a no-break space) is never cut inside."""
+    words = [w for v in values for w in str(v).split(" ") if w]
+    size = style.fontSize
+    while size > smallest and any(pdfmetrics.stringWidth(w, style.fontName, size) > width for w in words):
+        size -= 0.5
+    if size == style.fontSize:
+        return style
+    return ParagraphStyle(f"{style.name}_fit", style, fontSize=size, leading=size * style.leading / style.fontSize)
+
+
 def _key_figures(figures: list[tuple[str, str]], styles: dict[str, ParagraphStyle], avail: float) -> Table:
     """Key figures as a grid of boxes: value large, label small beneath."""
     n = len(figures)
@@ -264,6 +276,7 @@ def _key_figures(figures: list[tuple[str, str]], styles: dict[str, ParagraphStyl
     gap = 5 * mm
     box = (avail - gap * (per_row - 1)) / per_row
     widths = [w for i in range(per_row) for w in ([box] if i == 0 else [gap, box])]
+    figure = _fitting(styles["figure"], [value for _, value in figures], box - 16)
     data: list[list] = []
     style: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
     for r, start in enumerate(range(0, n, per_row)):
@@ -274,7 +287,7 @@ def _key_figures(figures: list[tuple[str, str]], styles: dict[str, ParagraphStyl
         for i, (label, value) in enumerate(figures[start : start + per_row]):
             if i:
                 cells.append("")
-            cells.append([_para(value, styles["figure"]), Spacer(1, 2), _para(label, styles["figure_label"])])
+            cells.append([_para(value, figure), Spacer(1, 2), _para(label, styles["figure_label"])])
             col = 2 * i
             style += [
                 ("BACKGROUND", (col, row_index), (col, row_index), colors.HexColor("#EEF3F8")),
