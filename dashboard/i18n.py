@@ -898,6 +898,7 @@ TEXT: Catalogue = {
     "gap_budget_no_unit": ("Budgetrad utan enhet", "Budget line without a unit"),
     "gap_budget_no_funding": ("Budgetrad utan finansiering", "Budget line without a funding source"),
     "m_tab_round": ("Uppföljningsrunda", "Follow-up round"),
+    "m_tab_spent": ("Kostnadsutfall", "Money spent"),
     "m_round_none": (
         "Ingen uppföljningsrunda har öppnats: mötet har inga rapporter från de ansvariga att gå igenom.",
         "No follow-up round has been opened: the meeting has no reports from the responsible to go through.",

@@ -108,6 +108,28 @@ def test_an_update_replaces_the_years_figure_and_keeps_the_others(tmp_path):
     assert ("spent", "1", None, 2016) in rounds.update_items(update)
 
 
+def test_the_meetings_changes_carry_money_spent_by_activity(tmp_path):
+    from dashboard.domain import changes
+    from dashboard.domain.filters import Filters
+
+    current = read_plan(_with_spent(tmp_path).read_bytes(), "plan.xlsx")
+    raw = _update(
+        tmp_path, [("1", 2016, "SAM", "ram", 55000), ("2", 2016, None, None, 7000), (None, 2016, None, None, 1)]
+    )
+    nxt = apply_update(current, read_update(raw, "u.xlsx"), date(2017, 1, 10))
+    rows = changes.between([("testplan", current, nxt)], Filters(), set())
+    spent = rows[rows["kind"] == "spent"]
+    before = [None if v != v else v for v in spent["before"]]  # NaN: no figure before
+    assert list(zip(spent["item"], before, spent["after"], strict=True)) == [
+        ("1 2016", 40000, 55000),
+        ("2 2016", None, 7000),
+        ("2016", 120000, 1),
+    ]
+    # Narrowed to a unit: the activities of the unit; plan-level money belongs to no one unit.
+    narrowed = changes.between([("testplan", current, nxt)], Filters(units=("SAM",)), {("testplan", "1")})
+    assert list(narrowed[narrowed["kind"] == "spent"]["item"]) == ["1 2016"]
+
+
 def test_an_update_with_money_spent_only_is_an_update_and_names_unknown_activities(tmp_path):
     current = read_plan(_with_spent(tmp_path).read_bytes(), "plan.xlsx")
     update = read_update(_update(tmp_path, [("7", 2016, None, None, 100)]), "update.xlsx")
@@ -230,6 +252,8 @@ def test_without_money_spent_the_pages_say_none_is_reported(configured):
     at = _app(None, "app_pages/budget.py")
     assert any(i.value.startswith("Inget kostnadsutfall är rapporterat") for i in at.info)
     assert not [d for d in at.dataframe if "Förbrukat" in d.value.columns]
+    at = _app(None, "app_pages/meetings.py")
+    assert any(i.value.startswith("Inget kostnadsutfall är rapporterat") for i in at.info)
 
 
 def test_money_spent_reported_in_the_form_shows_against_the_budget(configured):
@@ -270,6 +294,13 @@ def test_money_spent_reported_in_the_form_shows_against_the_budget(configured):
     figures = {m.label: m.value for m in at.metric}
     spent = next(label for label in figures if label.startswith("Kostnadsutfall"))
     assert figures[spent] == "170\u00a0tkr"
+
+    # The meeting view: its own tab, by year and by the activities the money went to.
+    at = _app(None, "app_pages/meetings.py")
+    assert "Kostnadsutfall" in [tab.label for tab in at.tabs]
+    spent_tables = [d.value for d in at.dataframe if "Förbrukat" in d.value.columns]
+    assert [list(d.columns)[:2] for d in spent_tables] == [["År", "Budget"], ["Plan", "Aktivitet"]]
+    assert list(spent_tables[1]["Kostnadsutfall"]) == ["20\u00a0tkr", "150\u00a0tkr"]  # the plan's own first
 
 
 def test_the_meeting_pack_sets_money_spent_against_the_budget():

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.auth import rights
 from dashboard.domain import changes, followup
+from dashboard.domain.budget import spent_reported, use_table
 from dashboard.domain.filters import Filters
 from dashboard.domain.late import months_before, overdue
 from dashboard.formats import fmt_date
@@ -153,6 +154,7 @@ tabs = st.tabs(
         t("m_tab_stale", lang),
         t("m_tab_actions", lang),
         t("m_tab_round", lang),
+        t("m_tab_spent", lang),
         t("m_tab_record", lang),
     ]
 )
@@ -281,6 +283,26 @@ def save(call, clear: dict[str, object], done: str):
 
 
 with tabs[5]:
+    # Budget against money spent, as in the pack: by year, and the activities the money went to.
+    if not spent_reported(spent_by_year):
+        render.empty(t("spent_none", lang))
+    else:
+        st.caption(t("spent_note", lang))
+        years = [str(int(y)) if pd.notna(y) else t("no_year", lang) for y in spent_by_year["year"]]
+        render.table(use_table(spent_by_year, {t("year", lang): years}, lang), lang, key="meetings_spent_year")
+        per_activity = cache.query(ctx, queries.budget_against_spent, f, "activity")
+        per_activity = per_activity[per_activity["spent_sek"].notna()]
+        spent_what = [
+            f"{a} {followup.text(x)}".strip() if isinstance(a, str) else t("plan_level", lang)
+            for a, x in zip(per_activity["activity_id"], per_activity["title"], strict=True)
+        ]
+        first = {
+            t("col_plan", lang): [titles.get(p, p) for p in per_activity["plan_id"]],
+            t("col_activity", lang): spent_what,
+        }
+        render.table(use_table(per_activity, first, lang), lang, key="meetings_spent_activity", width="stretch")
+
+with tabs[6]:
     if not editor:
         st.info(t("m_editors_record", lang), icon=":material/lock:")
     else:
