@@ -91,7 +91,9 @@ class Inbox:
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
         self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
-        return AuthResult(success=auth_data.password == b"hemligt")
+        # handled=False: aiosmtpd answers a refusal itself (535). Its default, True, means "the authenticator
+        # has answered" and leaves the client waiting for a reply that never comes.
+        return AuthResult(success=auth_data.password == b"hemligt", handled=False)
 
 
 def _free_port() -> int:
