@@ -267,10 +267,12 @@ def latest_round(db: Reader) -> Round | None:
 
 
 def reported_between(db: Reader, round_id: int, since: datetime, until: datetime | None = None) -> int:
-    """How many of the round's rows were reported after `since` (up to `until`): a meeting's "since last time"."""
+    """How many of the round's rows were reported after `since` (up to `until`): a meeting's "since last time".
+
+    A row reported twice (a workbook with two lines for it, or two updates) counts once, as in completeness."""
     rows = db.rows(
-        "select count(*) from round_report where round_id = ? and reported_at > ?"
-        " and (?::timestamp is null or reported_at <= ?)",
+        "select count(*) from (select distinct plan_id, item_kind, activity_id, target_id, year from round_report"
+        " where round_id = ? and reported_at > ? and (?::timestamp is null or reported_at <= ?))",
         [round_id, since, until, until],
     )
     return int(rows[0][0])

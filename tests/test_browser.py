@@ -584,7 +584,9 @@ def test_a_whole_round_open_report_complete_remind_and_meet(round_server, browse
     info.value.save_as(template)
     wb = openpyxl.load_workbook(template)
     assert [r[0] for r in wb["Aktiviteter (lista)"].iter_rows(min_row=2, values_only=True)] == ["B7"]
-    wb["Status"].append(["B7", None, "Pågår", "Planen är ute på remiss"])
+    # Pre-filled with B7's current status: the reporter changes that row, as in Excel.
+    b7 = next(r for r in wb["Status"].iter_rows(min_row=2) if r[0].value == "B7")
+    b7[2].value, b7[3].value = "Pågår", "Planen är ute på remiss"
     wb.save(template)
     reporter.get_by_role("tab", name="Ladda upp arbetsböcker").click()
     reporter.locator("input[type='file']").set_input_files(str(template))

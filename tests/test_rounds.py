@@ -330,3 +330,15 @@ def test_a_share_reads_as_each_language_writes_it():
 
     assert fmt_percent(2 / 33, "sv") == "6\u00a0%" and fmt_percent(2 / 33, "en") == "6%"
     assert fmt_percent(1.0, "sv") == "100\u00a0%"
+
+
+def test_a_row_reported_twice_counts_once_since_the_last_meeting_as_in_completeness(db_path):
+    from datetime import datetime
+
+    rid = _open(db_path)
+    _publish_as("kom", _update([("B7", None, "Pågår"), ("B7", "2017-08-30", "Pågår", "Ute på remiss")]))
+    db = cache.connection(str(db_path))
+    assert db.rows("select count(*) from round_report where round_id = ?", [rid]) == [(2,)]  # both lines kept
+    assert rounds.reported_between(db, rid, datetime(2000, 1, 1)) == 1
+    kom = next(p for p in rounds.completeness(db, rid) if p.responsible == "KOM")
+    assert kom.reported == 1
