@@ -293,6 +293,32 @@ TEXT: Catalogue = {
         "too, for their plans. Admin: everything.",
     ),
     "access_who": ("Konto", "Account"),
+    "backup_title": ("Säkerhetskopior", "Backups"),
+    "backup_now": ("Säkerhetskopiera nu", "Back up now"),
+    "backup_made": (
+        "Säkerhetskopian {name} är skriven ({parts} filer: databasen och de sparade arbetsböckerna).",
+        "The backup {name} is written ({parts} files: the database and the stored workbooks).",
+    ),
+    "backup_help": (
+        "Databasen och alla sparade arbetsböcker, tagna så att ingen publicering är halvvägs med. De {keep} senaste "
+        "behålls i mappen som är inställd på servern. {every} Återställ med 'python -m loaders restore' när "
+        "instrumentpanelen är stoppad (se README).",
+        "The database and every stored workbook, taken so that no publish is half in it. The newest {keep} are kept"
+        " in the folder set on the server. {every} Restore with 'python -m loaders restore' with the dashboard"
+        " stopped (see the README).",
+    ),
+    "backup_every": ("En tas automatiskt var {hours}:e timme.", "One is taken automatically every {hours} hours."),
+    "backup_scheduled_off": ("Automatiska säkerhetskopior är avstängda.", "Scheduled backups are turned off."),
+    "backup_none": ("Ingen säkerhetskopia har tagits ännu.", "No backup has been taken yet."),
+    "backup_col_name": ("Säkerhetskopia", "Backup"),
+    "backup_col_time": ("Tagen", "Taken"),
+    "backup_col_version": ("Dataversion", "Data version"),
+    "backup_col_parts": ("Filer", "Files"),
+    "backup_col_size": ("Storlek", "Size"),
+    "backup_failed": (
+        "Säkerhetskopian kunde inte skrivas (är mappen skrivbar och finns det plats?). Inget annat ändrades.",
+        "The backup could not be written (is the folder writable, and is there space?). Nothing else changed.",
+    ),
     "access_role": ("Roll", "Role"),
     "access_plans": ("Planer", "Plans"),
     "access_units": ("Enheter (rapportör)", "Units (reporter)"),

@@ -1,4 +1,4 @@
-"""The loader's command line: build, check, load, export, template, contacts, remind, round (exit 0/1/2)."""
+"""The loader's command line: build, check, load, export, template, contacts, remind, round, backup, restore."""
 
 from __future__ import annotations
 
@@ -96,6 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--by", default="cli")
     r = rsub.add_parser("list", parents=[common], help="every round with how much has been reported")
     r.add_argument("--db", type=Path)
+    p = sub.add_parser("backup", parents=[common], help="back up the database and the stored workbooks (app stopped)")
+    p.add_argument("--db", type=Path)
+    p.add_argument("--to", type=Path, help="the backups folder (default: $PLANS_BACKUPS, else backups/ beside the db)")
+    p.add_argument("--keep", type=int, default=7, help="how many backups to keep, newest first (default 7)")
+    p = sub.add_parser("restore", parents=[common], help="check a backup, then put it in place (app stopped)")
+    p.add_argument("backup", type=Path, help="the backup's folder")
+    p.add_argument("--db", type=Path)
     args = parser.parse_args(argv)
 
     lang = args.lang
@@ -155,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             return _remind(args, lang)
         elif args.command == "round":
             return _round(args, lang)
+        elif args.command in ("backup", "restore"):
+            return _backup(args, lang)
     except WorkbookInvalid as exc:
         _print_problems(exc.problems, lang)
         _say("cli_nothing_changed", lang)
@@ -269,3 +278,30 @@ def _round(args, lang: str) -> int:
             _say("cli_nothing_changed", lang)
             return EXIT_USAGE
     return 0
+
+
+def _backup(args, lang: str) -> int:
+    """backup: a new verified backup, the oldest beyond --keep removed. restore: a verified backup put in place."""
+    from . import backup
+    from .filestore import FileStore
+
+    db_path = args.db or default_db_path()
+    store = FileStore.beside(db_path)
+    if args.command == "backup":
+        if not db_path.is_file():
+            _say("cli_no_db", lang, path=db_path)
+            return EXIT_USAGE
+        with Database(db_path) as db:
+            made = backup.backup(db, store, args.to or backup.default_dir(db_path), keep=args.keep)
+        _say("cli_backup_made", lang, out=sys.stdout, path=made.path, parts=made.parts, version=made.data_version)
+        return EXIT_OK
+    try:
+        kept = backup.restore(args.backup, db_path, store)
+    except backup.BackupInvalid as exc:
+        _say("cli_" + exc.key, lang, **exc.params)
+        _say("cli_nothing_changed", lang)
+        return EXIT_INVALID
+    _say("cli_restored", lang, out=sys.stdout, path=args.backup, db=db_path)
+    if kept is not None:
+        _say("cli_restore_kept", lang, out=sys.stdout, path=kept)
+    return EXIT_OK

@@ -320,6 +320,31 @@ MESSAGES: Catalogue = {
         "Laddade {file}: {count} kontakter (ersätter de tidigare).",
         "Loaded {file}: {count} contact(s) (replacing the previous ones).",
     ),
+    "cli_backup_made": (
+        "Säkerhetskopia skriven: {path} ({parts} filer, dataversion {version}).",
+        "Backup written: {path} ({parts} file(s), data version {version}).",
+    ),
+    "cli_restored": ("Återställde {path} till {db}.", "Restored {path} to {db}."),
+    "cli_restore_kept": (
+        "Databasen som ersattes finns kvar som {path}.",
+        "The database it replaced is kept as {path}.",
+    ),
+    "cli_backup_not_found": (
+        "fel: {path} är ingen färdig säkerhetskopia (en avbruten slutar på .partial)",
+        "error: {path} is no finished backup (one that was interrupted ends in .partial)",
+    ),
+    "cli_backup_no_manifest": (
+        "fel: säkerhetskopian {path} saknar en läsbar manifest.json",
+        "error: the backup {path} has no readable manifest.json",
+    ),
+    "cli_backup_part_missing": (
+        "fel: säkerhetskopian är ofullständig: {part} saknas",
+        "error: the backup is incomplete: {part} is missing",
+    ),
+    "cli_backup_part_damaged": (
+        "fel: säkerhetskopian är skadad: {part} stämmer inte med manifestet",
+        "error: the backup is damaged: {part} does not match its manifest",
+    ),
     "cli_round_opened": ("Runda {round} öppnad: {title}", "Round {round} opened: {title}"),
     "cli_round_closed": ("Runda {round} stängd.", "Round {round} closed."),
     "cli_round_open": ("öppen", "open"),

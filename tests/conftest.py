@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import shutil
 import subprocess
 import zipfile
@@ -24,6 +25,10 @@ from loaders.problems import WorkbookInvalid
 from loaders.service import build
 from loaders.workbook import read_plan
 from loaders.writer import write_workbook
+
+# The dashboard's scheduled backups stay off in tests (each test's database would get a backups/ folder and a
+# thread copying it); tests/test_backup.py turns them on where it tests them. Servers the tests start inherit it.
+os.environ.setdefault("PLANS_BACKUP_INTERVAL_HOURS", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

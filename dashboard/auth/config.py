@@ -165,3 +165,9 @@ def smtp_section() -> Mapping[str, Any]:
 def reminders_section() -> Mapping[str, Any]:
     """secrets.toml's [reminders] (base_url, interval_hours); PLANS_BASE_URL and PLANS_REMIND_INTERVAL_HOURS win."""
     return _section("reminders")
+
+
+def backup_section() -> Mapping[str, Any]:
+    """secrets.toml's [backup] (dir, keep, interval_hours); PLANS_BACKUPS, PLANS_BACKUP_KEEP and
+    PLANS_BACKUP_INTERVAL_HOURS win (loaders.backup.settings)."""
+    return _section("backup")

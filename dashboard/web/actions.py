@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from dashboard.auth import config
 from dashboard.auth.rights import NotAuthorized, require, require_editor
-from loaders import meetings, remind, rounds
+from loaders import backup, meetings, remind, rounds
 from loaders.annotate import annotate_isolated
 from loaders.contacts import contacts_workbook, read_contacts, store_contacts, stored_contacts
 from loaders.database import Database
@@ -430,3 +430,20 @@ def report_form(
     write_update_workbook(buf, plan_id, [], [], status=status, outcomes=outcomes, spent=spent)
     checked = check_upload(db, f"{user.name}-{today:%Y%m%d}.xlsx", buf.getvalue(), today=today)
     return checked
+
+
+# ---------------------------------------------------------------------------- backups
+
+
+def backups(db: Database) -> tuple[backup.Settings, list[backup.Backup]]:
+    """The backup settings in force and the backups there are, newest first (admins only)."""
+    require(Role.ADMIN)
+    settings = backup.settings(config.backup_section(), db.path)
+    return settings, backup.list_backups(settings.folder)
+
+
+def make_backup(db: Database) -> backup.Backup:
+    """An admin takes a backup now: the database and every stored workbook, consistent, kept with the others."""
+    require(Role.ADMIN)
+    settings = backup.settings(config.backup_section(), db.path)
+    return backup.backup(db, FileStore.beside(db.path), settings.folder, keep=settings.keep)

@@ -9,11 +9,14 @@ from types import FunctionType
 import streamlit as st
 
 from dashboard import queries
+from dashboard.auth import config
 from dashboard.i18n import t
 from dashboard.reports import display
 from dashboard.web import errors
 from dashboard.web.context import Context
+from loaders import backup
 from loaders.database import ROOT, Database, default_db_path
+from loaders.filestore import FileStore
 
 _build_lock = threading.Lock()  # one build at a time, whichever session starts it (no user data)
 
@@ -44,7 +47,22 @@ def connection(path: str) -> Database:
     # One connection for all sessions, and the only one this process opens: DuckDB lets one
     # process write a file, so readers and the editors' publishes share it. Every query opens its
     # own cursor; publishes are serialised in loaders.publish.
-    return Database(path)
+    db = Database(path)
+    # The scheduled backups run here, beside the only connection (loaders.backup.run_scheduled); turned off
+    # (interval 0) when the server starts, none is scheduled until it is restarted.
+    if backup.settings(config.backup_section(), path).interval_hours > 0:
+        threading.Thread(
+            target=backup.run_scheduled,
+            args=(
+                db,
+                FileStore.beside(path),
+                lambda: backup.settings(config.backup_section(), path),
+                threading.Event(),
+            ),
+            name="plans-backup",
+            daemon=True,
+        ).start()
+    return db
 
 
 def database(lang: str) -> Database:

@@ -63,6 +63,9 @@ _KEYS: dict[tuple[type[Exception], str | None], tuple[str, str, str | None]] = {
     (WorkbookInvalid, "contacts"): ("error", "rem_contacts_invalid", ":material/error:"),
     (RoundUnknown, None): ("error", "rem_no_round", None),
     (RoundsUnavailable, None): ("error", "rem_no_round", None),
+    # A backup the server could not write (a full disk, a folder it may not write to): said, never a traceback.
+    (OSError, "backup"): ("error", "backup_failed", None),
+    (duckdb.Error, "backup"): ("error", "backup_failed", None),
 }
 
 
