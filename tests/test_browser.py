@@ -88,10 +88,12 @@ def _serve(db: Path, env: dict, built: bool = False, args: tuple[str, ...] = ())
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+    # Under a base path (--server.baseUrlPath P) the health check is at /P/_stcore/health.
+    base = next((f"/{args[i + 1]}" for i, a in enumerate(args[:-1]) if a == "--server.baseUrlPath"), "")
     deadline = time.time() + 60
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            with urllib.request.urlopen(f"{url}{base}/_stcore/health", timeout=2) as r:
                 if r.read() == b"ok":
                     break
         except OSError:

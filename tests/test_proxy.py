@@ -1,0 +1,158 @@
+"""Behind Debian's nginx under a path prefix: the README's configuration, every page, an upload and a download."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dashboard.auth.passwords import hash_password
+from tests.test_browser import CHROMIUM, FLAGS, PAGES, _free_port, _serve
+from tests.test_cli import cli
+
+from .conftest import DATA, ROOT
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+PREFIX = "uppfoljning"
+EDITOR, PASSWORD = "anna", "genom proxyn"
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+if not Path(NGINX).exists() or not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian's nginx and chromium")
+    pytest.skip("Debian's nginx or chromium is not installed here", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def readme_nginx() -> str:
+    """The nginx block the README documents, verbatim."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.search(r"```nginx\n(.+?)```", text, re.S).group(1)
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    """The app on its own port with the README's base path, and nginx on another in front of it."""
+    folder = tmp_path_factory.mktemp("proxy")
+    app_port = None
+    env = {"PLANS_EDITORS": f"{EDITOR}:{hash_password(PASSWORD)}"}
+    served = _serve(folder / "plans.duckdb", env, args=("--server.baseUrlPath", PREFIX))
+    app_url = next(served)
+    app_port = int(app_url.rsplit(":", 1)[1])
+    port = _free_port()
+    site = readme_nginx().replace("listen 80;", f"listen 127.0.0.1:{port};")
+    site = site.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{app_port};")
+    (folder / "uppfoljning.conf").write_text(site, encoding="utf-8")
+    # A main configuration of the test's own (Debian's /etc/nginx/nginx.conf includes conf.d/ the same way).
+    # Run as root (as CI does), nginx's workers would be "nobody", who may not enter the test's private folder.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(
+        f"""
+{user}
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{}}
+http {{
+    access_log {folder}/access.log;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    include {folder}/uppfoljning.conf;
+}}
+""",
+        encoding="utf-8",
+    )
+    proxy = subprocess.Popen(
+        [NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/{PREFIX}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    break
+        except OSError:
+            pass
+        assert proxy.poll() is None and time.time() < deadline, proxy.stderr.read().decode() if proxy.stderr else ""
+        time.sleep(0.2)
+    try:
+        yield url, folder
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=20)
+        next(served, None)  # the app stops
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="chromium-"), executable_path=str(CHROMIUM), headless=True, args=FLAGS,
+            viewport={"width": 1366, "height": 768}, accept_downloads=True,
+        )  # fmt: skip
+        yield context
+        context.close()
+
+
+IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stSidebar']", timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+
+
+def test_the_root_sends_to_the_app_and_every_page_renders_through_the_proxy(proxied, browser):
+    url, folder = proxied
+    page = browser.new_page()
+    page.goto(url)
+    assert page.url.startswith(f"{url}/{PREFIX}/")
+    for path, chart in PAGES.items():
+        _open(page, f"{url}/{PREFIX}/{path}")
+        expect(page.locator(chart).first).to_be_visible(timeout=60_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+    # Every request of the visit went through nginx, the page's websocket included.
+    log = (folder / "access.log").read_text(encoding="utf-8")
+    assert f"GET /{PREFIX}/_stcore/stream" in log and " 101 " in log
+    page.close()
+
+
+def test_an_upload_and_a_download_go_through_the_proxy(proxied, browser, tmp_path):
+    url, _folder = proxied
+    page = browser.new_page()
+    _open(page, f"{url}/{PREFIX}/aktiviteter")
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=re.compile("Excel")).first.click()
+    assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # an .xlsx came back through nginx
+
+    page.get_by_text("Logga in för att rapportera eller redigera").click()
+    page.get_by_label("Användarnamn").fill(EDITOR)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.wait_for_function(IDLE, timeout=60_000)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_text(f"Inloggad som {EDITOR}")).to_be_visible(timeout=30_000)
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Ladda upp", exact=True).click()
+    page.wait_for_function(IDLE, timeout=60_000)
+    workbook = tmp_path / "skolsamverkan.xlsx"
+    built = tmp_path / "export.duckdb"
+    assert cli("build", "--data", DATA, "--db", built).returncode == 0
+    assert cli("export", "skolsamverkan-2016-2017", workbook, "--db", built).returncode == 0
+    page.locator("input[type='file']").set_input_files(str(workbook))
+    # The file went up through the proxy (within client_max_body_size) and was checked: no changes.
+    expect(page.get_by_text("Inga ändringar").first).to_be_visible(timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
