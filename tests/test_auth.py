@@ -560,3 +560,27 @@ def test_password_accounts_throttle_and_cli_import_no_streamlit():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+TENANT = "https://login.microsoftonline.com/3f1c0000-aaaa-bbbb-cccc-000000000001/v2.0"
+
+
+@pytest.mark.parametrize(
+    ("sign_in", "user", "identity"),
+    [
+        # The tenant pinned: the same address from another tenant grants nothing (the "nOAuth" flaw).
+        ({"issuers": [TENANT]}, {"iss": TENANT + "/", "email": "anna@example.se"}, "anna@example.se"),
+        ({"issuers": [TENANT]}, {"iss": "https://login.microsoftonline.com/other/v2.0", "email": "anna@example.se"},
+         None),
+        ({"issuers": TENANT}, {"email": "anna@example.se"}, None),  # no issuer in the token: not trusted
+        # Another claim names the user: the address is then no key at all.
+        ({"claim": "oid"}, {"oid": "5B1C-77", "email": "anna@example.se"}, "5b1c-77"),
+        ({"claim": "oid"}, {"email": "anna@example.se"}, None),
+        ({"issuers": 5}, {"iss": TENANT, "email": "anna@example.se"}, None),  # a broken setting fails closed
+    ],
+)  # fmt: skip
+def test_the_identity_is_the_configured_claim_from_a_pinned_issuer(monkeypatch, sign_in, user, identity):
+    secrets = {**OIDC_SECRETS, "sign_in": sign_in}
+    monkeypatch.setattr(config, "_secrets", lambda: secrets)
+    monkeypatch.setattr(rights.st, "user", FakeUser({"is_logged_in": True, **user}))
+    assert rights.oidc_user_email() == identity

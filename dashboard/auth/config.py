@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -132,6 +133,31 @@ def oidc_providers() -> list[str | None]:
     providers: list[str | None] = [None] if "client_id" in auth else []
     providers += [name for name, value in auth.items() if isinstance(value, Mapping) and "client_id" in value]
     return providers
+
+
+@dataclass(frozen=True)
+class IdentityRule:
+    """Which claim of the ID token names a user after an OIDC sign-in, and which issuers are trusted."""
+
+    claim: str = "email"
+    issuers: frozenset[str] = frozenset()  # empty: any (the one provider configured in [auth])
+
+
+def oidc_identity_rule() -> IdentityRule:
+    """secrets.toml's [sign_in]: claim (default "email") and issuers (the provider's issuer URL(s), e.g. an
+    Entra ID tenant's https://login.microsoftonline.com/<tenant-id>/v2.0), which pins the tenant."""
+    section = _section("sign_in")
+    claim = section.get("claim")
+    issuers = section.get("issuers", [])
+    if isinstance(issuers, str):
+        issuers = [issuers]
+    if not isinstance(issuers, list | tuple):
+        _warn_once("[sign_in] issuers is not a list of addresses; nobody signs in with rights until it is")
+        issuers = ["-"]  # fails closed: no issuer matches
+    return IdentityRule(
+        claim.strip() if isinstance(claim, str) and claim.strip() else "email",
+        frozenset(str(i).strip().rstrip("/") for i in issuers if str(i).strip()),
+    )
 
 
 def oidc_editor_emails() -> set[str]:

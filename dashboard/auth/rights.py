@@ -28,17 +28,24 @@ class PlanNotAssigned(NotAuthorized):
 
 
 def oidc_user_email() -> str | None:
-    """The lower-cased e-mail of the user signed in through OIDC in this session, or None."""
+    """The identity of the user signed in through OIDC in this session, lower-cased, or None.
+
+    By default the e-mail claim; [sign_in] claim names another (e.g. "sub", or "oid" for Entra ID). With
+    [sign_in] issuers set, a token from any other issuer (another tenant of a multi-tenant provider) grants
+    nothing: an e-mail address alone is no identity where users of other tenants can set their own."""
     user = st.user
     if not user.get("is_logged_in"):
         return None
+    rule = config.oidc_identity_rule()
+    if rule.issuers and str(user.get("iss") or "").rstrip("/") not in rule.issuers:
+        return None
     # A provider that says the address is unverified must not grant rights tied to that address.
-    if user.get("email_verified") is False:
+    if rule.claim == "email" and user.get("email_verified") is False:
         return None
-    email = user.get("email")
-    if not isinstance(email, str) or not email.strip():
+    value = user.get(rule.claim)
+    if not isinstance(value, str) or not value.strip():
         return None
-    return email.strip().lower()
+    return value.strip().lower()
 
 
 def current_user() -> User | None:
