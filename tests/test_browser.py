@@ -77,6 +77,20 @@ def hostile_server(tmp_path_factory):
     yield from _serve(hostile_db(tmp_path_factory.mktemp("browser-hostile")), {}, built=True)
 
 
+def _wait_until_up(address: str, proc: subprocess.Popen, what: str, seconds: float = 60) -> None:
+    """Until `address` answers 200 (a server the test started as `proc`); fails if the process ends first."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(address, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        assert proc.poll() is None and time.time() < deadline, f"{what} did not start"
+        time.sleep(0.2)
+
+
 def _serve(db: Path, env: dict, built: bool = False, args: tuple[str, ...] = (), port: int | None = None):
     if not built:
         build(DATA, db)
@@ -90,16 +104,7 @@ def _serve(db: Path, env: dict, built: bool = False, args: tuple[str, ...] = (),
     url = f"http://127.0.0.1:{port}"
     # Under a base path (--server.baseUrlPath P) the health check is at /P/_stcore/health.
     base = next((f"/{args[i + 1]}" for i, a in enumerate(args[:-1]) if a == "--server.baseUrlPath"), "")
-    deadline = time.time() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}{base}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    break
-        except OSError:
-            pass
-        assert proc.poll() is None and time.time() < deadline, "the dashboard did not start"
-        time.sleep(0.3)
+    _wait_until_up(f"{url}{base}/_stcore/health", proc, "the dashboard")
     yield url
     proc.terminate()
     proc.wait(timeout=20)

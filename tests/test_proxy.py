@@ -7,14 +7,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from dashboard.auth.passwords import hash_password
-from tests.test_browser import CHROMIUM, FLAGS, PAGES, _free_port, _serve
+from tests.test_browser import CHROMIUM, FLAGS, IDLE, PAGES, _free_port, _open, _serve, _wait_until_up
 from tests.test_cli import cli
 
 from .conftest import DATA, ROOT
@@ -75,19 +73,10 @@ http {{
     )
     proxy = subprocess.Popen(
         [NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/{PREFIX}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    break
-        except OSError:
-            pass
-        assert proxy.poll() is None and time.time() < deadline, proxy.stderr.read().decode() if proxy.stderr else ""
-        time.sleep(0.2)
+    _wait_until_up(f"{url}/{PREFIX}/_stcore/health", proxy, "nginx", 30)
     try:
         yield url, folder
     finally:
@@ -105,15 +94,6 @@ def browser():
         )  # fmt: skip
         yield context
         context.close()
-
-
-IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-
-
-def _open(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("[data-testid='stSidebar']", timeout=60_000)
-    page.wait_for_function(IDLE, timeout=60_000)
 
 
 def test_the_root_sends_to_the_app_and_every_page_renders_through_the_proxy(proxied, browser):

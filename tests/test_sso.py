@@ -8,12 +8,10 @@ import secrets
 import shutil
 import subprocess
 import tempfile
-import time
-import urllib.request
 
 import pytest
 
-from tests.test_browser import CHROMIUM, FLAGS, _free_port, _serve
+from tests.test_browser import CHROMIUM, FLAGS, IDLE, _free_port, _open, _serve, _wait_until_up
 
 from .conftest import ROOT
 
@@ -65,19 +63,10 @@ def provider(tmp_path_factory):
     app = f"http://127.0.0.1:{app_port}"
     proc = subprocess.Popen(
         [NODE, "provider.mjs", str(port), f"{app}/oauth2callback", secret],
-        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     issuer = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        assert proc.poll() is None and time.time() < deadline, "the OpenID provider did not start"
-        time.sleep(0.2)
+    _wait_until_up(f"{issuer}/.well-known/openid-configuration", proc, "the OpenID provider", 30)
     try:
         yield issuer, app_port, secret
     finally:
@@ -105,15 +94,6 @@ def page():
         )  # fmt: skip
         yield context.new_page()
         context.close()
-
-
-IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-
-
-def _open(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("[data-testid='stSidebar']", timeout=60_000)
-    page.wait_for_function(IDLE, timeout=60_000)
 
 
 def _sign_in(page, url: str, login: str) -> None:

@@ -74,24 +74,19 @@ else:
     tab_year, tab_unit, tab_activity = st.tabs(
         [t("spent_by_year", lang), t("spent_by_unit", lang), t("spent_by_activity", lang)]
     )
+
+    def spent_chart_and_table(by: str, label, heading: str) -> None:
+        """Budget against money spent per year or unit: grouped bars, then the same figures as a table."""
+        compared = with_use(cache.query(ctx, queries.budget_against_spent, f, by))
+        compared = compared.assign(label=compared[by].map(label))
+        render.chart(cache.figure(charts.budget_vs_spent, compared, "label", lang), key=f"budget_spent_{by}")
+        table = use_table(compared, {heading: compared["label"].tolist()}, lang)
+        st.dataframe(table, hide_index=True, key=f"budget_spent_{by}_table")
+
     with tab_year:
-        per_year = with_use(cache.query(ctx, queries.budget_against_spent, f, "year"))
-        per_year = per_year.assign(label=per_year["year"].map(lambda y: str(int(y)) if pd.notna(y) else no_year))
-        render.chart(cache.figure(charts.budget_vs_spent, per_year, "label", lang), key="budget_spent_year")
-        st.dataframe(
-            use_table(per_year, {t("year", lang): per_year["label"].tolist()}, lang),
-            hide_index=True,
-            key="budget_spent_year_table",
-        )
+        spent_chart_and_table("year", lambda y: str(int(y)) if pd.notna(y) else no_year, t("year", lang))
     with tab_unit:
-        per_unit = with_use(cache.query(ctx, queries.budget_against_spent, f, "unit"))
-        per_unit = per_unit.assign(label=per_unit["unit"].fillna(not_stated))
-        render.chart(cache.figure(charts.budget_vs_spent, per_unit, "label", lang), key="budget_spent_unit")
-        st.dataframe(
-            use_table(per_unit, {t("col_unit", lang): per_unit["label"].tolist()}, lang),
-            hide_index=True,
-            key="budget_spent_unit_table",
-        )
+        spent_chart_and_table("unit", lambda u: u if isinstance(u, str) else not_stated, t("col_unit", lang))
     with tab_activity:
         what = [
             f"{a} {followup.text(x)}".strip() if isinstance(a, str) else t("plan_level", lang)
