@@ -170,9 +170,14 @@ def main() -> None:
         lines.append(row)
         print(row, flush=True)
     text = "\n".join(lines) + "\n"
+    publish_results(text, args.results)
+
+
+def publish_results(text: str, results: Path | None) -> None:
+    """Print a benchmark's dated section and, given a file (bench/RESULTS.md), append it there."""
     print(text)
-    if args.results:
-        with args.results.open("a", encoding="utf-8") as fh:
+    if results:
+        with results.open("a", encoding="utf-8") as fh:
             fh.write("\n" + text)
 
 

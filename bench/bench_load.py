@@ -30,7 +30,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.bench_ingest import machine
+from bench.bench_ingest import machine, publish_results
 
 ROOT = Path(__file__).resolve().parent.parent
 # The pages a person visits, by url path, with links as people share them (filters in the query string).
@@ -214,10 +214,7 @@ def main() -> None:
         )
     lines += ["", f"Server peak memory (VmHWM): {memory:.0f} MB."]
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.results:
-        with args.results.open("a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    publish_results(text, args.results)
 
 
 if __name__ == "__main__":

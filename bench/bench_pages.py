@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.bench_ingest import machine
+from bench.bench_ingest import machine, publish_results
 from loaders.parse import ParseError, parse_amount, parse_id_list, parse_line_kind, parse_period, parse_status
 from loaders.template import SHEET_BY_KEY, SHEETS
 
@@ -585,10 +585,7 @@ def main() -> None:
         "",
     ]
     text = "\n".join([*head, *report, *(f"{n}\n" for n in notes), sentence]) + "\n"
-    print(text)
-    if args.results:
-        with args.results.open("a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    publish_results(text, args.results)
 
 
 if __name__ == "__main__":
