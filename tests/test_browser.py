@@ -590,6 +590,7 @@ def test_a_whole_round_open_report_complete_remind_and_meet(round_server, browse
     _sign_in_as(reporter, "kom")
     _nav(reporter, "Ladda upp")
     reporter.get_by_role("tab", name="Mallar").click()
+    reporter.wait_for_function(IDLE, timeout=60_000)  # once idle, as every click here (a download was once lost)
     with reporter.expect_download(timeout=60_000) as info:
         reporter.get_by_role("button", name="Min uppdateringsmall (Excel)").click()
     template = tmp_path / "mall.xlsx"
