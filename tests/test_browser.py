@@ -577,10 +577,16 @@ def test_a_whole_round_open_report_complete_remind_and_meet(round_server, browse
     _sign_in_as(admin, "rektor")
     admin.get_by_text("Öppna en ny runda").click()
     admin.get_by_label("Rubrik").fill("Tertial 2 2017")
-    # As at sign-in: a click while a run is starting was once not sent (CI); click once the page is idle.
+    # Under full CI load this click was lost twice in about ten runs, even once the page was idle (the form
+    # stayed filled in, no round, no message). Not understood; a person clicks again, and so does the test,
+    # once. The round must then open: a second loss still fails.
     admin.wait_for_function(IDLE, timeout=60_000)
     admin.get_by_role("button", name="Öppna rundan").click()
     table = admin.locator("[data-testid='stDataFrame']").first
+    try:
+        expect(table).to_be_visible(timeout=20_000)
+    except AssertionError:
+        admin.get_by_role("button", name="Öppna rundan").click()
     expect(table).to_be_visible(timeout=60_000)
     expect(admin.get_by_text("KOM: 1 saknas")).to_be_visible()
 
