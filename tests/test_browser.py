@@ -104,10 +104,12 @@ def _serve(db: Path, env: dict, built: bool = False, args: tuple[str, ...] = (),
     url = f"http://127.0.0.1:{port}"
     # Under a base path (--server.baseUrlPath P) the health check is at /P/_stcore/health.
     base = next((f"/{args[i + 1]}" for i, a in enumerate(args[:-1]) if a == "--server.baseUrlPath"), "")
-    _wait_until_up(f"{url}{base}/_stcore/health", proc, "the dashboard")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        _wait_until_up(f"{url}{base}/_stcore/health", proc, "the dashboard")
+        yield url
+    finally:  # also when it never came up: a test stops what it starts
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
