@@ -73,7 +73,9 @@ def apply_update(current: PlanData | None, update: PlanData, today: date) -> Pla
         raise WorkbookInvalid([Problem(file, "", "", "", "update_empty")])
 
     tables = dict(current.tables)
-    tables["target_values"] = _merge_outcomes(current.tables["target_values"], update.tables["target_values"])
+    tables["target_values"] = _merge(
+        current.tables["target_values"], update.tables["target_values"], ("target_id", "year", "region")
+    )
     status = update.tables["status"]
     # A status row without a date is news as of the day it is uploaded.
     as_of = pc.fill_null(status["as_of"], pa.scalar(today, pa.date32()))
@@ -81,10 +83,6 @@ def apply_update(current: PlanData | None, update: PlanData, today: date) -> Pla
     tables["status"] = _append(current.tables["status"], status)
     tables["spent"] = _merge(current.tables["spent"], update.tables["spent"], SPENT_KEY)
     return PlanData(dict(current.plan), tables, update.file_name, update.sha256)
-
-
-def _merge_outcomes(current: pa.Table, incoming: pa.Table) -> pa.Table:
-    return _merge(current, incoming, ("target_id", "year", "region"))
 
 
 def _merge(current: pa.Table, incoming: pa.Table, fields: tuple[str, ...]) -> pa.Table:
