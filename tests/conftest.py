@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import os
 import shutil
 import subprocess
+import threading
 import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any, ClassVar
 
 import openpyxl
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import config
@@ -129,6 +133,54 @@ def storages(monkeypatch):
 
     monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Keeping)
     return made
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installed_components_scanned_once():
+    """Every new AppTest scans all installed packages' metadata for Streamlit components (about 0.1 s each).
+
+    The installed packages do not change during a test session, so the first scan's answer serves every
+    AppTest; the server does the same, scanning once at start. This was a third of the AppTest suite's time.
+    """
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    once = functools.cache(scan)
+    manifest_scanner.scan_component_manifests = once
+    yield
+    manifest_scanner.scan_component_manifests = scan
+
+
+class _CompiledOnce(ScriptCache):
+    """Streamlit's cache of compiled page scripts, kept across AppTests while a file is unchanged.
+
+    AppTest starts each test with an empty cache, so every page was parsed and compiled again (a tenth
+    of the AppTest suite's time); the server keeps one cache for its whole life, as this does.
+    """
+
+    _shared: ClassVar[dict[tuple[str, int, int], Any]] = {}
+    _lock = threading.Lock()
+
+    def get_bytecode(self, script_path: str) -> Any:
+        stat = os.stat(script_path)
+        key = (os.path.abspath(script_path), stat.st_mtime_ns, stat.st_size)
+        with _CompiledOnce._lock:
+            code = _CompiledOnce._shared.get(key)
+        if code is None:
+            code = ScriptCache().get_bytecode(script_path)
+            with _CompiledOnce._lock:
+                _CompiledOnce._shared[key] = code
+        return code
+
+
+@pytest.fixture(scope="session", autouse=True)
+def page_scripts_compiled_once():
+    from streamlit.testing.v1 import app_test
+
+    before = app_test.ScriptCache
+    app_test.ScriptCache = _CompiledOnce
+    yield
+    app_test.ScriptCache = before
 
 
 @pytest.fixture(scope="session", autouse=True)

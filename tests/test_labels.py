@@ -31,11 +31,16 @@ RAW_CELLS = {"opening_balance", "ongoing", "not_started", "postponed", "cancelle
              "None", "nan", "NaN", "NaT", "<NA>", "null", "build", "load", "upload", "rollback", "update"}  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def admin_hash() -> str:
+    return hash_password("test")  # once: hashing is slow on purpose
+
+
 @pytest.fixture(autouse=True)
-def editor_account(monkeypatch):
+def editor_account(monkeypatch, admin_hash):
     """One local account, an admin, so every page (the editors' and the admins' too) is opened and read."""
     monkeypatch.delenv("PLANS_EDITORS", raising=False)
-    account = {"password": hash_password("test"), "role": "admin"}
+    account = {"password": admin_hash, "role": "admin"}
     monkeypatch.setattr(config, "_secrets", lambda: {"accounts": {"tester": account}})
 
 
