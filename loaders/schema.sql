@@ -268,3 +268,7 @@ from round;
 create or replace view round_reports as
 select round_id, plan_id, item_kind, activity_id, target_id, year, load_id, reported_by, reported_at
 from round_report;
+
+-- The sha256 of the schema.sql last applied to this file (loaders/database.py): a database that already
+-- has this file's schema is opened without running it again. Written last, in the same transaction.
+create table if not exists schema_applied (sha256 varchar not null);

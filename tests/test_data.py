@@ -310,6 +310,20 @@ def test_database_from_before_short_name_gets_the_column(tmp_path):
         assert database.rows("select short_name from plans") == [("Gammal plan",)]
 
 
+def test_the_schema_runs_again_only_when_schema_sql_changed(tmp_path):
+    """An open skips the schema the file already has, and applies it again once schema.sql is another."""
+    path = tmp_path / "plans.duckdb"
+    Database(path).close()
+    with Database(path) as database:
+        database.rows("drop view rounds")  # a change the schema would undo, were it run
+    with Database(path) as database:
+        assert database.rows("select count(*) from duckdb_views() where view_name = 'rounds'") == [(0,)]
+        database.rows("update schema_applied set sha256 = 'an older schema.sql'")
+    with Database(path) as database:
+        assert database.rows("select count(*) from rounds") == [(0,)]
+        assert len(database.rows("select * from schema_applied")) == 1
+
+
 @pytest.mark.parametrize("plan", sorted(PLANS))
 def test_round_trip(tmp_path, db, plan):
     """Export a plan in the template layout and read it back: identical data."""
