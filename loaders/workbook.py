@@ -98,6 +98,9 @@ def read_plan(
             sandbox.remove_out_dir(out_dir)
             raise WorkbookInvalid([_sandbox_problem(exc, file_name)]) from exc
         worker.start(out_dir / "workbook.xlsx", names, out_dir)
+        if prestart_next:
+            # The next file's worker starts its imports now, on the other core, while this file is parsed.
+            sandbox.prestart()
     try:
         checked = guard.check(data, file_name, names)
         if checked.problems:
@@ -125,8 +128,6 @@ def read_plan(
                     progress(
                         Step("rows_read", file=file_name, sheet=sheet.name, rows=f"{len(got.rows):,}".replace(",", " "))
                     )
-        if prestart_next:
-            sandbox.prestart()
     finally:
         if worker is not None and out_dir is not None:
             worker.kill()
