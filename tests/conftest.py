@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import copy
 import functools
 import io
@@ -110,15 +111,25 @@ def codes(problems) -> list[str]:
     return [p.code for p in problems]
 
 
-def downloads(at: AppTest, managers) -> dict[str, bytes]:
-    """Click every download button the way the browser does: run its deferred file and read it."""
+def downloads(at: AppTest, managers, *keys: str) -> dict[str, bytes]:
+    """Click the download buttons named (every one if none is) the way the browser does: run its deferred
+    file and read it. A button named but not on the page is a KeyError."""
     out = {}
-    for button in at.get("download_button"):
+    buttons = {b.key: b for b in at.get("download_button")}
+    for key in keys:
+        if key not in buttons:
+            raise KeyError(key)
+    for button in (buttons[k] for k in keys) if keys else buttons.values():
         file_id = button.proto.deferred_file_id
         manager = next(m for m in managers if file_id in m._deferred_callables)
         url = manager.execute_deferred(file_id)
         out[button.key] = manager._storage.get_file(url.rsplit("/", 1)[-1]).content
     return out
+
+
+def download(at: AppTest, managers, key: str) -> bytes:
+    """Click one download button (by its key) and read the file it gives."""
+    return downloads(at, managers, key)[key]
 
 
 @pytest.fixture
@@ -384,3 +395,17 @@ def convert(soffice: Calc, src: Path, fmt: str, infilter: str | None = None) -> 
     result = out / f"{src.stem}.{fmt.split(':')[0]}"
     assert result.exists(), f"LibreOffice made nothing: {done.stdout} {done.stderr}"
     return result
+
+
+def pytest_collection_modifyitems(items):
+    # The order pytest-xdist hands the files to its workers (pyproject.toml turns its own reordering off):
+    # the longest single jobs first, while the other worker starts on the rest, instead of one worker ending
+    # the run alone with one of them: the browser files (a minute or more each), then the type checker (one
+    # process of about 15 s), then the files with the most tests.
+    count = collections.Counter(item.path for item in items)
+
+    def rank(item) -> tuple:
+        first = 0 if item.get_closest_marker("browser") else 1 if item.path.name == "test_types.py" else 2
+        return (first, -count[item.path], str(item.path))
+
+    items.sort(key=rank)

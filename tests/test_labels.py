@@ -218,13 +218,13 @@ def test_export_filter_sheet_names_plans_units_and_goals(bundled, monkeypatch, s
 
     import openpyxl
 
-    from tests.conftest import downloads
+    from tests.conftest import download
 
     at = run_page(bundled, "activities", "sv", monkeypatch)
     at.sidebar.multiselect(key="f_plans").set_value(["mobilitet-2016-2018"]).run()
     at.sidebar.multiselect(key="f_goals").set_value(["mobilitet-2016-2018:A"]).run()
     at.sidebar.multiselect(key="f_units").set_value(["International Office"]).run()
-    wb = openpyxl.load_workbook(io.BytesIO(downloads(at, storages)["activities_export_xlsx"]))
+    wb = openpyxl.load_workbook(io.BytesIO(download(at, storages, "activities_export_xlsx")))
     about = dict(wb.worksheets[1].iter_rows(values_only=True))
     assert about["Planer"] == "Handlingsplan för mobilitet 2016-2018", about
     assert "mobilitet-2016-2018:A" not in about["Mål"] and about["Mål"].endswith(" · A Studentmobilitet"), about
@@ -317,11 +317,11 @@ def test_display_escapes_for_markdown_and_html():
 def test_the_meeting_pack_prints_workbook_text_as_text(hostile, monkeypatch, storages, tmp_path):
     import subprocess
 
-    from tests.conftest import downloads
+    from tests.conftest import download
 
     at = run_page(hostile, "meetings", "sv", monkeypatch)
     # (a target named "$\undefined{$ …" once stopped the pack: matplotlib read it as a formula)
-    pdf = downloads(at, storages)["meetings_pack_pdf"]
+    pdf = download(at, storages, "meetings_pack_pdf")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     flat = " ".join(text.split())
     # The late activity's title and the open action item, word for word (reportlab would otherwise take

@@ -25,7 +25,7 @@ from loaders.database import Database
 from loaders.meetings import MeetingInvalid
 from loaders.publish import publish
 from loaders.workbook import read_plan
-from tests.conftest import ROOT, base_rows, downloads, write_plan
+from tests.conftest import ROOT, base_rows, download, downloads, write_plan
 
 APP = str(ROOT / "dashboard" / "app.py")
 LONG_AGO = datetime(2024, 1, 10, 9, 0)
@@ -265,7 +265,7 @@ def test_the_pack_workbook_names_its_sheets_in_full(app_db, storages, lang, name
     at.run()
     at.switch_page("app_pages/meetings.py").run()
     assert not at.exception
-    wb = openpyxl.load_workbook(io.BytesIO(downloads(at, storages)["meetings_pack_xlsx"]))
+    wb = openpyxl.load_workbook(io.BytesIO(download(at, storages, "meetings_pack_xlsx")))
     assert wb.sheetnames == names
 
 
@@ -459,7 +459,7 @@ def test_meeting_page_as_of_a_day_keeps_late_and_unknown_status_apart(app_db, st
     if as_of == date(2012, 6, 30):
         assert not late and not unknown  # the 2011–2013 plan is live: nothing of it has ended unfinished yet
         text = subprocess.run(
-            ["pdftotext", "-layout", "-", "-"], input=downloads(at, storages)["meetings_pack_pdf"], capture_output=True
+            ["pdftotext", "-layout", "-", "-"], input=download(at, storages, "meetings_pack_pdf"), capture_output=True
         ).stdout.decode()
         assert re.search(r"Per datum\s+2012-06-30", text)
 

@@ -21,7 +21,7 @@ from loaders import remind, rounds
 from loaders.contacts import Contact, addresses_for, contacts_workbook, read_contacts, store_contacts, stored_contacts
 from loaders.database import Database
 from loaders.problems import WorkbookInvalid
-from tests.conftest import ROOT, bundled_copy, codes, downloads
+from tests.conftest import ROOT, bundled_copy, codes, download
 from tests.test_cli import cli
 
 ROUND = remind.RoundInfo(7, "Uppföljning våren 2026", date(2026, 6, 15))
@@ -487,7 +487,7 @@ def test_the_send_button_sends_logs_and_then_lists_them_as_reminded(section, smt
 
 def test_contacts_are_downloaded_and_uploaded_in_the_section(section, with_round, storages):
     at = section()
-    got = downloads(at, storages)["reminders_contacts_download"]
+    got = download(at, storages, "reminders_contacts_download")
     assert [(c.responsible, c.email) for c in read_contacts(got, "k.xlsx")] == [
         (c.responsible, c.email) for c in CONTACTS
     ]

@@ -321,7 +321,7 @@ def test_the_meeting_pack_sets_money_spent_against_the_budget():
 
 def test_the_personal_workbook_names_the_round_and_carries_the_current_values(configured, storages):
     from dashboard.web import cache
-    from tests.conftest import downloads
+    from tests.conftest import download
 
     rounds.open_round(cache.connection(str(configured)), "Tertial 2 2017", "2017-08-31", "2017-09-15", [MOB], [],
                       by="rektor")  # fmt: skip
@@ -334,7 +334,7 @@ def test_the_personal_workbook_names_the_round_and_carries_the_current_values(co
     def workbook(user: str):
         at = _app(user, "app_pages/upload.py")
         at.selectbox(key="upload_template_plan").set_value(MOB).run()
-        return openpyxl.load_workbook(io.BytesIO(downloads(at, storages)["upload_template_update"]))
+        return openpyxl.load_workbook(io.BytesIO(download(at, storages, "upload_template_update")))
 
     editor = workbook("io")
     about = [editor["Instruktioner"][f"A{i}"].value for i in (2, 3)]

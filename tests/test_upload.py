@@ -17,7 +17,7 @@ from loaders.database import Database
 from loaders.filestore import FileStore
 from loaders.roles import Role, User
 from loaders.service import export_plan
-from tests.conftest import EDITOR_PASSWORD, ROOT, downloads, hostile_files
+from tests.conftest import EDITOR_PASSWORD, ROOT, download, downloads, hostile_files
 
 APP = str(ROOT / "dashboard" / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -213,7 +213,7 @@ def test_problems_are_listed_and_the_marked_workbook_can_be_downloaded(built, db
 def test_an_outcome_and_status_update_is_published_on_its_own(db_path, storages):
     at = _as_editor(_app())
     at.selectbox(key="upload_template_plan").set_value(PLAN).run()
-    template = downloads(at, storages)["upload_template_update"]
+    template = download(at, storages, "upload_template_update")
     wb = openpyxl.load_workbook(io.BytesIO(template))
     assert wb["Plan"]["A2"].value == PLAN
     assert wb["Aktiviteter (lista)"]["A2"].value == "1"
@@ -480,7 +480,7 @@ def test_history_for_viewers_has_no_rollback(db_path):
 
 def test_the_annotated_download_marks_the_cells(built, db_path, storages):
     at = _upload(_as_editor(_app()), ("fel.xlsx", _edited(built, _budget_cell(built, "1", 1700000), "mycket")))
-    marked = openpyxl.load_workbook(io.BytesIO(downloads(at, storages)["upload_0_marked"]))
+    marked = openpyxl.load_workbook(io.BytesIO(download(at, storages, "upload_0_marked")))
     assert marked.sheetnames[0] == "Problem"
     cell = _budget_cell(built, "1", 1700000)
     assert "Beloppet går inte att tolka" in marked["Budget"][cell].comment.text
