@@ -1,0 +1,360 @@
+"""End-to-end timings in a real browser (Playwright driving Debian's Chromium), beside Streamlit's own floor.
+
+What a person waits for, from their click to what they came for on the screen, against the real server on the
+bundled data: a page switch (to the page's chart), a filter change (to the changed figure), an upload (to the
+preview of its changes), a publish (to the confirmation), the meeting pack (to the finished PDF download), and
+a first start on a fresh checkout (from starting the server with no database to the overview's chart). The
+floor is an empty two-page Streamlit app measured in the same run and the same browser: a page switch, a
+multiselect change and a first start that show one line of text.
+
+    python -m bench.bench_browser [--runs 7] [--starts 3] [--results bench/RESULTS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from playwright.sync_api import expect, sync_playwright
+
+from bench.bench_ingest import machine, publish_results
+from bench.bench_load import start
+from dashboard.auth.passwords import hash_password
+from loaders.database import Database
+from loaders.service import build, export_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+EDITOR, PASSWORD = "bench", "en lång nog fras för bänken"
+# A page of the sidebar → its heading and what its chart (for the outline, its content) looks like in the DOM.
+PAGES = {
+    "Budget": ("Budget", ".js-plotly-plot .barlayer .point"),
+    "Mål mot basår": ("Mål mot basår", ".js-plotly-plot .scatterlayer .trace"),
+    "Genomförande": ("Genomförande", ".js-plotly-plot .barlayer .point"),
+    "Mentorpar och kontrakt": ("Mentorpar och kontrakt", ".js-plotly-plot .barlayer .point"),
+    "Planernas struktur": ("Planernas struktur", "[data-testid='stMarkdownContainer'] strong"),
+    "Aktiviteter": ("Aktiviteter", "[data-testid='stDataFrame']"),
+    "Översikt": ("Uppföljning av handlingsplaner", ".js-plotly-plot .barlayer .point"),
+}
+# Done = the script run is over (no running indicator), and the new view is there: its heading and its chart.
+# Checked on every animation frame: Playwright's expect() retries at growing intervals (0.1, 0.25, 0.5, 1 s),
+# which would round every time up to the next retry.
+_IDLE_JS = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+PAGE_DONE = (
+    "([heading, chart]) => " + _IDLE_JS + " && [...document.querySelectorAll('h1')].some("
+    "h => h.textContent.includes(heading)) && !!document.querySelector(chart)"
+)
+TEXT_DONE = (
+    "(text) => " + _IDLE_JS + " && document.querySelector('[data-testid=\"stMain\"]').textContent.includes(text)"
+)
+METRIC_DONE = (
+    "([label, value]) => " + _IDLE_JS + " && [...document.querySelectorAll('[data-testid=\"stMetric\"]')].some(m =>"
+    " m.textContent.includes(label)"
+    " && m.querySelector('[data-testid=\"stMetricValue\"]').textContent.trim() === value)"
+)
+SUCCESS_DONE = (
+    "(text) => " + _IDLE_JS + " && [...document.querySelectorAll('[data-testid=\"stAlertContentSuccess\"]')]"
+    ".some(a => a.textContent.includes(text))"
+)
+# Two pages, each with a multiselect in the sidebar and one line of text: Streamlit's own round trips.
+FLOOR_APP = """
+import streamlit as st
+
+def page(n):
+    def show():
+        chosen = st.sidebar.multiselect("Val", ["a", "b", "c"], key=f"val{n}")
+        st.write(f"sida {n}: {len(chosen)} valda")
+    return show
+
+pages = [st.Page(page(1), title="Sida 1", url_path="ett"), st.Page(page(2), title="Sida 2", url_path="tva")]
+st.navigation(pages).run()
+"""
+
+
+def _timed(action: Callable[[], None], done: Callable[[], None]) -> float:
+    t = time.perf_counter()
+    action()
+    done()
+    return time.perf_counter() - t
+
+
+def _idle(page) -> None:
+    page.wait_for_function(IDLE, timeout=60_000, polling="raf")
+
+
+def _nav(page, name: str) -> None:
+    page.locator("[data-testid='stSidebarNav']").get_by_text(name, exact=True).click()
+
+
+def _until(page, js: str, arg) -> None:
+    page.wait_for_function(js, arg=arg, timeout=60_000, polling="raf")
+
+
+def _shown(page, name: str) -> None:
+    _until(page, PAGE_DONE, list(PAGES[name]))
+
+
+def _text(page, text: str) -> None:
+    _until(page, TEXT_DONE, text)
+
+
+def floor_views(browser, url: str, runs: int) -> dict[str, list[float]]:
+    page = browser.new_page()
+    page.goto(f"{url}/")
+    _text(page, "sida 1: 0 valda")
+    out: dict[str, list[float]] = {"switch": [], "filter": []}
+    for i in range(runs + 1):  # the first round is a warm-up
+        switch = []
+        for n in (2, 1):
+            switch.append(
+                _timed(
+                    lambda n=n: _nav(page, f"Sida {n}"),
+                    lambda n=n: _text(page, f"sida {n}: 0 valda"),
+                )
+            )
+        choose = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+        choose.click()
+        add = _timed(
+            lambda: (page.keyboard.type("a"), page.keyboard.press("Enter")),
+            lambda: _text(page, "sida 1: 1 valda"),
+        )
+        remove = _timed(
+            lambda: page.keyboard.press("Backspace"),
+            lambda: _text(page, "sida 1: 0 valda"),
+        )
+        page.keyboard.press("Escape")
+        if i:
+            out["switch"] += switch
+            out["filter"] += [add, remove]
+    page.close()
+    return out
+
+
+def our_views(browser, url: str, runs: int) -> dict[str, list[float]]:
+    page = browser.new_page()
+    page.goto(url)
+    _shown(page, "Översikt")
+    out: dict[str, list[float]] = {"switch": [], "filter": []}
+    for i in range(runs + 1):  # the first round is a warm-up (each page's first run fills the shared caches)
+        switch = [_timed(lambda name=name: _nav(page, name), lambda name=name: _shown(page, name)) for name in PAGES]
+        if i:
+            for name, seconds in zip(PAGES, switch, strict=True):
+                out.setdefault(name, []).append(seconds)
+        plans = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+        plans.click()
+        add = _timed(
+            lambda: (page.keyboard.type("mobilitet"), page.keyboard.press("Enter")),
+            lambda: _until(page, METRIC_DONE, ["Aktiviteter", "27"]),
+        )
+        remove = _timed(
+            lambda: page.keyboard.press("Backspace"),
+            lambda: _until(page, METRIC_DONE, ["Aktiviteter", "69"]),
+        )
+        page.keyboard.press("Escape")
+        if i:
+            out["switch"] += switch
+            out["filter"] += [add, remove]
+    page.close()
+    return out
+
+
+def _workbooks(tmp: Path, runs: int) -> list[Path]:
+    """The skolsamverkan plan as published, one budget amount changed, a different amount in each file."""
+    build(ROOT / "data", tmp / "export.duckdb")
+    with Database(tmp / "export.duckdb") as db:
+        export_plan(db, "skolsamverkan-2016-2017", tmp / "plan.xlsx")
+    files = []
+    for i in range(runs + 1):
+        wb = openpyxl.load_workbook(tmp / "plan.xlsx")
+        ws = wb["Budget"]
+        amount = [c.value for c in ws[1]].index("Belopp (kr)")
+        row = next(r for r in ws.iter_rows(min_row=2) if r[amount].value == 1700000)
+        row[amount].value = 1800000 + 1000 * i
+        wb.save(tmp / f"plan-{i}.xlsx")
+        files.append(tmp / f"plan-{i}.xlsx")
+    return files
+
+
+def editor_actions(browser, url: str, files: list[Path]) -> dict[str, list[float]]:
+    page = browser.new_page()
+    page.goto(url)
+    _shown(page, "Översikt")
+    page.get_by_text("Logga in för att rapportera eller redigera").click()
+    page.get_by_label("Användarnamn").fill(EDITOR)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    _idle(page)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_text(f"Inloggad som {EDITOR}")).to_be_visible(timeout=30_000)
+    out: dict[str, list[float]] = {"preview": [], "publish": [], "pack": []}
+    for i, path in enumerate(files):  # the first file is a warm-up
+        _nav(page, "Ladda upp")
+        expect(page.locator("input[type='file']")).to_be_attached(timeout=60_000)
+        _idle(page)
+        preview = _timed(
+            lambda path=path: page.locator("input[type='file']").set_input_files(str(path)),
+            lambda: _text(page, "Ändringar i budgetposter: 1"),
+        )
+        publish = _timed(
+            lambda: page.get_by_role("button", name="Publicera").click(),
+            lambda: _until(page, SUCCESS_DONE, "publicerad som version"),
+        )
+        _nav(page, "Uppföljningsmöte")
+        button = page.get_by_role("button", name="Mötespaket (PDF)")
+        expect(button).to_be_visible(timeout=60_000)
+        _idle(page)
+        t = time.perf_counter()
+        with page.expect_download(timeout=120_000) as info:
+            button.click()
+        assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+        pack = time.perf_counter() - t
+        if i:
+            out["preview"].append(preview)
+            out["publish"].append(publish)
+            out["pack"].append(pack)
+    page.close()
+    return out
+
+
+def first_start(browser, app: Path, env: dict, done: Callable, tmp: Path) -> float:
+    """From starting the server (a new process) to what the first view shows, in a new tab."""
+    t = time.perf_counter()
+    proc, port = start(app, env)
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        done(page)
+        seconds = time.perf_counter() - t
+        page.close()
+        return seconds
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _row(what: str, ours: list[float], floor: list[float] | None, target: str, met: bool) -> str:
+    med = statistics.median(ours)
+    base = f"{statistics.median(floor):.2f}" if floor else "–"
+    ratio = f"{med / statistics.median(floor):.1f}×" if floor else "–"
+    verdict = "yes" if met else "**no**"
+    return f"| {what} | {med:.2f} | {max(ours):.2f} | {base} | {ratio} | {target} | {verdict} | {len(ours)} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7, help="measured rounds of each action (after one warm-up)")
+    parser.add_argument("--starts", type=int, default=3, help="first starts of each server")
+    parser.add_argument("--results", type=Path, help="append a dated section to this Markdown file")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="browser-bench-"))
+    env_base = {"PLANS_BACKUP_INTERVAL_HOURS": "0"}
+    try:
+        (tmp / "floor.py").write_text(FLOOR_APP, encoding="utf-8")
+        build(ROOT / "data", tmp / "plans.duckdb")
+        files = _workbooks(tmp, args.runs)
+        editors = f"{EDITOR}:{hash_password(PASSWORD)}"
+        with sync_playwright() as p:
+            browser = p.chromium.launch_persistent_context(
+                str(tmp / "profile"),
+                executable_path=CHROMIUM,
+                headless=True,
+                args=FLAGS,
+                viewport={"width": 1366, "height": 768},
+                accept_downloads=True,
+            )
+            try:
+                ours_proc, ours_port = start(
+                    ROOT / "dashboard" / "app.py",
+                    {**env_base, "PLANS_DB": str(tmp / "plans.duckdb"), "PLANS_EDITORS": editors},
+                )
+                floor_proc, floor_port = start(tmp / "floor.py", {})
+                try:
+                    floor = floor_views(browser, f"http://127.0.0.1:{floor_port}", args.runs)
+                    ours = our_views(browser, f"http://127.0.0.1:{ours_port}", args.runs)
+                    print("views done", file=sys.stderr, flush=True)
+                    edits = editor_actions(browser, f"http://127.0.0.1:{ours_port}", files)
+                    print("edits done", file=sys.stderr, flush=True)
+                finally:
+                    for proc in (ours_proc, floor_proc):
+                        proc.terminate()
+                        proc.wait(timeout=20)
+                starts, floor_starts = [], []
+                for i in range(args.starts):
+                    fresh = tmp / f"fresh-{i}" / "plans.duckdb"  # no database yet: the app builds it from data/
+                    starts.append(
+                        first_start(
+                            browser,
+                            ROOT / "dashboard" / "app.py",
+                            {**env_base, "PLANS_DB": str(fresh)},
+                            lambda page: _shown(page, "Översikt"),
+                            tmp,
+                        )
+                    )
+                    floor_starts.append(
+                        first_start(
+                            browser,
+                            tmp / "floor.py",
+                            {},
+                            lambda page: _text(page, "sida 1: 0 valda"),
+                            tmp,
+                        )
+                    )
+                    print(f"start {i}: {starts[-1]:.2f} s, floor {floor_starts[-1]:.2f} s", file=sys.stderr, flush=True)
+            finally:
+                browser.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    med = statistics.median
+
+    def twice(key: str) -> bool:
+        return med(ours[key]) <= 2 * med(floor[key])
+
+    lines = [
+        f"### Browser, {date.today().isoformat()}",
+        "",
+        f"Machine: {machine()}. Debian's Chromium (headless, 1366 × 768) driven by Playwright, against the real"
+        " server (`streamlit run dashboard/app.py`, bundled data) and, in the same run and browser, an empty"
+        " two-page Streamlit app (the floor). Each time runs from the click (or the file chosen, or the server"
+        " started) until what the person came for is on the screen and the page is idle. Median and worst of"
+        f" {args.runs} measured rounds after one warm-up round; first start: {args.starts} starts of each, each"
+        " a new server process, ours on a new path with no database (as on a fresh checkout, it builds it from"
+        " data/). Page switch: the seven pages of the sidebar in turn, each to its chart; filter change: a plan"
+        " chosen and removed in the sidebar, to the changed key figure; upload: the skolsamverkan plan (a"
+        " bundled-size plan) with one amount changed, to the preview of its change; publish: to the"
+        " confirmation; pack: the meeting pack's PDF, from the click to the finished download.",
+        "",
+        "| action | ours median (s) | ours worst (s) | floor median (s) | ours / floor | target | met? | runs |",
+        "|---|---:|---:|---:|---:|---|---|---:|",
+        _row("page switch", ours["switch"], floor["switch"], "≤ 2× floor", twice("switch")),
+        _row("filter change", ours["filter"], floor["filter"], "≤ 2× floor", twice("filter")),
+        _row("upload → preview", edits["preview"], None, "≤ 1.5 s", med(edits["preview"]) <= 1.5),
+        _row("publish", edits["publish"], None, "≤ 1 s", med(edits["publish"]) <= 1.0),
+        _row("meeting pack (PDF)", edits["pack"], None, "≤ 1.5 s", med(edits["pack"]) <= 1.5),
+        _row("first start → first chart", starts, floor_starts, "≤ 6 s", med(starts) <= 6.0),
+    ]  # fmt: skip
+    per_page = ", ".join(f"{name} {med(ours[name]):.2f}" for name in PAGES)
+    lines += ["", f"Page switch, median per page (s): {per_page}; the floor's {med(floor['switch']):.2f}."]
+    text = "\n".join(lines) + "\n"
+    publish_results(text, args.results)
+
+
+if __name__ == "__main__":
+    main()
