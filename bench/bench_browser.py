@@ -115,6 +115,20 @@ def _text(page, text: str) -> None:
     _until(page, TEXT_DONE, text)
 
 
+def sign_in(page) -> None:
+    """Sign in as the benchmark's editor (the server runs with PLANS_EDITORS=editor_account())."""
+    page.get_by_text("Logga in för att rapportera eller redigera").click()
+    page.get_by_label("Användarnamn").fill(EDITOR)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    _idle(page)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_text(f"Inloggad som {EDITOR}")).to_be_visible(timeout=30_000)
+
+
+def editor_account() -> str:
+    return f"{EDITOR}:{hash_password(PASSWORD)}"
+
+
 def floor_views(browser, url: str, runs: int) -> dict[str, list[float]]:
     page = browser.new_page()
     page.goto(f"{url}/")
@@ -175,7 +189,7 @@ def our_views(browser, url: str, runs: int) -> dict[str, list[float]]:
     return out
 
 
-def _workbooks(tmp: Path, runs: int) -> list[Path]:
+def workbooks(tmp: Path, runs: int) -> list[Path]:
     """The skolsamverkan plan as published, one budget amount changed, a different amount in each file."""
     build(ROOT / "data", tmp / "export.duckdb")
     with Database(tmp / "export.duckdb") as db:
@@ -196,12 +210,7 @@ def editor_actions(browser, url: str, files: list[Path]) -> dict[str, list[float
     page = browser.new_page()
     page.goto(url)
     _shown(page, "Översikt")
-    page.get_by_text("Logga in för att rapportera eller redigera").click()
-    page.get_by_label("Användarnamn").fill(EDITOR)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    _idle(page)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_text(f"Inloggad som {EDITOR}")).to_be_visible(timeout=30_000)
+    sign_in(page)
     out: dict[str, list[float]] = {"preview": [], "publish": [], "pack": []}
     for i, path in enumerate(files):  # the first file is a warm-up
         _nav(page, "Ladda upp")
@@ -268,8 +277,8 @@ def main() -> None:
     try:
         (tmp / "floor.py").write_text(FLOOR_APP, encoding="utf-8")
         build(ROOT / "data", tmp / "plans.duckdb")
-        files = _workbooks(tmp, args.runs)
-        editors = f"{EDITOR}:{hash_password(PASSWORD)}"
+        files = workbooks(tmp, args.runs)
+        editors = editor_account()
         with sync_playwright() as p:
             browser = p.chromium.launch_persistent_context(
                 str(tmp / "profile"),
