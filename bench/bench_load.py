@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import os
 import random
 import shutil
@@ -217,31 +218,42 @@ def editor(url: str, files: list, when: list[float], done: list, failed: list) -
 
     from bench import bench_browser as b
 
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch_persistent_context(
-                tempfile.mkdtemp(prefix="editor-"), executable_path=b.CHROMIUM, headless=True, args=b.FLAGS
-            )
-            page = browser.new_page()
+    step = "start"
+    with sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="editor-"), executable_path=b.CHROMIUM, headless=True, args=b.FLAGS
+        )
+        page = browser.new_page()
+        try:
             page.goto(url)
             b._shown(page, "Översikt")
+            step = "signing in"
             b.sign_in(page)
-            b._nav(page, "Ladda upp")
-            for path, at in zip(files, when, strict=True):
+            for n, (path, at) in enumerate(zip(files, when, strict=True), start=1):
                 page.wait_for_timeout(max(0.0, at - time.perf_counter()) * 1000)
+                step = f"publish {n}: opening the upload page"
                 b._nav(page, "Ladda upp")
                 page.locator("input[type='file']").wait_for(state="attached", timeout=60_000)
                 b._idle(page)
+                step = f"publish {n}: waiting for the preview"
                 page.locator("input[type='file']").set_input_files(str(path))
                 b._text(page, "Ändringar i budgetposter: 1")
+                step = f"publish {n}: waiting for the confirmation"
                 t = time.perf_counter()
                 page.get_by_role("button", name="Publicera").click()
                 b._until(page, b.SUCCESS_DONE, "publicerad som version")
-                done.append(time.perf_counter() - t)
+                done.append((time.perf_counter() - t, time.perf_counter()))  # how long, and when it landed
+                step = f"publish {n}: back to the overview"
                 b._nav(page, "Översikt")
+                b._shown(page, "Översikt")
+        except Exception as exc:  # reported as the run's editor error, not a crash of the benchmark
+            failed.append(f"{step}: {type(exc).__name__}")
+            shot = Path(tempfile.gettempdir()) / f"editor-failed-{len(files)}-{time.time():.0f}.png"
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(shot), full_page=True)
+                failed[-1] += f" (screenshot {shot})"
+        finally:
             browser.close()
-    except Exception as exc:  # reported as the run's editor error, not a crash of the benchmark
-        failed.append(f"{type(exc).__name__}: {str(exc)[:200]}")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -278,7 +290,7 @@ def main() -> None:
                 # The editor publishes at a third and at two thirds of the run.
                 t0 = time.perf_counter()
                 when = [t0 + args.seconds / 3, t0 + 2 * args.seconds / 3]
-                published: list[float] = []
+                published: list[tuple[float, float]] = []
                 editor_failed: list[str] = []
                 thread = threading.Thread(
                     target=editor,
@@ -301,7 +313,8 @@ def main() -> None:
                     "floor_p95": pct(floor_views, 0.95),
                     "errors": ours.errors,
                     "floor_errors": base.errors,
-                    "published": published,
+                    # each publish: how long the editor waited, and when it landed (s after the crowd's start)
+                    "published": [(seconds, at - t0) for seconds, at in published],
                     "editor_failed": editor_failed,
                     "checked": len(ours.seen),
                     "versions": len({v for _, v, _ in ours.seen}),
@@ -312,7 +325,7 @@ def main() -> None:
                 print(
                     f"{n} people: {len(views)} views, first p50 {row['first_p50']:.2f} s p95 {row['first_p95']:.2f} s,"
                     f" switch p50 {row['switch_p50']:.2f} s p95 {row['switch_p95']:.2f} s; floor p50"
-                    f" {row['floor_p50']:.3f} s; errors {row['errors']}; published {published} {editor_failed};"
+                    f" {row['floor_p50']:.3f} s; errors {row['errors']}; published {row['published']} {editor_failed};"
                     f" overviews checked {row['checked']} over {row['versions']} versions, mixed {row['mixed']}",
                     file=sys.stderr,
                     flush=True,
@@ -335,8 +348,10 @@ def main() -> None:
         " does. First = a visit's first view; switch = a page change within a session, after an untimed warm-up of"
         " each server. Errors = script exceptions, the app's error messages and dropped sockets. Ratio = our"
         " worse p95 (first or switch) / the floor's p95. During each of our runs an editor in Debian's Chromium"
-        " (on the same 2 cores) signs in and publishes twice, at a third and two thirds of the run, one budget"
-        " amount changed each time; publish = the editor's click to the confirmation. Overviews checked = the"
+        " (on the same 2 cores) signs in and publishes twice, at a third and two thirds of the run (or as soon after"
+        " as its own pages let it), one budget amount changed each time; publishes = the editor's click to the"
+        f" confirmation, and when it landed, in s from the crowd's start (a run lasts {args.seconds:.0f} s: one"
+        " that landed later found the crowd gone). Overviews checked = the"
         " overviews the people saw, each with its data version and budget total; mixed = those whose total"
         " differs from the one the other views of"
         " the same link and version show (a view of two versions at once).",
@@ -351,7 +366,7 @@ def main() -> None:
             f"| {r['people']} | {r['views_s']:.1f} | {r['first_p50']:.2f} | {r['first_p95']:.2f} |"
             f" {r['switch_p50']:.2f} | {r['switch_p95']:.2f} | {r['floor_p50']:.3f} | {r['floor_p95']:.3f} |"
             f" {worst / r['floor_p95']:.0f}× | {r['errors']} |"
-            f" {', '.join(f'{x:.2f}' for x in r['published']) or 'none'}"
+            f" {', '.join(f'{x:.2f} (at {at:.0f} s)' for x, at in r['published']) or 'none'}"
             f"{' (editor: ' + '; '.join(r['editor_failed']) + ')' if r['editor_failed'] else ''} |"
             f" {r['checked']} | {r['versions']} | {r['mixed']} |"
         )
