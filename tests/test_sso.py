@@ -29,6 +29,9 @@ if not (NODE and NPM and CHROMIUM.exists()):
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+# The server's secret for signing its session cookie (the README's cookie_secret); the expiry test signs with it.
+COOKIE_SECRET = secrets.token_hex(32)
+
 
 def readme_oidc(issuer: str, app: str, client_secret: str) -> str:
     """The README's OIDC block, verbatim but for its addresses and secrets."""
@@ -36,7 +39,7 @@ def readme_oidc(issuer: str, app: str, client_secret: str) -> str:
     block = next(b for b in re.findall(r"```toml\n(.+?)```", text, re.S) if "[auth]" in b)
     values = {
         "redirect_uri": f"{app}/oauth2callback",
-        "cookie_secret": secrets.token_hex(32),
+        "cookie_secret": COOKIE_SECRET,
         "client_id": "uppfoljning",
         "client_secret": client_secret,
         "server_metadata_url": f"{issuer}/.well-known/openid-configuration",
@@ -161,3 +164,43 @@ def test_a_tampered_session_cookie_is_refused(app, page):
     expect(page.get_by_role("button", name="Logga in")).to_be_visible(timeout=30_000)
     assert page.get_by_text("Inloggad som").count() == 0
     assert "Ladda upp" not in _nav(page)
+
+
+def _signed_days_ago(cookie: dict, days: float) -> dict:
+    """The same session cookie, its content unchanged and signed with the server's secret, as if `days` ago.
+
+    Each of Streamlit's session cookies (and each chunk of a long one) is signed with itsdangerous, its name as
+    the salt and the signing time inside the signature; the server refuses one older than the session's
+    lifetime (30 days and one of grace)."""
+    import time
+
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class Then(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time() - days * 86400)
+
+    content = URLSafeTimedSerializer(COOKIE_SECRET, salt=cookie["name"]).loads(cookie["value"])
+    value = URLSafeTimedSerializer(COOKIE_SECRET, salt=cookie["name"], signer=Then).dumps(content)
+    return {**cookie, "value": value}
+
+
+@pytest.mark.parametrize(("days", "still_signed_in"), [(1, True), (32, False)])
+def test_a_session_cookie_past_its_lifetime_is_refused(app, page, days, still_signed_in):
+    """The browser keeps a cookie as long as it likes; the server counts the days from its signature. The same
+    session signed again a day ago still holds (so the re-signing is right), 32 days ago it does not."""
+    _sign_in(page, app, EDITOR)
+    expect(page.get_by_text(f"Inloggad som {EDITOR}@miun.se (redaktör)")).to_be_visible(timeout=30_000)
+    context = page.context
+    cookies = context.cookies()
+    assert any(c["name"].startswith("_streamlit_user") for c in cookies)
+    context.clear_cookies()
+    context.add_cookies([_signed_days_ago(c, days) if c["name"].startswith("_streamlit_user") else c for c in cookies])
+    _open(page, app)
+    if still_signed_in:
+        expect(page.get_by_text(f"Inloggad som {EDITOR}@miun.se (redaktör)")).to_be_visible(timeout=30_000)
+        assert "Ladda upp" in _nav(page)
+    else:
+        expect(page.get_by_role("button", name="Logga in")).to_be_visible(timeout=30_000)
+        assert page.get_by_text("Inloggad som").count() == 0
+        assert "Ladda upp" not in _nav(page)
