@@ -129,6 +129,15 @@ def editor_account() -> str:
     return f"{EDITOR}:{hash_password(PASSWORD)}"
 
 
+def _choose_and_remove(page, typed: str, chosen: Callable[[], None], removed: Callable[[], None]) -> list[float]:
+    """A filter change and back: the first multiselect of the sidebar, a choice typed in, then removed."""
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+    add = _timed(lambda: (page.keyboard.type(typed), page.keyboard.press("Enter")), chosen)
+    remove = _timed(lambda: page.keyboard.press("Backspace"), removed)
+    page.keyboard.press("Escape")
+    return [add, remove]
+
+
 def floor_views(browser, url: str, runs: int) -> dict[str, list[float]]:
     page = browser.new_page()
     page.goto(f"{url}/")
@@ -143,20 +152,12 @@ def floor_views(browser, url: str, runs: int) -> dict[str, list[float]]:
                     lambda n=n: _text(page, f"sida {n}: 0 valda"),
                 )
             )
-        choose = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
-        choose.click()
-        add = _timed(
-            lambda: (page.keyboard.type("a"), page.keyboard.press("Enter")),
-            lambda: _text(page, "sida 1: 1 valda"),
+        filters = _choose_and_remove(
+            page, "a", lambda: _text(page, "sida 1: 1 valda"), lambda: _text(page, "sida 1: 0 valda")
         )
-        remove = _timed(
-            lambda: page.keyboard.press("Backspace"),
-            lambda: _text(page, "sida 1: 0 valda"),
-        )
-        page.keyboard.press("Escape")
         if i:
             out["switch"] += switch
-            out["filter"] += [add, remove]
+            out["filter"] += filters
     page.close()
     return out
 
@@ -171,20 +172,15 @@ def our_views(browser, url: str, runs: int) -> dict[str, list[float]]:
         if i:
             for name, seconds in zip(PAGES, switch, strict=True):
                 out.setdefault(name, []).append(seconds)
-        plans = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
-        plans.click()
-        add = _timed(
-            lambda: (page.keyboard.type("mobilitet"), page.keyboard.press("Enter")),
+        filters = _choose_and_remove(
+            page,
+            "mobilitet",
             lambda: _until(page, METRIC_DONE, ["Aktiviteter", "27"]),
-        )
-        remove = _timed(
-            lambda: page.keyboard.press("Backspace"),
             lambda: _until(page, METRIC_DONE, ["Aktiviteter", "69"]),
         )
-        page.keyboard.press("Escape")
         if i:
             out["switch"] += switch
-            out["filter"] += [add, remove]
+            out["filter"] += filters
     page.close()
     return out
 
