@@ -95,24 +95,24 @@ def _timed(action: Callable[[], None], done: Callable[[], None]) -> float:
     return time.perf_counter() - t
 
 
-def _idle(page) -> None:
+def idle(page) -> None:
     page.wait_for_function(IDLE, timeout=60_000, polling="raf")
 
 
-def _nav(page, name: str) -> None:
+def nav(page, name: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_text(name, exact=True).click()
 
 
-def _until(page, js: str, arg) -> None:
+def until(page, js: str, arg) -> None:
     page.wait_for_function(js, arg=arg, timeout=60_000, polling="raf")
 
 
-def _shown(page, name: str) -> None:
-    _until(page, PAGE_DONE, list(PAGES[name]))
+def shown(page, name: str) -> None:
+    until(page, PAGE_DONE, list(PAGES[name]))
 
 
-def _text(page, text: str) -> None:
-    _until(page, TEXT_DONE, text)
+def text_shown(page, text: str) -> None:
+    until(page, TEXT_DONE, text)
 
 
 def sign_in(page) -> None:
@@ -120,7 +120,7 @@ def sign_in(page) -> None:
     page.get_by_text("Logga in för att rapportera eller redigera").click()
     page.get_by_label("Användarnamn").fill(EDITOR)
     page.get_by_label("Lösenord").fill(PASSWORD)
-    _idle(page)
+    idle(page)
     page.get_by_role("button", name="Logga in").click()
     expect(page.get_by_text(f"Inloggad som {EDITOR}")).to_be_visible(timeout=30_000)
 
@@ -141,19 +141,19 @@ def _choose_and_remove(page, typed: str, chosen: Callable[[], None], removed: Ca
 def floor_views(browser, url: str, runs: int) -> dict[str, list[float]]:
     page = browser.new_page()
     page.goto(f"{url}/")
-    _text(page, "sida 1: 0 valda")
+    text_shown(page, "sida 1: 0 valda")
     out: dict[str, list[float]] = {"switch": [], "filter": []}
     for i in range(runs + 1):  # the first round is a warm-up
         switch = []
         for n in (2, 1):
             switch.append(
                 _timed(
-                    lambda n=n: _nav(page, f"Sida {n}"),
-                    lambda n=n: _text(page, f"sida {n}: 0 valda"),
+                    lambda n=n: nav(page, f"Sida {n}"),
+                    lambda n=n: text_shown(page, f"sida {n}: 0 valda"),
                 )
             )
         filters = _choose_and_remove(
-            page, "a", lambda: _text(page, "sida 1: 1 valda"), lambda: _text(page, "sida 1: 0 valda")
+            page, "a", lambda: text_shown(page, "sida 1: 1 valda"), lambda: text_shown(page, "sida 1: 0 valda")
         )
         if i:
             out["switch"] += switch
@@ -165,18 +165,18 @@ def floor_views(browser, url: str, runs: int) -> dict[str, list[float]]:
 def our_views(browser, url: str, runs: int) -> dict[str, list[float]]:
     page = browser.new_page()
     page.goto(url)
-    _shown(page, "Översikt")
+    shown(page, "Översikt")
     out: dict[str, list[float]] = {"switch": [], "filter": []}
     for i in range(runs + 1):  # the first round is a warm-up (each page's first run fills the shared caches)
-        switch = [_timed(lambda name=name: _nav(page, name), lambda name=name: _shown(page, name)) for name in PAGES]
+        switch = [_timed(lambda name=name: nav(page, name), lambda name=name: shown(page, name)) for name in PAGES]
         if i:
             for name, seconds in zip(PAGES, switch, strict=True):
                 out.setdefault(name, []).append(seconds)
         filters = _choose_and_remove(
             page,
             "mobilitet",
-            lambda: _until(page, METRIC_DONE, ["Aktiviteter", "27"]),
-            lambda: _until(page, METRIC_DONE, ["Aktiviteter", "69"]),
+            lambda: until(page, METRIC_DONE, ["Aktiviteter", "27"]),
+            lambda: until(page, METRIC_DONE, ["Aktiviteter", "69"]),
         )
         if i:
             out["switch"] += switch
@@ -205,25 +205,25 @@ def workbooks(tmp: Path, runs: int) -> list[Path]:
 def editor_actions(browser, url: str, files: list[Path]) -> dict[str, list[float]]:
     page = browser.new_page()
     page.goto(url)
-    _shown(page, "Översikt")
+    shown(page, "Översikt")
     sign_in(page)
     out: dict[str, list[float]] = {"preview": [], "publish": [], "pack": []}
     for i, path in enumerate(files):  # the first file is a warm-up
-        _nav(page, "Ladda upp")
+        nav(page, "Ladda upp")
         expect(page.locator("input[type='file']")).to_be_attached(timeout=60_000)
-        _idle(page)
+        idle(page)
         preview = _timed(
             lambda path=path: page.locator("input[type='file']").set_input_files(str(path)),
-            lambda: _text(page, "Ändringar i budgetposter: 1"),
+            lambda: text_shown(page, "Ändringar i budgetposter: 1"),
         )
         publish = _timed(
             lambda: page.get_by_role("button", name="Publicera").click(),
-            lambda: _until(page, SUCCESS_DONE, "publicerad som version"),
+            lambda: until(page, SUCCESS_DONE, "publicerad som version"),
         )
-        _nav(page, "Uppföljningsmöte")
+        nav(page, "Uppföljningsmöte")
         button = page.get_by_role("button", name="Mötespaket (PDF)")
         expect(button).to_be_visible(timeout=60_000)
-        _idle(page)
+        idle(page)
         t = time.perf_counter()
         with page.expect_download(timeout=120_000) as info:
             button.click()
@@ -308,7 +308,7 @@ def main() -> None:
                             browser,
                             ROOT / "dashboard" / "app.py",
                             {**env_base, "PLANS_DB": str(fresh)},
-                            lambda page: _shown(page, "Översikt"),
+                            lambda page: shown(page, "Översikt"),
                             tmp,
                         )
                     )
@@ -317,7 +317,7 @@ def main() -> None:
                             browser,
                             tmp / "floor.py",
                             {},
-                            lambda page: _text(page, "sida 1: 0 valda"),
+                            lambda page: text_shown(page, "sida 1: 0 valda"),
                             tmp,
                         )
                     )

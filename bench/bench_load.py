@@ -226,26 +226,26 @@ def editor(url: str, files: list, when: list[float], done: list, failed: list) -
         page = browser.new_page()
         try:
             page.goto(url)
-            b._shown(page, "Översikt")
+            b.shown(page, "Översikt")
             step = "signing in"
             b.sign_in(page)
             for n, (path, at) in enumerate(zip(files, when, strict=True), start=1):
                 page.wait_for_timeout(max(0.0, at - time.perf_counter()) * 1000)
                 step = f"publish {n}: opening the upload page"
-                b._nav(page, "Ladda upp")
+                b.nav(page, "Ladda upp")
                 page.locator("input[type='file']").wait_for(state="attached", timeout=60_000)
-                b._idle(page)
+                b.idle(page)
                 step = f"publish {n}: waiting for the preview"
                 page.locator("input[type='file']").set_input_files(str(path))
-                b._text(page, "Ändringar i budgetposter: 1")
+                b.text_shown(page, "Ändringar i budgetposter: 1")
                 step = f"publish {n}: waiting for the confirmation"
                 t = time.perf_counter()
                 page.get_by_role("button", name="Publicera").click()
-                b._until(page, b.SUCCESS_DONE, "publicerad som version")
+                b.until(page, b.SUCCESS_DONE, "publicerad som version")
                 done.append((time.perf_counter() - t, time.perf_counter()))  # how long, and when it landed
                 step = f"publish {n}: back to the overview"
-                b._nav(page, "Översikt")
-                b._shown(page, "Översikt")
+                b.nav(page, "Översikt")
+                b.shown(page, "Översikt")
         except Exception as exc:  # reported as the run's editor error, not a crash of the benchmark
             failed.append(f"{step}: {type(exc).__name__}")
             shot = Path(tempfile.gettempdir()) / f"editor-failed-{len(files)}-{time.time():.0f}.png"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
@@ -46,6 +47,13 @@ ROW_GROUP_SIZE = 16_384
 WRITE_LOCK = threading.Lock()
 
 
+@functools.cache
+def _schema() -> tuple[str, str]:
+    """schema.sql and its sha256, read once per process."""
+    text = SCHEMA.read_text(encoding="utf-8")
+    return text, hashlib.sha256(text.encode()).hexdigest()
+
+
 def default_db_path() -> Path:
     """$PLANS_DB, else data/plans.duckdb in the repository."""
     env = os.environ.get("PLANS_DB")
@@ -81,8 +89,7 @@ class Database:
     def _apply_schema(self) -> None:
         # Every start, CLI call and backup opens the file: the schema's 40-odd statements (half the time
         # an open takes) run only when the file's schema is not yet the one schema.sql describes.
-        text = SCHEMA.read_text(encoding="utf-8")
-        digest = hashlib.sha256(text.encode()).hexdigest()
+        text, digest = _schema()
         try:
             applied = self._con.execute("select sha256 from schema_applied").fetchall()
         except duckdb.CatalogException:  # a new file, or one from before the marker
