@@ -12,7 +12,7 @@ amount of one plan changed each time). Every overview a person sees shows its da
 total; a view whose total is not the one every other view of that link and version shows saw a mix of two
 versions.
 
-    python -m bench.bench_load [--people 1 5 10 20 40] [--seconds 30] [--results bench/RESULTS.md]
+    python -m bench.bench_load [--people 1 5 10 20 40] [--seconds 60] [--results bench/RESULTS.md]
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ class Tally:
     first: list[float] = field(default_factory=list)  # a visit's first view: a new session opening a link
     switch: list[float] = field(default_factory=list)  # a page or filter change within a session
     errors: int = 0
+    by_page: dict[str, list[float]] = field(default_factory=lambda: collections.defaultdict(list))  # every view
     seen: list[tuple[str, str, str]] = field(default_factory=list)  # an overview: (link, data version, budget)
 
 
@@ -182,6 +183,7 @@ async def person(port: int, until: float, tally: Tally, rng: random.Random, floo
                     page = "" if floor else rng.choice(PAGES)
                     got = await view(ws, page, link, widgets)
                     (tally.first if first else tally.switch).append(got.seconds)
+                    tally.by_page[page].append(got.seconds)
                     tally.errors += got.failed
                     if got.version and got.budget:
                         tally.seen.append((link, got.version, got.budget))
@@ -266,7 +268,7 @@ def pct(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", nargs="*", type=int, default=[1, 5, 10, 20, 40])
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=60)  # a minute per crowd, as issue #13 asks
     parser.add_argument("--results", type=Path, help="append a dated section to this Markdown file")
     args = parser.parse_args()
 
@@ -320,6 +322,7 @@ def main() -> None:
                     "versions": len({v for _, v, _ in ours.seen}),
                     "mixed": mixed_views(ours.seen),
                     "median": statistics.median(views) if views else float("nan"),
+                    "by_page": {page: (pct(s, 0.5), pct(s, 0.95), len(s)) for page, s in ours.by_page.items()},
                 }
                 rows.append(row)
                 print(
@@ -370,6 +373,19 @@ def main() -> None:
             f"{' (editor: ' + '; '.join(r['editor_failed']) + ')' if r['editor_failed'] else ''} |"
             f" {r['checked']} | {r['versions']} | {r['mixed']} |"
         )
+    lines += [
+        "",
+        "Per page (a visit's first view and page changes together): p50 / p95 in s, and the number of views.",
+        "",
+        "| page | " + " | ".join(f"{r['people']} people" for r in rows) + " |",
+        "|---|" + "---:|" * len(rows),
+    ]
+    for page in PAGES:
+        cells = []
+        for r in rows:
+            p50, p95, count = r["by_page"].get(page, (float("nan"), float("nan"), 0))
+            cells.append(f"{p50:.2f} / {p95:.2f} ({count})" if count else "–")
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
     lines += ["", f"Server peak memory (VmHWM): {memory:.0f} MB."]
     text = "\n".join(lines) + "\n"
     publish_results(text, args.results)
