@@ -270,3 +270,10 @@ def test_target_bullet_draws_the_target_baseline_outcome_and_parts():
         ("scatter", "Utfall", ("Totalt",), (60.0,)),
     ]
     assert fig.data[0].hovertemplate == "Mål: %{x}<extra></extra>"
+    # The baseline is a tick, an outcome a diamond; the whole's outcome a little larger than a part's.
+    assert [(tr.marker.symbol, tr.marker.size) for tr in fig.data[2:]] == [
+        ("diamond", 18),
+        ("line-ns", 44),
+        ("diamond", 20),
+    ]
+    assert fig.data[3].hovertemplate == "Basvärde: %{x}<extra></extra>"

@@ -79,17 +79,21 @@ def past_end(df: pd.DataFrame, key: str, days: str) -> None:
     render.table(past_end_table(df, names, lang, days), lang, key=key, width="stretch", column_config=PAST_END_COLUMNS)
 
 
-st.subheader(t("overdue", lang))
-if gone.late.empty:
-    render.empty(t("none_overdue", lang))
-else:
-    past_end(gone.late, "status_overdue", "days_late")
-st.subheader(t("unknown_after_end", lang))
-st.caption(t("unknown_after_end_help", lang))
-if gone.unknown.empty:
-    render.empty(t("none_unknown", lang))
-else:
-    past_end(gone.unknown, "status_unknown", "days_past_end")
+def past_end_section(frame: pd.DataFrame, heading: str, none: str, key: str, days: str, note: str = "") -> None:
+    """A heading, an optional note, and the activities past their end, or the text saying there are none."""
+    st.subheader(t(heading, lang))
+    if note:
+        st.caption(t(note, lang))
+    if frame.empty:
+        render.empty(t(none, lang))
+    else:
+        past_end(frame, key, days)
+
+
+past_end_section(gone.late, "overdue", "none_overdue", "status_overdue", "days_late")
+past_end_section(
+    gone.unknown, "unknown_after_end", "none_unknown", "status_unknown", "days_past_end", note="unknown_after_end_help"
+)
 
 st.subheader(t("status_over_time", lang))
 history = cache.query(ctx, queries.status_history, f)

@@ -383,6 +383,18 @@ def target_bullet(whole: Bullet, parts: list[Bullet], lang: str) -> go.Figure:
     def label(value) -> list[str]:
         return [fmt_number(value, lang) if parts and value is not None else ""]
 
+    def marker(row: str, value: float, what: str, size: int) -> None:
+        """The baseline's tick or an outcome's diamond (`what`) on `row`."""
+        style = (
+            {"symbol": "line-ns", "size": size, "line": {"width": 4, "color": "#424242"}}
+            if what == "baseline"
+            else {"symbol": "diamond", "size": size, "color": "#1565C0"}
+        )
+        fig.add_scatter(
+            y=[row], x=[value], mode="markers", name=t(what, lang), marker=style,
+            hovertemplate=t(what, lang) + ": %{x}<extra></extra>",
+        )  # fmt: skip
+
     fig.add_bar(
         y=[total], x=[whole.target], orientation="h", name=t("target", lang), width=0.7,
         marker={"color": "#C8E6C9", "line": {"color": "#2E7D32", "width": 2}},
@@ -399,23 +411,11 @@ def target_bullet(whole: Bullet, parts: list[Bullet], lang: str) -> go.Figure:
             hovertemplate=row + ": %{x}<extra></extra>",
         )  # fmt: skip
         if part.outcome is not None:
-            fig.add_scatter(
-                y=[row], x=[part.outcome], mode="markers", name=t("outcome", lang),
-                marker={"symbol": "diamond", "size": 18, "color": "#1565C0"},
-                hovertemplate=t("outcome", lang) + ": %{x}<extra></extra>",
-            )  # fmt: skip
+            marker(row, part.outcome, "outcome", 18)
     if whole.baseline is not None:
-        fig.add_scatter(
-            y=[total], x=[whole.baseline], mode="markers", name=t("baseline", lang),
-            marker={"symbol": "line-ns", "size": 44, "line": {"width": 4, "color": "#424242"}},
-            hovertemplate=t("baseline", lang) + ": %{x}<extra></extra>",
-        )  # fmt: skip
+        marker(total, whole.baseline, "baseline", 44)
     if whole.outcome is not None:
-        fig.add_scatter(
-            y=[total], x=[whole.outcome], mode="markers", name=t("outcome", lang),
-            marker={"symbol": "diamond", "size": 20, "color": "#1565C0"},
-            hovertemplate=t("outcome", lang) + ": %{x}<extra></extra>",
-        )  # fmt: skip
+        marker(total, whole.outcome, "outcome", 20)
     fig.update_layout(barmode="overlay", showlegend=False)
     # Room on the right for the value written after the longest bar.
     fig.update_xaxes(range=[0, top * (1.22 if parts else 1.08)], tickformat=",d")
