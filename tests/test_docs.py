@@ -95,9 +95,11 @@ def test_app_and_loader_import_no_test_tool():
 
 
 def test_served_settings_are_the_measured_ones():
-    """Two settings of .streamlit/config.toml that bench/RESULTS.md measured as the server's main costs under
-    load: watching the source files (each new session walked every module) and a full garbage collection after
-    every script run (0.18 s holding the interpreter lock). Streamlit's defaults turn both on."""
+    """Settings of .streamlit/config.toml that profiling found among the server's costs under load (their
+    comments give the figures): watching the source files (each new session walked every module), a full
+    garbage collection after every script run (0.18 s holding the interpreter lock), and "magic" (each page
+    script's syntax tree rewritten whenever Streamlit compiles it again). Streamlit's defaults turn all on."""
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["server"]["fileWatcherType"] == "none"
     assert settings["runner"]["postScriptGC"] is False
+    assert settings["runner"]["magicEnabled"] is False
