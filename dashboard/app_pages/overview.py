@@ -54,9 +54,10 @@ for col, (key, n) in zip(st.columns(3), summary(targets).items(), strict=True):
 
 st.subheader(t("plans_heading", lang))
 per_row = 2
-rows = [cards.iloc[i : i + per_row] for i in range(0, len(cards), per_row)]
-for chunk in rows:
-    for col, card in zip(st.columns(per_row), chunk.itertuples(index=False), strict=False):
+# One pass over the cards (itertuples builds a new row type on each call: once, not once per row of cards).
+plans = list(cards.itertuples(index=False))
+for start in range(0, len(plans), per_row):
+    for col, card in zip(st.columns(per_row), plans[start : start + per_row], strict=False):
         with col.container(border=True):
             st.markdown(f"**{md(card.title)}**")
             if pd.isna(card.period_start) and pd.isna(card.period_end):
