@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.auth.passwords import hash_password
-from tests.test_browser import CHROMIUM, FLAGS, IDLE, PAGES, _free_port, _open, _serve, _wait_until_up
+from tests.test_browser import CHROMIUM, FLAGS, IDLE, PAGES, _export, _free_port, _open, _serve, _wait_until_up
 from tests.test_cli import cli
 
 from .conftest import DATA, ROOT
@@ -114,15 +114,8 @@ def test_the_root_sends_to_the_app_and_every_page_renders_through_the_proxy(prox
 def test_an_upload_and_a_download_go_through_the_proxy(proxied, browser, tmp_path):
     url, _folder = proxied
     page = browser.new_page()
-    _open(page, f"{url}/{PREFIX}/aktiviteter")
-    excel = page.get_by_role("button", name=re.compile("Excel")).first
-    expect(excel).to_be_visible(timeout=60_000)
-    # Clicked once the page is idle, as the browser tests do: in one CI run under load, a click right after the
-    # page opened gave no download within 60 s (cause not found).
-    page.wait_for_function(IDLE, timeout=60_000)
-    with page.expect_download(timeout=60_000) as info:
-        excel.click()
-    assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # an .xlsx came back through nginx
+    download = _export(page, f"{url}/{PREFIX}/aktiviteter", re.compile(r"\d+ aktiviteter"), re.compile("Excel"))
+    assert Path(download.path()).read_bytes()[:2] == b"PK"  # an .xlsx came back through nginx
 
     page.get_by_text("Logga in för att rapportera eller redigera").click()
     page.get_by_label("Användarnamn").fill(EDITOR)
