@@ -75,10 +75,6 @@ PAST_END_COLUMNS = {
 }
 
 
-def past_end(df: pd.DataFrame, key: str, days: str) -> None:
-    render.table(past_end_table(df, names, lang, days), lang, key=key, width="stretch", column_config=PAST_END_COLUMNS)
-
-
 def past_end_section(frame: pd.DataFrame, heading: str, none: str, key: str, days: str, note: str = "") -> None:
     """A heading, an optional note, and the activities past their end, or the text saying there are none."""
     st.subheader(t(heading, lang))
@@ -87,7 +83,8 @@ def past_end_section(frame: pd.DataFrame, heading: str, none: str, key: str, day
     if frame.empty:
         render.empty(t(none, lang))
     else:
-        past_end(frame, key, days)
+        table = past_end_table(frame, names, lang, days)
+        render.table(table, lang, key=key, width="stretch", column_config=PAST_END_COLUMNS)
 
 
 past_end_section(gone.late, "overdue", "none_overdue", "status_overdue", "days_late")
