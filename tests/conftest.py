@@ -401,11 +401,13 @@ def pytest_collection_modifyitems(items):
     # The order pytest-xdist hands the files to its workers (pyproject.toml turns its own reordering off):
     # the longest single jobs first, while the other worker starts on the rest, instead of one worker ending
     # the run alone with one of them: the browser files (a minute or more each), then the type checker (one
-    # process of about 15 s), then the files with the most tests.
+    # process of about 15 s), then the files marked slow (seconds each), then the quick ones, so that the
+    # workers end within a second or two of each other; within each, the files with the most tests first.
     count = collections.Counter(item.path for item in items)
 
     def rank(item) -> tuple:
         first = 0 if item.get_closest_marker("browser") else 1 if item.path.name == "test_types.py" else 2
-        return (first, -count[item.path], str(item.path))
+        slow = 0 if item.get_closest_marker("slow") else 1
+        return (first, slow, -count[item.path], str(item.path))
 
     items.sort(key=rank)

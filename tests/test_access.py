@@ -16,6 +16,9 @@ from loaders.roles import Role, User
 from loaders.service import export_plan
 from tests.conftest import ROOT
 
+# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 APP = str(ROOT / "dashboard" / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAN = "skolsamverkan-2016-2017"

@@ -17,6 +17,9 @@ from loaders.problems import Problem
 from loaders.writer import write_problem_list
 from tests.conftest import base_rows, edit, problems_of, write_plan
 
+# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 
 def _open(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))

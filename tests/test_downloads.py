@@ -12,6 +12,9 @@ from dashboard.web import media, render
 from loaders.filestore import default_root
 from tests.conftest import EDITOR, ROOT
 
+# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 APP = str(ROOT / "dashboard" / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a file of each kind starts with: an .xlsx is a zip, CSV has a UTF-8 BOM.

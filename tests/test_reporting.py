@@ -19,6 +19,9 @@ from loaders.update import read_update
 from loaders.writer import write_update_workbook
 from tests.conftest import ROOT, downloads
 
+# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 APP = str(ROOT / "dashboard" / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAN = "mobilitet-2016-2018"  # B7 is KOM's; every other activity International Office's; no target has one

@@ -21,6 +21,9 @@ from loaders.writer import write_update_workbook
 from tests.conftest import ROOT, bundled_copy, download
 from tests.test_cli import cli
 
+# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 APP = str(ROOT / "dashboard" / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MOB = "mobilitet-2016-2018"  # 27 activities, all status unknown: B7 is KOM's, the rest International Office's

@@ -4,10 +4,15 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from loaders import guard
 from loaders.workbook import read_plan
 from tests.conftest import ROOT, codes, write_plan
 from tests.test_guard import _rewrite, _sheet_part
+
+# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
+pytestmark = pytest.mark.slow
 
 
 def _isolated(path, env):

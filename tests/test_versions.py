@@ -19,6 +19,9 @@ from loaders.writer import write_update_workbook
 
 from .conftest import base_rows, write_plan
 
+# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 
 def _plan(tmp_path, rows=None, plan=None, name="plan.xlsx"):
     path = write_plan(tmp_path, rows, plan, name)
