@@ -195,11 +195,13 @@ async def person(port: int, until: float, tally: Tally, rng: random.Random, floo
             tally.errors += 1
 
 
-async def crowd(port: int, people: int, seconds: float, floor: bool) -> Tally:
+async def crowd(port: int | list[int], people: int, seconds: float, floor: bool) -> Tally:
+    """`people` people for `seconds`; with several ports, person i on ports[i % len(ports)] (as nginx's ip_hash)."""
+    ports = [port] if isinstance(port, int) else port
     tally = Tally()
     until = time.perf_counter() + seconds
     rngs = [random.Random(i) for i in range(people)]  # the same visits at every run, for both servers
-    await asyncio.gather(*(person(port, until, tally, rngs[i], floor) for i in range(people)))
+    await asyncio.gather(*(person(ports[i % len(ports)], until, tally, rngs[i], floor) for i in range(people)))
     return tally
 
 

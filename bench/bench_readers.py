@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 from bench.bench_ingest import machine
-from bench.bench_load import ROOT, Tally, pct, peak_memory_mb, person, start
+from bench.bench_load import ROOT, Tally, crowd, pct, peak_memory_mb, start
 
 # Given only to the benchmark's servers (PYTHONPATH): every Database the process opens is read-only.
 READ_ONLY_HOOK = """\
@@ -42,15 +39,6 @@ _database.Database.__init__ = _read_only
 """
 
 
-async def crowd_over(ports: list[int], people: int, seconds: float) -> Tally:
-    """`people` people for `seconds`, person i on ports[i % len(ports)]; the same visits as bench_load's crowd."""
-    tally = Tally()
-    until = time.perf_counter() + seconds
-    rngs = [random.Random(i) for i in range(people)]
-    await asyncio.gather(*(person(ports[i % len(ports)], until, tally, rngs[i], floor=False) for i in range(people)))
-    return tally
-
-
 def row(people: int, processes: int, tally: Tally, seconds: float) -> dict:
     views = tally.first + tally.switch
     return {
@@ -62,7 +50,6 @@ def row(people: int, processes: int, tally: Tally, seconds: float) -> dict:
         "switch_p50": pct(tally.switch, 0.5),
         "switch_p95": pct(tally.switch, 0.95),
         "errors": tally.errors,
-        "median": statistics.median(views) if views else float("nan"),
     }
 
 
@@ -95,10 +82,10 @@ def main() -> None:
         ports = [port for _, port in procs]
         # Untimed: each server's first runs import plotly, open the database and fill the caches once.
         for port in ports:
-            asyncio.run(crowd_over([port], 2, 10))
+            asyncio.run(crowd(port, 2, 10, floor=False))
         for n in args.people:
             for used in (ports[:1], ports):
-                tally = asyncio.run(crowd_over(used, n, args.seconds))
+                tally = asyncio.run(crowd(used, n, args.seconds, floor=False))
                 r = row(n, len(used), tally, args.seconds)
                 rows.append(r)
                 print(

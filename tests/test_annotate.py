@@ -17,8 +17,7 @@ from loaders.problems import Problem
 from loaders.writer import write_problem_list
 from tests.conftest import base_rows, edit, problems_of, write_plan
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 
 def _open(data: bytes) -> openpyxl.Workbook:

@@ -14,8 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.auth import accounts, cli, config, passwords, rights, widgets
 from dashboard.auth.throttle import Throttle
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 

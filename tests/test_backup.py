@@ -20,8 +20,7 @@ from loaders.service import build
 from tests.conftest import DATA, ROOT, bundled_copy
 from tests.test_cli import cli
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 PLAN = "skolsamverkan-2016-2017"
 

@@ -18,8 +18,7 @@ from loaders.database import Database
 from loaders.template import INSTRUCTIONS_SHEET, SHEETS
 from tests.conftest import DATA, ROOT, bundled_copy, edit, write_plan
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 
 @dataclass

@@ -23,8 +23,7 @@ from dashboard.web import cache, context
 from loaders.service import build
 from tests.conftest import DATA, ROOT, bundled_copy, downloads
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES_DIR = ROOT / "dashboard" / "app_pages"

@@ -20,8 +20,7 @@ from loaders.workbook import read_plan
 from loaders.writer import write_update_workbook
 from tests.conftest import problems_of, write_plan
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 # Every date column of a plan workbook: sheet, field, and a row that exists in the base plan.
 DATE_COLUMNS = [

@@ -10,8 +10,7 @@ import pytest
 from dashboard.reports.export import neutralise, to_csv, to_excel
 from tests.conftest import SWEDISH_CSV, convert
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 HOSTILE = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", '=HYPERLINK("http://x","y")']
 

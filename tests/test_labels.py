@@ -17,8 +17,7 @@ from dashboard.reports import display
 from loaders.service import build
 from tests.conftest import DATA, EVIL, ROOT, base_rows, bundled_copy, hostile_db, write_plan
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = sorted(p.stem for p in (ROOT / "dashboard" / "app_pages").glob("*.py"))

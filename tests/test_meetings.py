@@ -27,8 +27,7 @@ from loaders.publish import publish
 from loaders.workbook import read_plan
 from tests.conftest import ROOT, base_rows, download, downloads, write_plan
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 APP = str(ROOT / "dashboard" / "app.py")
 LONG_AGO = datetime(2024, 1, 10, 9, 0)

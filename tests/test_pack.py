@@ -17,8 +17,7 @@ from dashboard.reports.pack.excel import build_excel
 from dashboard.reports.pack.model import Pack, Section
 from dashboard.reports.pack.pdf import build_pdf
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 PREVIEW = Path("/tmp/pack-preview")
 STATUS_COLORS = {

@@ -24,8 +24,7 @@ from loaders.problems import WorkbookInvalid
 from tests.conftest import ROOT, bundled_copy, codes, download
 from tests.test_cli import cli
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 ROUND = remind.RoundInfo(7, "Uppföljning våren 2026", date(2026, 6, 15))
 URL = "https://plans.example.se"

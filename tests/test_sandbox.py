@@ -11,8 +11,7 @@ from loaders.workbook import read_plan
 from tests.conftest import ROOT, codes, write_plan
 from tests.test_guard import _rewrite, _sheet_part
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 
 def _isolated(path, env):

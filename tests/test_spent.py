@@ -21,8 +21,7 @@ from loaders.writer import write_update_workbook
 
 from .conftest import BASE_PLAN, base_rows, bundled_copy, codes, write_plan
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 SPENT = [
     {"activity_id": "1", "year": 2016, "unit": "SAM", "funding_source": "ram", "amount_sek": 40000,

@@ -19,8 +19,7 @@ from loaders.roles import Role, User
 from loaders.service import export_plan
 from tests.conftest import EDITOR_PASSWORD, ROOT, download, downloads, hostile_files
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 APP = str(ROOT / "dashboard" / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

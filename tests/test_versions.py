@@ -19,8 +19,7 @@ from loaders.writer import write_update_workbook
 
 from .conftest import base_rows, write_plan
 
-# Seconds of work (processes, AppTest, builds): handed to a worker before the quick files (tests/conftest.py).
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
 
 def _plan(tmp_path, rows=None, plan=None, name="plan.xlsx"):
