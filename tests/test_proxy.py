@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 
 from dashboard.auth.passwords import hash_password
-from tests.test_browser import CHROMIUM, FLAGS, IDLE, PAGES, _export, _free_port, _open, _serve, _wait_until_up
+from tests.test_browser import (
+    CHROMIUM,
+    FLAGS,
+    IDLE,
+    PAGES,
+    _export,
+    _free_port,
+    _open,
+    _serve,
+    _sign_in,
+    _wait_until_up,
+)
 from tests.test_cli import cli
 
 from .conftest import DATA, ROOT
@@ -117,12 +128,7 @@ def test_an_upload_and_a_download_go_through_the_proxy(proxied, browser, tmp_pat
     download = _export(page, f"{url}/{PREFIX}/aktiviteter", re.compile(r"\d+ aktiviteter"), re.compile("Excel"))
     assert Path(download.path()).read_bytes()[:2] == b"PK"  # an .xlsx came back through nginx
 
-    page.get_by_text("Logga in för att rapportera eller redigera").click()
-    page.get_by_label("Användarnamn").fill(EDITOR)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.wait_for_function(IDLE, timeout=60_000)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_text(f"Inloggad som {EDITOR}")).to_be_visible(timeout=30_000)
+    _sign_in(page, EDITOR, PASSWORD)
     page.locator("[data-testid='stSidebarNav']").get_by_text("Ladda upp", exact=True).click()
     page.wait_for_function(IDLE, timeout=60_000)
     workbook = tmp_path / "skolsamverkan.xlsx"
