@@ -23,6 +23,16 @@ TEXT: Catalogue = {
         "Databasen kunde inte byggas: arbetsböckerna i data/ har fel. Rätta dem och starta om.",
         "The database could not be built: the workbooks in data/ have problems. Fix them and restart.",
     ),
+    "replica_missing": (
+        "Uppföljningen startar: den här servern väntar på sin första kopia av databasen. Ladda om sidan om en stund.",
+        "The dashboard is starting: this server is waiting for its first copy of the database. Reload the page"
+        " shortly.",
+    ),
+    "auth_on_editor_address": (
+        "Den här adressen visar uppföljningen för läsning. Logga in för att rapportera eller redigera på"
+        " [redigeringsadressen]({url}).",
+        "This address shows the dashboard for reading. Sign in to report or edit at [the editors' address]({url}).",
+    ),
     "db_unavailable": (
         "Databasen kan inte öppnas just nu (den används av ett annat program). Försök igen om en stund.",
         "The database cannot be opened right now (another program is using it). Try again shortly.",

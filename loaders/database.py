@@ -74,6 +74,9 @@ class Database:
     def __init__(self, path: str | Path | None = None, read_only: bool = False):
         self.path = Path(path) if path else default_db_path()
         self.read_only = read_only
+        # Commits through transaction(), counted so that a thread can wait for the next one (loaders.replica).
+        self._commits = 0
+        self._committed = threading.Condition()
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         if read_only:
@@ -159,6 +162,15 @@ class Database:
             raise
         cur.execute("commit")
         cur.close()
+        with self._committed:
+            self._commits += 1
+            self._committed.notify_all()
+
+    def wait_for_commit(self, seen: int, timeout: float | None = None) -> int:
+        """The number of commits so far, once it is more than `seen` (or the timeout has passed)."""
+        with self._committed:
+            self._committed.wait_for(lambda: self._commits > seen, timeout)
+            return self._commits
 
 
 class Snapshot:

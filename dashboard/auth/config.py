@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -197,3 +198,10 @@ def backup_section() -> Mapping[str, Any]:
     """secrets.toml's [backup] (dir, keep, interval_hours); PLANS_BACKUPS, PLANS_BACKUP_KEEP and
     PLANS_BACKUP_INTERVAL_HOURS win (loaders.backup.settings)."""
     return _section("backup")
+
+
+def editor_url() -> str | None:
+    """$PLANS_EDITOR_URL: where a reader process (loaders.replica) sends those who sign in; an http(s) address only,
+    since it is shown as a link."""
+    url = os.environ.get("PLANS_EDITOR_URL", "").strip()
+    return url if re.fullmatch(r"https?://[^\s()<>\[\]]+", url) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.auth import config
+from loaders import replica
 from loaders.roles import Role, User
 
 SESSION_KEY = "auth_editor"
@@ -52,7 +53,10 @@ def current_user() -> User | None:
     """The user signed in to this session with their role and assignment, or None when nobody is signed in.
 
     Read from the configuration on every call, so removing an account (or changing its role) takes effect at
-    its next action. Someone signed in through OIDC who is not listed reads only (a viewer)."""
+    its next action. Someone signed in through OIDC who is not listed reads only (a viewer). On a reader process
+    (loaders.replica) nobody is signed in, whatever the session or the sign-in cookie says: it cannot write."""
+    if replica.role() == replica.READER:
+        return None
     if config.oidc_configured():
         email = oidc_user_email()
         if email is None:

@@ -10,6 +10,7 @@ from dashboard import i18n
 from dashboard.auth import config
 from dashboard.auth.accounts import TooManyAttempts, check_local
 from dashboard.auth.rights import SESSION_KEY, current_user, oidc_user_email
+from loaders import replica
 from loaders.roles import Role, User
 
 _ERROR_KEY = "auth_error"
@@ -31,6 +32,12 @@ def sign_in_box(lang: str) -> None:
     saying "editing is not configured" would only puzzle them (the README tells operators how to enable it).
     """
     with st.sidebar:
+        if replica.role() == replica.READER:
+            # A reader process writes nothing and signs no one in (rights.current_user): editors go to the writer.
+            url = config.editor_url()
+            if url:
+                st.caption(t("auth_on_editor_address", lang, url=url))
+            return
         user = current_user()
         if config.oidc_configured():
             _oidc_box(user, lang)

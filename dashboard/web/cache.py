@@ -18,7 +18,7 @@ from dashboard.i18n import t
 from dashboard.reports import display
 from dashboard.web import errors
 from dashboard.web.context import Context
-from loaders import backup
+from loaders import backup, replica
 from loaders.database import ROOT, Database, default_db_path
 from loaders.filestore import FileStore
 
@@ -28,7 +28,7 @@ _build_lock = threading.Lock()  # one build at a time, whichever session starts 
 def ensure_database(lang: str) -> None:
     """On a fresh checkout there is no database: build it from data/, showing progress."""
     path = default_db_path()
-    if path.exists():
+    if path.exists() or replica.role() == replica.READER:  # a reader opens the writer's copy, never builds
         return
     from loaders.service import build
 
@@ -66,12 +66,37 @@ def connection(path: str) -> Database:
             name="plans-backup",
             daemon=True,
         ).start()
+    if replica.role() == replica.WRITER:
+        # Reader processes open a copy of the database (DuckDB lets no other process open a file one writes):
+        # made now and after every commit, beside the only connection.
+        threading.Thread(
+            target=replica.keep_published, args=(db, threading.Event()), name="plans-replica", daemon=True
+        ).start()
     return db
 
 
+# A reader process opens each new copy once, for all sessions; the previous copies stay open for the runs that
+# began on them, and are closed when they drop out of this cache and out of use.
+@st.cache_resource(show_spinner=False, max_entries=3)
+def reader_connection(path: str) -> Database:
+    return Database(path, read_only=True)
+
+
+def _open(path: str) -> Database:
+    return reader_connection(path) if replica.role() == replica.READER else connection(path)
+
+
 def database(lang: str) -> Database:
-    """The app's database; when another program holds it, a message says so and the run stops."""
+    """The app's database; when another program holds it, a message says so and the run stops.
+
+    A reader process gets the newest copy the writer has made, read at the start of each page run: the run reads
+    that copy throughout, so it never shows a mix of two versions."""
     with errors.user_errors(lang):
+        if replica.role() == replica.READER:
+            path = replica.current(default_db_path())
+            if path is None:
+                raise replica.NoReplica(str(default_db_path()))
+            return reader_connection(str(path))
         return connection(str(default_db_path()))
 
 
@@ -91,7 +116,7 @@ def cached(fn: Callable, db_path: str, version: int, *args):
     # fn is always a function of dashboard.queries named in a page, never user input. The query runs in
     # one snapshot that must still be `version`: a result is never cached under a version it does not
     # belong to.
-    with connection(db_path).snapshot() as snap:
+    with _open(db_path).snapshot() as snap:
         if queries.data_version(snap) != version:
             raise Stale
         return fn(snap, *args)

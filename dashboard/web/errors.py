@@ -21,6 +21,7 @@ from loaders.identity import ReplaceRefused
 from loaders.problems import FormInvalid, Problem, WorkbookInvalid
 from loaders.publish import PlanChanged
 from loaders.remind import RoundsUnavailable, RoundUnknown, SmtpUnavailable
+from loaders.replica import NoReplica
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ _KEYS: dict[tuple[type[Exception], str | None], tuple[str, str, str | None]] = {
     (WorkbookInvalid, "build"): ("error", "db_invalid", None),
     # DuckDB lets one process write a file: another program (e.g. the loader) has it open.
     (duckdb.IOException, None): ("error", "db_unavailable", None),
+    # A reader process started before the writer made its first copy of the database.
+    (NoReplica, None): ("info", "replica_missing", ":material/hourglass_empty:"),
     # Reminders (dashboard/web/reminders.py): the mail server's own answer is for the admin who sent them.
     (SmtpUnavailable, None): ("error", "rem_smtp_failed", ":material/mail:"),
     (WorkbookInvalid, "contacts"): ("error", "rem_contacts_invalid", ":material/error:"),

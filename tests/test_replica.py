@@ -1,0 +1,155 @@
+"""Read-only copies for reader processes: what the writer leaves, what a reader opens, and when it changes."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.auth.rights import SESSION_KEY
+from loaders import replica
+from loaders.contacts import Contact, store_contacts
+from loaders.database import Database
+from tests.conftest import EDITOR, ROOT, bundled_copy
+
+
+def _contacts(path) -> int:
+    with Database(path, read_only=True) as db:
+        return db.rows("select count(*) from contact")[0][0]
+
+
+def test_a_copy_holds_what_the_database_holds_and_the_pointer_names_it(bundled_db, tmp_path):
+    path = bundled_copy(bundled_db, tmp_path)
+    assert replica.current(path) is None
+    with Database(path) as db:
+        made = replica.publish(db)
+        tables = db.rows("select table_name from information_schema.tables order by 1")
+        versions = db.rows("select plan_id, version from load_log order by 1, 2")
+    assert replica.current(path) == made
+    assert made.parent == path.parent  # the file store beside the database serves readers too
+    assert replica.pointer(path).read_text(encoding="utf-8") == made.name
+    assert not list(tmp_path.glob("*.tmp"))
+    with Database(made, read_only=True) as copy:
+        assert copy.rows("select table_name from information_schema.tables order by 1") == tables
+        assert copy.rows("select plan_id, version from load_log order by 1, 2") == versions
+        with pytest.raises(Exception, match="read-only"):
+            copy.rows("delete from contact")
+
+
+def test_a_change_makes_a_new_copy_the_current_one_and_the_oldest_go(bundled_db, tmp_path):
+    path = bundled_copy(bundled_db, tmp_path)
+    with Database(path) as db:
+        first = replica.publish(db, keep=2)
+        reading = Database(first, read_only=True)  # a reader in the middle of a page run
+        store_contacts(db, [Contact("KOM", "kom@miun.se")], "test", "kontakter.xlsx")
+        second = replica.publish(db, keep=2)
+        third = replica.publish(db, keep=2)
+    assert replica.current(path) == third
+    assert _contacts(first) == 0 and _contacts(third) == 1 and _contacts(second) == 1
+    assert not first.exists() and second.exists()  # two kept
+    assert reading.rows("select count(*) from contact") == [(0,)]  # an open copy reads on after it is dropped
+    reading.close()
+
+
+def test_the_pointer_names_a_file_beside_the_database_and_nothing_else(tmp_path):
+    path = tmp_path / "plans.duckdb"
+    (tmp_path / "secret.duckdb").write_bytes(b"x")
+    for text in ("../secret.duckdb", "/etc/passwd", "secret.duckdb", "plans.replica-000001-1.duckdb"):
+        replica.pointer(path).write_text(text, encoding="utf-8")
+        assert replica.current(path) is None  # not a copy's name, or no such file
+
+
+def test_the_writers_thread_copies_after_each_commit(bundled_db, tmp_path):
+    path = bundled_copy(bundled_db, tmp_path)
+    stop = threading.Event()
+    with Database(path) as db:
+        (tmp_path / "plans.replica-000009-1.duckdb.tmp").write_bytes(b"half")  # left by a killed writer
+        thread = threading.Thread(target=replica.keep_published, args=(db, stop, 0.05), daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 30
+            while replica.current(path) is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            first = replica.current(path)
+            assert first is not None and _contacts(first) == 0
+            assert not (tmp_path / "plans.replica-000009-1.duckdb.tmp").exists()
+            store_contacts(db, [Contact("KOM", "kom@miun.se")], "test", "kontakter.xlsx")
+            while replica.current(path) == first and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert replica.current(path) != first and _contacts(replica.current(path)) == 1
+        finally:
+            stop.set()
+            thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+@pytest.mark.parametrize(("value", "wanted"), [("", None), ("writer", "writer"), (" Reader ", "reader")])
+def test_the_role_is_read_from_the_environment(monkeypatch, value, wanted):
+    monkeypatch.setenv(replica.ROLE_ENV, value)
+    assert replica.role() == wanted
+
+
+def test_a_misspelt_role_is_refused_rather_than_ignored(monkeypatch):
+    monkeypatch.setenv(replica.ROLE_ENV, "readonly")
+    with pytest.raises(ValueError, match="PLANS_REPLICAS"):
+        replica.role()
+
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def reader(editor_db, monkeypatch):
+    """A reader process's view: the editor's database with a published copy, PLANS_REPLICAS=reader."""
+    with Database(editor_db) as db:
+        made = replica.publish(db)
+    monkeypatch.setenv(replica.ROLE_ENV, replica.READER)
+    monkeypatch.setenv("PLANS_EDITOR_URL", "https://uppfoljning.miun.se/redigera/")
+    return editor_db, made
+
+
+def test_a_reader_shows_the_copy_and_offers_the_editors_address_instead_of_a_sign_in(reader):
+    db_path, made = reader
+    before = db_path.stat().st_mtime_ns
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[SESSION_KEY] = EDITOR  # a session that says it is signed in changes nothing here
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [m.value for m in at.metric if m.label == "Aktiviteter"][0] == "69"  # all plans, as on the writer
+    assert not at.text_input  # no sign-in form
+    assert any("https://uppfoljning.miun.se/redigera/" in c.value for c in at.caption)
+    assert "Inloggad" not in " ".join(c.value for c in at.caption)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/upload.py")  # an editor's page is not there for anyone
+    assert db_path.stat().st_mtime_ns == before  # the reader never opened the database itself
+
+
+def test_the_same_session_on_a_server_that_writes_is_an_editor(reader, monkeypatch):
+    monkeypatch.delenv(replica.ROLE_ENV)  # as the writer (its copying thread is tested above, on its own)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[SESSION_KEY] = EDITOR
+    at.run()
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception and at.file_uploader
+
+
+def test_a_reader_follows_the_newest_copy_at_its_next_run(reader):
+    db_path, made = reader
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    shown = at.session_state["ctx"].db.path
+    assert shown == made
+    with Database(db_path) as db:  # the writer publishes (here: stores contacts) and copies again
+        store_contacts(db, [Contact("KOM", "kom@miun.se")], "test", "kontakter.xlsx")
+        newer = replica.publish(db)
+    at.run()
+    assert at.session_state["ctx"].db.path == newer
+    assert not at.exception
+
+
+def test_a_reader_started_before_the_first_copy_says_so(editor_db, monkeypatch):
+    monkeypatch.setenv(replica.ROLE_ENV, replica.READER)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("väntar på sin första kopia" in i.value for i in at.info), [i.value for i in at.info]
