@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import rounds
+from . import replica, rounds
 from .contacts import contacts_workbook, load_contacts
 from .database import ROOT, Database, default_db_path
 from .identity import ReplaceRefused
@@ -103,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("restore", parents=[common], help="check a backup, then put it in place (app stopped)")
     p.add_argument("backup", type=Path, help="the backup's folder")
     p.add_argument("--db", type=Path)
+    p = sub.add_parser(
+        "replicate", parents=[common], help="copy the database for reader processes (app stopped; see PLANS_REPLICAS)"
+    )
+    p.add_argument("--db", type=Path)
     args = parser.parse_args(argv)
 
     lang = args.lang
@@ -164,6 +168,14 @@ def main(argv: list[str] | None = None) -> int:
             return _round(args, lang)
         elif args.command in ("backup", "restore"):
             return _backup(args, lang)
+        elif args.command == "replicate":
+            db_path = args.db or default_db_path()
+            if not db_path.is_file():
+                _say("cli_no_db", lang, path=db_path)
+                return EXIT_USAGE
+            with Database(db_path) as db:
+                made = replica.publish(db)
+            _say("cli_replicated", lang, out=sys.stdout, path=made)
     except WorkbookInvalid as exc:
         _print_problems(exc.problems, lang)
         _say("cli_nothing_changed", lang)

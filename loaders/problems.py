@@ -320,6 +320,10 @@ MESSAGES: Catalogue = {
         "Laddade {file}: {count} kontakter (ersätter de tidigare).",
         "Loaded {file}: {count} contact(s) (replacing the previous ones).",
     ),
+    "cli_replicated": (
+        "Kopia för läsprocesserna skriven: {path}.",
+        "Copy for the reader processes written: {path}.",
+    ),
     "cli_backup_made": (
         "Säkerhetskopia skriven: {path} ({parts} filer, dataversion {version}).",
         "Backup written: {path} ({parts} file(s), data version {version}).",
