@@ -1,12 +1,11 @@
-"""Would more server processes help? One against several read-only processes of the dashboard, same crowd.
+"""Reader processes (PLANS_REPLICAS): one against several, the same crowd, while an editor publishes on the writer.
 
-The README's Scaling section names "several read processes on one machine" as the path past one process. This
-measures what it would give before anyone builds it: N copies of the real server (`streamlit run
-dashboard/app.py`), each opening the same built database read-only (DuckDB lets several processes read a file
-no process writes), the simulated people of `bench_load` split over them as nginx's `ip_hash` would (person i
-on process i mod N), against one such process with the same people, in the same run. Nothing publishes: a
-read-only process cannot, and the app has no read-only mode yet (a start-up hook given only to these servers
-opens the database read-only), so these are the readers' figures of a design not built.
+The README's Scaling section runs one writer process (PLANS_REPLICAS=writer: editors sign in there, and it keeps
+a read-only copy of the database up to date) and several reader processes (PLANS_REPLICAS=reader: everyone else,
+behind nginx with `ip_hash`). This measures that setup with the real servers (`streamlit run dashboard/app.py`):
+the simulated people of `bench_load` on one reader process, then split over N (person i on process i mod N, as
+`ip_hash` would), in the same run, while bench_load's editor publishes twice on the writer during each crowd's
+run; every overview a person sees is checked for a mix of two versions, as bench_load does.
 
     python -m bench.bench_readers [--people 20 40] [--processes 2] [--seconds 60] [--results bench/RESULTS.md]
 """
@@ -18,25 +17,13 @@ import asyncio
 import shutil
 import sys
 import tempfile
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
 from bench.bench_ingest import machine
-from bench.bench_load import ROOT, Tally, crowd, pct, peak_memory_mb, start
-
-# Given only to the benchmark's servers (PYTHONPATH): every Database the process opens is read-only.
-READ_ONLY_HOOK = """\
-import loaders.database as _database
-
-_open = _database.Database.__init__
-
-
-def _read_only(self, path=None, read_only=False):
-    _open(self, path, read_only=True)
-
-
-_database.Database.__init__ = _read_only
-"""
+from bench.bench_load import ROOT, Tally, crowd, editor, mixed_views, pct, peak_memory_mb, start
 
 
 def row(people: int, processes: int, tally: Tally, seconds: float) -> dict:
@@ -61,6 +48,9 @@ def main() -> None:
     parser.add_argument("--results", type=Path, help="append a dated section to this Markdown file")
     args = parser.parse_args()
 
+    from bench.bench_browser import editor_account, workbooks
+    from loaders import replica
+    from loaders.database import Database
     from loaders.service import build
 
     tmp = Path(tempfile.mkdtemp(prefix="readers-"))
@@ -68,30 +58,51 @@ def main() -> None:
     procs: list = []
     memory: list[float] = []
     try:
-        build(ROOT / "data", tmp / "plans.duckdb")
-        hook = tmp / "hook"
-        hook.mkdir()
-        (hook / "sitecustomize.py").write_text(READ_ONLY_HOOK, encoding="utf-8")
-        env = {
-            "PLANS_DB": str(tmp / "plans.duckdb"),
-            "PLANS_BACKUP_INTERVAL_HOURS": "0",
-            "PYTHONPATH": f"{hook}:{ROOT}",
-        }
-        for _ in range(args.processes):
-            procs.append(start(ROOT / "dashboard" / "app.py", env))
-        ports = [port for _, port in procs]
+        db_path = tmp / "plans.duckdb"
+        build(ROOT / "data", db_path)
+        files = workbooks(tmp, 4 * len(args.people))
+        with Database(db_path) as db:  # python -m loaders replicate, before the servers start
+            replica.publish(db)
+        env = {"PLANS_DB": str(db_path), "PLANS_BACKUP_INTERVAL_HOURS": "0"}
+        writer_proc, writer_port = start(
+            ROOT / "dashboard" / "app.py", {**env, "PLANS_REPLICAS": "writer", "PLANS_EDITORS": editor_account()}
+        )
+        procs.append((writer_proc, writer_port))
+        readers = [
+            start(ROOT / "dashboard" / "app.py", {**env, "PLANS_REPLICAS": "reader"}) for _ in range(args.processes)
+        ]
+        procs += readers
+        ports = [port for _, port in readers]
         # Untimed: each server's first runs import plotly, open the database and fill the caches once.
-        for port in ports:
+        for port in [writer_port, *ports]:
             asyncio.run(crowd(port, 2, 10, floor=False))
+        k = 0
         for n in args.people:
             for used in (ports[:1], ports):
+                t0 = time.perf_counter()
+                when = [t0 + args.seconds / 3, t0 + 2 * args.seconds / 3]
+                published: list[tuple[float, float]] = []
+                failed: list[str] = []
+                thread = threading.Thread(
+                    target=editor,
+                    args=(f"http://127.0.0.1:{writer_port}", files[2 * k : 2 * k + 2], when, published, failed),
+                )
+                k += 1
+                thread.start()
                 tally = asyncio.run(crowd(used, n, args.seconds, floor=False))
+                thread.join(timeout=180)
                 r = row(n, len(used), tally, args.seconds)
+                r["published"] = [round(at - t0) for _, at in published]
+                r["editor_failed"] = failed
+                r["versions"] = len({v for _, v, _ in tally.seen})
+                r["checked"] = len(tally.seen)
+                r["mixed"] = mixed_views(tally.seen)
                 rows.append(r)
                 print(
-                    f"{n} people on {len(used)} process(es): {r['views_s']:.1f} views/s, first p50 {r['first_p50']:.2f}"
+                    f"{n} people on {len(used)} reader(s): {r['views_s']:.1f} views/s, first p50 {r['first_p50']:.2f}"
                     f" p95 {r['first_p95']:.2f} s, switch p50 {r['switch_p50']:.2f} p95 {r['switch_p95']:.2f} s,"
-                    f" errors {r['errors']}",
+                    f" errors {r['errors']}, published at {r['published']} s {failed}, overviews {r['checked']}"
+                    f" over {r['versions']} versions, mixed {r['mixed']}",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -103,20 +114,29 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
     lines = [
-        f"### Read processes, {date.today().isoformat()}",
+        f"### Reader processes, {date.today().isoformat()}",
         "",
         f"Machine: {machine()}. `python -m bench.bench_readers`: the people of `bench_load` ({args.seconds:.0f} s"
-        f" each, nothing published) on one read-only server process, then split over {args.processes} (person i on"
-        " process i mod N, as nginx's `ip_hash` would), in the same run; the load generator shares the machine."
-        f" Peak memory (VmHWM) per process at the end: {', '.join(f'{m:.0f}' for m in memory)} MB.",
+        " each) on one reader process (PLANS_REPLICAS=reader), then split over"
+        f" {args.processes} (person i on process i mod N, as nginx's `ip_hash` would), in the same run, while"
+        " bench_load's editor (Chromium) publishes twice on the writer process (PLANS_REPLICAS=writer) during each"
+        " crowd's run; the load generator shares the machine. Published = seconds after the crowd's start; mixed ="
+        " overviews whose budget total is not the one every other view of that link and data version shows."
+        f" Peak memory (VmHWM) at the end, writer first: {', '.join(f'{m:.0f}' for m in memory)} MB.",
         "",
-        "| people | processes | views/s | first p50 (s) | first p95 (s) | switch p50 (s) | switch p95 (s) | errors |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| people | readers | views/s | first p50 (s) | first p95 (s) | switch p50 (s) | switch p95 (s) | errors |"
+        " published (s) | overviews checked | versions seen | mixed |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for r in rows:
+        published = ", ".join(map(str, r["published"])) or "none"
+        if r["editor_failed"]:
+            published += " " + "; ".join(r["editor_failed"])
         lines.append(
             f"| {r['people']} | {r['processes']} | {r['views_s']:.1f} | {r['first_p50']:.2f} | {r['first_p95']:.2f} |"
             f" {r['switch_p50']:.2f} | {r['switch_p95']:.2f} | {r['errors']} |"
+            f" {published} |"
+            f" {r['checked']} | {r['versions']} | {r['mixed']} |"
         )
     text = "\n".join(lines) + "\n"
     print(text)
