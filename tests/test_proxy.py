@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,25 +44,18 @@ if not Path(NGINX).exists() or not CHROMIUM.exists():
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
-def readme_nginx() -> str:
-    """The nginx block the README documents, verbatim."""
+def readme_nginx(index: int = 0) -> str:
+    """An nginx block the README documents, verbatim: the first (one process) or the second (readers and writer)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return re.search(r"```nginx\n(.+?)```", text, re.S).group(1)
+    return re.findall(r"```nginx\n(.+?)```", text, re.S)[index]
 
 
-@pytest.fixture(scope="module")
-def proxied(tmp_path_factory):
-    """The app on its own port with the README's base path, and nginx on another in front of it."""
-    folder = tmp_path_factory.mktemp("proxy")
-    app_port = None
-    env = {"PLANS_EDITORS": f"{EDITOR}:{hash_password(PASSWORD)}"}
-    served = _serve(folder / "plans.duckdb", env, args=("--server.baseUrlPath", PREFIX))
-    app_url = next(served)
-    app_port = int(app_url.rsplit(":", 1)[1])
-    port = _free_port()
-    site = readme_nginx().replace("listen 80;", f"listen 127.0.0.1:{port};")
-    site = site.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{app_port};")
-    (folder / "uppfoljning.conf").write_text(site, encoding="utf-8")
+@contextlib.contextmanager
+def nginx(folder: Path, site: str, health: str, port: int | None = None) -> Iterator[str]:
+    """Debian's nginx serving `site` (its `listen 80;` moved to `port`, default a free one, on 127.0.0.1), until the
+    block ends; yields its address once `health` (a path) answers through it."""
+    port = port or _free_port()
+    (folder / "uppfoljning.conf").write_text(site.replace("listen 80;", f"listen 127.0.0.1:{port};"), encoding="utf-8")
     # A main configuration of the test's own (Debian's /etc/nginx/nginx.conf includes conf.d/ the same way).
     # Run as root (as CI does), nginx's workers would be "nobody", who may not enter the test's private folder.
     user = "user root;" if os.geteuid() == 0 else ""
@@ -87,13 +82,27 @@ http {{
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    _wait_until_up(f"{url}/{PREFIX}/_stcore/health", proxy, "nginx", 30)
     try:
-        yield url, folder
+        _wait_until_up(f"{url}{health}", proxy, "nginx", 30)
+        yield url
     finally:
         proxy.terminate()
         proxy.wait(timeout=20)
-        next(served, None)  # the app stops
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    """The app on its own port with the README's base path, and nginx on another in front of it."""
+    folder = tmp_path_factory.mktemp("proxy")
+    env = {"PLANS_EDITORS": f"{EDITOR}:{hash_password(PASSWORD)}"}
+    served = _serve(folder / "plans.duckdb", env, args=("--server.baseUrlPath", PREFIX))
+    app_port = int(next(served).rsplit(":", 1)[1])
+    site = readme_nginx().replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{app_port};")
+    try:
+        with nginx(folder, site, f"/{PREFIX}/_stcore/health") as url:
+            yield url, folder
+    finally:
+        served.close()  # the app stops
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from tests.test_browser import (
     EDITOR_PASSWORD,
     FLAGS,
     PAGES,
+    _free_port,
     _nav,
     _open,
     _serve,
@@ -26,6 +27,7 @@ from tests.test_browser import (
     _year_total,
 )
 from tests.test_cli import cli
+from tests.test_proxy import nginx, readme_nginx
 
 from .conftest import bundled_copy
 
@@ -35,21 +37,31 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def servers(bundled_db, tmp_path_factory):
-    """The README's setup on one machine: the first copy made before the servers start, a writer
-    (PLANS_REPLICAS=writer) with an editor account, and a reader (PLANS_REPLICAS=reader) sending editors to it."""
+def site(bundled_db, tmp_path_factory):
+    """The README's setup on one machine: the first copy made before the servers start (the writer unit's
+    ExecStartPre), a writer at /redigera/ with an editor account, two readers at /uppfoljning/ sending editors
+    to it, and the README's second nginx block in front, its ports changed."""
     folder = tmp_path_factory.mktemp("readers")
     db = bundled_copy(bundled_db, folder)
     assert cli("replicate", "--db", db).returncode == 0
-    writer = _serve(db, {"PLANS_EDITORS": f"{EDITOR}:{hash_password(EDITOR_PASSWORD)}", "PLANS_REPLICAS": "writer"},
-                    built=True)  # fmt: skip
-    writer_url = next(writer)
-    reader = _serve(db, {"PLANS_REPLICAS": "reader", "PLANS_EDITOR_URL": f"{writer_url}/"}, built=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    editors = {"PLANS_EDITORS": f"{EDITOR}:{hash_password(EDITOR_PASSWORD)}", "PLANS_REPLICAS": "writer"}
+    readers = {"PLANS_REPLICAS": "reader", "PLANS_EDITOR_URL": f"{url}/redigera/"}
+    servers = [
+        _serve(db, editors, built=True, args=("--server.baseUrlPath", "redigera")),
+        _serve(db, readers, built=True, args=("--server.baseUrlPath", "uppfoljning")),
+        _serve(db, readers, built=True, args=("--server.baseUrlPath", "uppfoljning")),
+    ]
     try:
-        yield writer_url, next(reader), db
+        conf = readme_nginx(1)
+        for documented, served in zip(("8501", "8502", "8503"), servers, strict=True):
+            conf = conf.replace(f"server 127.0.0.1:{documented};", f"server 127.0.0.1:{next(served).rsplit(':')[-1]};")
+        with nginx(folder, conf, "/uppfoljning/_stcore/health", port) as proxied:
+            yield proxied, db
     finally:
-        reader.close()
-        writer.close()
+        for served in servers:
+            served.close()
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +75,9 @@ def browser():
         context.close()
 
 
-def test_a_publish_on_the_writer_is_seen_on_the_reader_within_seconds(servers, browser, tmp_path):
-    writer, reader, db = servers
+def test_a_publish_on_the_writer_is_seen_on_the_readers_within_seconds(site, browser, tmp_path):
+    url, db = site
+    writer, reader = f"{url}/redigera", f"{url}/uppfoljning"
     page = browser.new_page()
     _open(page, f"{reader}/budget?plan=skolsamverkan-2016-2017")
     expect(page.locator(PAGES["budget"]).first).to_be_visible(timeout=60_000)

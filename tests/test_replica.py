@@ -111,19 +111,21 @@ def reader(editor_db, monkeypatch):
 
 
 def test_a_reader_shows_the_copy_and_offers_the_editors_address_instead_of_a_sign_in(reader):
-    db_path, made = reader
+    db_path, _made = reader
     before = db_path.stat().st_mtime_ns
+    files = sorted(db_path.parent.rglob("*"))
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[SESSION_KEY] = EDITOR  # a session that says it is signed in changes nothing here
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    assert [m.value for m in at.metric if m.label == "Aktiviteter"][0] == "69"  # all plans, as on the writer
+    assert next(m.value for m in at.metric if m.label == "Aktiviteter") == "69"  # all plans, as on the writer
     assert not at.text_input  # no sign-in form
     assert any("https://uppfoljning.miun.se/redigera/" in c.value for c in at.caption)
     assert "Inloggad" not in " ".join(c.value for c in at.caption)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/upload.py")  # an editor's page is not there for anyone
     assert db_path.stat().st_mtime_ns == before  # the reader never opened the database itself
+    assert sorted(db_path.parent.rglob("*")) == files  # and wrote nothing beside it
 
 
 def test_the_same_session_on_a_server_that_writes_is_an_editor(reader, monkeypatch):
