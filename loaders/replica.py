@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 # Unset: one server reads and writes the database itself (the default).
 ROLE_ENV = "PLANS_REPLICAS"
 WRITER, READER = "writer", "reader"
-# Copies kept besides the current one: a reader that read the pointer just before a publish still finds its copy.
+# Copies kept, the current one included: a reader that read the pointer just before a publish still finds its copy.
 KEEP = 3
 # Several commits in quick succession (a publish, then its round report) make one copy.
 SETTLE_S = 0.2
