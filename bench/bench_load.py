@@ -93,6 +93,7 @@ class Tally:
     errors: int = 0
     by_page: dict[str, list[float]] = field(default_factory=lambda: collections.defaultdict(list))  # every view
     seen: list[tuple[str, str, str]] = field(default_factory=list)  # an overview: (link, data version, budget)
+    ended: list[tuple[float, float]] = field(default_factory=list)  # every view: (when it ended, perf_counter; s)
 
 
 WIDGETS = {"checkbox", "slider", "multiselect", "date_input", "button", "selectbox", "radio", "text_input"}
@@ -184,6 +185,7 @@ async def person(port: int, until: float, tally: Tally, rng: random.Random, floo
                     got = await view(ws, page, link, widgets)
                     (tally.first if first else tally.switch).append(got.seconds)
                     tally.by_page[page].append(got.seconds)
+                    tally.ended.append((time.perf_counter(), got.seconds))
                     tally.errors += got.failed
                     if got.version and got.budget:
                         tally.seen.append((link, got.version, got.budget))
