@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth.rights import SESSION_KEY
+from dashboard.web import cache
 from loaders import replica
 from loaders.contacts import Contact, store_contacts
 from loaders.database import Database
@@ -137,17 +138,46 @@ def test_the_same_session_on_a_server_that_writes_is_an_editor(reader, monkeypat
     assert not at.exception and at.file_uploader
 
 
-def test_a_reader_follows_the_newest_copy_at_its_next_run(reader):
+def test_a_reader_moves_to_a_new_copy_once_the_reads_asked_for_are_cached(reader, monkeypatch):
     db_path, made = reader
     at = AppTest.from_file(APP, default_timeout=60).run()
-    shown = at.session_state["ctx"].db.path
-    assert shown == made
-    with Database(db_path) as db:  # the writer publishes (here: stores contacts) and copies again
+    assert at.session_state["ctx"].db.path == made
+    with Database(db_path) as db:  # the writer changes something and copies again
         store_contacts(db, [Contact("KOM", "kom@miun.se")], "test", "kontakter.xlsx")
         newer = replica.publish(db)
+    at.run()  # this run still reads the copy it had; a thread computes the same reads for the new one meanwhile
+    assert at.session_state["ctx"].db.path == made
+    chosen = cache.copies(str(db_path))
+    deadline = time.monotonic() + 30
+    while chosen.serving != str(newer) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    opened: list[str] = []
+    real_open = cache._open
+    monkeypatch.setattr(cache, "_open", lambda path: opened.append(path) or real_open(path))
+    at.run()
+    assert not at.exception
+    assert at.session_state["ctx"].db.path == newer
+    assert opened == []  # every cached read of this run was ready: none had to query the new copy
+
+
+def test_without_warming_the_same_run_would_have_queried(reader, monkeypatch):
+    """The check above can fail: a copy nobody warmed is queried by the run that first reads it."""
+    db_path, _made = reader
+    monkeypatch.setattr(cache, "WARM_KEYS", 0)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    with Database(db_path) as db:
+        newer = replica.publish(db)
+    at.run()
+    chosen = cache.copies(str(db_path))
+    deadline = time.monotonic() + 30
+    while chosen.serving != str(newer) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    opened: list[str] = []
+    real_open = cache._open
+    monkeypatch.setattr(cache, "_open", lambda path: opened.append(path) or real_open(path))
     at.run()
     assert at.session_state["ctx"].db.path == newer
-    assert not at.exception
+    assert str(newer) in opened
 
 
 def test_a_reader_started_before_the_first_copy_says_so(editor_db, monkeypatch):

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import pickle
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from types import FunctionType
 
 import pandas as pd
@@ -22,6 +26,7 @@ from loaders import backup, replica
 from loaders.database import ROOT, Database, default_db_path
 from loaders.filestore import FileStore
 
+log = logging.getLogger(__name__)
 _build_lock = threading.Lock()  # one build at a time, whichever session starts it (no user data)
 
 
@@ -86,18 +91,105 @@ def _open(path: str) -> Database:
     return reader_connection(path) if replica.role() == replica.READER else connection(path)
 
 
+# The cached reads most recently asked for, and how long a reader may spend computing them for a new copy.
+WARM_KEYS = 150
+WARM_SECONDS = 5.0
+
+
+class Copies:
+    """A reader process's choice of copy: the one page runs open, while the newer one is warmed.
+
+    When the writer makes a new copy, a thread computes the cached reads asked for most recently (the links and
+    pages people are on) for it, and only then do page runs move to it: the first views after a publish are
+    answered from the cache, not each computed by its own session at once. The move waits at most WARM_SECONDS."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._lock = threading.Lock()
+        self.serving: str | None = None
+        self._warming: str | None = None
+        self._asked: OrderedDict[tuple[str, str], tuple[Callable, tuple]] = OrderedDict()
+
+    def asked(self, fn: Callable, args: tuple) -> None:
+        key = (_function_key(fn), repr(args))  # type: ignore[arg-type]
+        with self._lock:
+            self._asked[key] = (fn, args)
+            self._asked.move_to_end(key)
+            while len(self._asked) > WARM_KEYS:
+                self._asked.popitem(last=False)
+
+    def path(self) -> str:
+        """The copy this page run opens (read once, at the start of the run)."""
+        found = replica.current(self.db_path)
+        with self._lock:
+            if found is None:
+                if self.serving is not None and Path(self.serving).exists():
+                    return self.serving
+                raise replica.NoReplica(str(self.db_path))
+            newest = str(found)
+            if self.serving is None or self.serving == newest or not Path(self.serving).exists():
+                self.serving = newest
+            elif self._warming != newest:
+                self._warming = newest
+                threading.Thread(target=self._warm, args=(newest,), name=_WARM_THREAD, daemon=True).start()
+            return self.serving
+
+    def _warm(self, path: str) -> None:
+        deadline = time.monotonic() + WARM_SECONDS
+        try:
+            version = queries.data_version(reader_connection(path))
+            with self._lock:
+                wanted = list(reversed(self._asked.values()))  # the most recent first
+            for fn, args in wanted:
+                if time.monotonic() > deadline or self._warming != path:  # out of time, or a newer copy came
+                    break
+                try:
+                    cached(fn, path, version, *args)
+                except Exception:  # a page run computes it, and says what went wrong, as without warming
+                    log.warning("warming %s for %s failed", _function_key(fn), path, exc_info=True)  # type: ignore[arg-type]
+        except Exception:
+            log.warning("could not warm the copy %s", path, exc_info=True)
+        finally:
+            with self._lock:
+                if self._warming == path:
+                    self.serving, self._warming = path, None
+
+
+_WARM_THREAD = "plans-warm"
+
+
+class _NotFromWarming(logging.Filter):
+    # Streamlit warns once per cached call made outside a page run ("missing ScriptRunContext"); from the
+    # warming thread that is expected, and would fill the log at every publish.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != _WARM_THREAD
+
+
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NotFromWarming())
+
+
+@st.cache_resource(show_spinner=False)
+def copies(db_path: str) -> Copies:
+    """The reader's choice of copy of the database at db_path (one per process: the path is PLANS_DB)."""
+    return Copies(Path(db_path))
+
+
 def database(lang: str) -> Database:
     """The app's database; when another program holds it, a message says so and the run stops.
 
-    A reader process gets the newest copy the writer has made, read at the start of each page run: the run reads
-    that copy throughout, so it never shows a mix of two versions."""
+    A reader process gets the copy of the database `Copies` chooses, at the start of each page run: the run
+    reads that copy throughout, so it never shows a mix of two versions."""
     with errors.user_errors(lang):
         if replica.role() == replica.READER:
-            path = replica.current(default_db_path())
-            if path is None:
-                raise replica.NoReplica(str(default_db_path()))
-            return reader_connection(str(path))
+            return reader_connection(copies(str(default_db_path())).path())
         return connection(str(default_db_path()))
+
+
+def read(fn: Callable, db_path: str, version: int, *args):
+    """A cached read (`cached`), remembered on a reader so that the next copy is warmed with it."""
+    if replica.role() == replica.READER:
+        copies(str(default_db_path())).asked(fn, args)
+    return cached(fn, db_path, version, *args)
 
 
 class Stale(Exception):
@@ -130,7 +222,7 @@ def fresh(ctx: Context, fn: Callable, *args):
 
 def query(ctx: Context, fn: Callable, *args):
     try:
-        return cached(fn, str(ctx.db.path), ctx.version, *args)
+        return read(fn, str(ctx.db.path), ctx.version, *args)
     except Stale:
         # A publish landed during this run: start over, so the page shows the new version whole
         # rather than half of each.

@@ -12,7 +12,7 @@ from dashboard.domain.names import goal_label, plan_display_names
 from dashboard.i18n import status_label, status_order, t
 from dashboard.reports import display
 from dashboard.reports.charts import unit_colors
-from dashboard.web.cache import Stale, cached
+from dashboard.web.cache import Stale, read
 from dashboard.web.context import Context
 from loaders.database import Database
 
@@ -43,7 +43,7 @@ def _reset() -> None:
 def sidebar(db: Database, lang: str) -> Context:
     version = queries.data_version(db)
     try:
-        options = cached(queries.filter_options, str(db.path), version)
+        options = read(queries.filter_options, str(db.path), version)
     except Stale:
         st.rerun()
     years = options["years"]
