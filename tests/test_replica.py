@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -178,6 +179,19 @@ def test_without_warming_the_same_run_would_have_queried(reader, monkeypatch):
     at.run()
     assert at.session_state["ctx"].db.path == newer
     assert str(newer) in opened
+
+
+def test_a_reader_that_was_idle_when_a_copy_came_opens_it_at_once(reader):
+    """Warming is for a copy just made: a reader nobody used for a while never shows an old version meanwhile."""
+    db_path, made = reader
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.session_state["ctx"].db.path == made
+    with Database(db_path) as db:
+        newer = replica.publish(db)
+    an_hour_ago = time.time() - 3600
+    os.utime(newer, (an_hour_ago, an_hour_ago))
+    at.run()
+    assert at.session_state["ctx"].db.path == newer
 
 
 def test_a_reader_started_before_the_first_copy_says_so(editor_db, monkeypatch):

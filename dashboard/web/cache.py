@@ -101,7 +101,8 @@ class Copies:
 
     When the writer makes a new copy, a thread computes the cached reads asked for most recently (the links and
     pages people are on) for it, and only then do page runs move to it: the first views after a publish are
-    answered from the cache, not each computed by its own session at once. The move waits at most WARM_SECONDS."""
+    answered from the cache, not each computed by its own session at once. The move waits at most WARM_SECONDS
+    after the copy was made."""
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
@@ -127,7 +128,14 @@ class Copies:
                     return self.serving
                 raise replica.NoReplica(str(self.db_path))
             newest = str(found)
-            if self.serving is None or self.serving == newest or not Path(self.serving).exists():
+            if (
+                self.serving is None
+                or self.serving == newest
+                or not Path(self.serving).exists()
+                or _made_before(found, WARM_SECONDS)
+            ):
+                # Nothing to serve meanwhile, or the new copy is older than a warming may take (this reader was
+                # idle when it came): a view never shows a version more than WARM_SECONDS after the next was made.
                 self.serving = newest
             elif self._warming != newest:
                 self._warming = newest
@@ -156,6 +164,13 @@ class Copies:
 
 
 _WARM_THREAD = "plans-warm"
+
+
+def _made_before(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except FileNotFoundError:  # dropped by the writer just now: a newer copy is named, the next run opens it
+        return False
 
 
 class _NotFromWarming(logging.Filter):
