@@ -61,6 +61,14 @@ def current(db_path: str | Path) -> Path | None:
     return path if path.exists() else None
 
 
+def older_than(copy: Path, seconds: float) -> bool:
+    """Whether the writer made this copy more than `seconds` ago (False for one it has just dropped)."""
+    try:
+        return time.time() - copy.stat().st_mtime > seconds
+    except FileNotFoundError:
+        return False
+
+
 def publish(db: Database, keep: int = KEEP) -> Path:
     """Copy the database as it is now into a new file, make it the current copy, and drop the oldest.
 

@@ -141,6 +141,7 @@ def test_the_same_session_on_a_server_that_writes_is_an_editor(reader, monkeypat
 
 def test_a_reader_moves_to_a_new_copy_once_the_reads_asked_for_are_cached(reader, monkeypatch):
     db_path, made = reader
+    monkeypatch.setattr(cache, "WATCH_SECONDS", 3600)  # the page run finds the new copy, not the watcher
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert at.session_state["ctx"].db.path == made
     with Database(db_path) as db:  # the writer changes something and copies again
@@ -161,10 +162,30 @@ def test_a_reader_moves_to_a_new_copy_once_the_reads_asked_for_are_cached(reader
     assert opened == []  # every cached read of this run was ready: none had to query the new copy
 
 
+def test_an_idle_reader_warms_a_new_copy_by_itself(reader, monkeypatch):
+    db_path, made = reader
+    monkeypatch.setattr(cache, "WATCH_SECONDS", 0.1)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.session_state["ctx"].db.path == made
+    with Database(db_path) as db:
+        newer = replica.publish(db)
+    chosen = cache.copies(str(db_path))
+    deadline = time.monotonic() + 30
+    while chosen.serving != str(newer) and time.monotonic() < deadline:  # no page run meanwhile
+        time.sleep(0.05)
+    opened: list[str] = []
+    real_open = cache._open
+    monkeypatch.setattr(cache, "_open", lambda path: opened.append(path) or real_open(path))
+    at.run()
+    assert at.session_state["ctx"].db.path == newer
+    assert opened == []  # the next visitor's reads were ready
+
+
 def test_without_warming_the_same_run_would_have_queried(reader, monkeypatch):
-    """The check above can fail: a copy nobody warmed is queried by the run that first reads it."""
+    """The checks above can fail: a copy nobody warmed is queried by the run that first reads it."""
     db_path, _made = reader
     monkeypatch.setattr(cache, "WARM_KEYS", 0)
+    monkeypatch.setattr(cache, "WATCH_SECONDS", 3600)
     at = AppTest.from_file(APP, default_timeout=60).run()
     with Database(db_path) as db:
         newer = replica.publish(db)

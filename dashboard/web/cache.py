@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import pickle
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -94,6 +96,8 @@ def _open(path: str) -> Database:
 # The cached reads most recently asked for, and how long a reader may spend computing them for a new copy.
 WARM_KEYS = 150
 WARM_SECONDS = 5.0
+# How often a reader looks for a new copy when no page run does.
+WATCH_SECONDS = 1.0
 
 
 class Copies:
@@ -110,6 +114,24 @@ class Copies:
         self.serving: str | None = None
         self._warming: str | None = None
         self._asked: OrderedDict[tuple[str, str], tuple[Callable, tuple]] = OrderedDict()
+        # A reader nobody is using also warms each new copy as it comes, so that its next visitor need not.
+        watcher = threading.Thread(target=Copies._watch, args=(weakref.ref(self),), name="plans-copies", daemon=True)
+        _watchers.append(watcher)
+        watcher.start()
+
+    @staticmethod
+    def _watch(ref: weakref.ref[Copies]) -> None:
+        # Holds this object only while it looks: the thread ends once nothing else does (a cleared cache), or
+        # when the process exits.
+        while not _exiting.wait(WATCH_SECONDS):
+            self = ref()
+            if self is None:
+                return
+            found = replica.current(self.db_path)
+            if found is not None and self.serving is not None:
+                with self._lock:
+                    self._choose(found)
+            del self
 
     def asked(self, fn: Callable, args: tuple) -> None:
         key = (_function_key(fn), repr(args))  # type: ignore[arg-type]
@@ -127,20 +149,25 @@ class Copies:
                 if self.serving is not None and Path(self.serving).exists():
                     return self.serving
                 raise replica.NoReplica(str(self.db_path))
-            newest = str(found)
-            if (
-                self.serving is None
-                or self.serving == newest
-                or not Path(self.serving).exists()
-                or _made_before(found, WARM_SECONDS)
-            ):
-                # Nothing to serve meanwhile, or the new copy is older than a warming may take (this reader was
-                # idle when it came): a view never shows a version more than WARM_SECONDS after the next was made.
-                self.serving = newest
-            elif self._warming != newest:
-                self._warming = newest
-                threading.Thread(target=self._warm, args=(newest,), name=_WARM_THREAD, daemon=True).start()
+            self._choose(found)
+            assert self.serving is not None  # _choose always sets it
             return self.serving
+
+    def _choose(self, found: Path) -> None:
+        # Called with the lock held.
+        newest = str(found)
+        if (
+            self.serving is None
+            or self.serving == newest
+            or not Path(self.serving).exists()
+            or replica.older_than(found, WARM_SECONDS)
+        ):
+            # Nothing to serve meanwhile, or the new copy is older than a warming may take: a view never shows a
+            # version more than WARM_SECONDS after the next was made.
+            self.serving = newest
+        elif self._warming != newest:
+            self._warming = newest
+            threading.Thread(target=self._warm, args=(newest,), name=_WARM_THREAD, daemon=True).start()
 
     def _warm(self, path: str) -> None:
         deadline = time.monotonic() + WARM_SECONDS
@@ -164,13 +191,17 @@ class Copies:
 
 
 _WARM_THREAD = "plans-warm"
+_exiting = threading.Event()
+_watchers: list[threading.Thread] = []
 
 
-def _made_before(path: Path, seconds: float) -> bool:
-    try:
-        return time.time() - path.stat().st_mtime > seconds
-    except FileNotFoundError:  # dropped by the writer just now: a newer copy is named, the next run opens it
-        return False
+@atexit.register
+def _stop_watching() -> None:
+    # A thread still running when the interpreter finalises keeps DuckDB's objects alive past its module's end
+    # (nanobind then reports them as leaked): the watchers end first.
+    _exiting.set()
+    for watcher in _watchers:
+        watcher.join(timeout=5)
 
 
 class _NotFromWarming(logging.Filter):
