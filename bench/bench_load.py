@@ -262,6 +262,22 @@ def editor(url: str, files: list, when: list[float], done: list, failed: list) -
             browser.close()
 
 
+def crowd_while_publishing(
+    url: str, files: list, port: int | list[int], people: int, seconds: float
+) -> tuple[Tally, list[tuple[float, float]], list[str], float]:
+    """`people` for `seconds` while the editor publishes the two `files` at `url`, at a third and two thirds of the
+    run: the tally, each publish (how long it took, when it landed), the editor's failures, and the start."""
+    t0 = time.perf_counter()
+    when = [t0 + seconds / 3, t0 + 2 * seconds / 3]
+    published: list[tuple[float, float]] = []
+    failed: list[str] = []
+    thread = threading.Thread(target=editor, args=(url, files, when, published, failed))
+    thread.start()
+    tally = asyncio.run(crowd(port, people, seconds, floor=False))
+    thread.join(timeout=180)
+    return tally, published, failed, t0
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -293,18 +309,9 @@ def main() -> None:
             asyncio.run(crowd(ours_port, 2, 10, floor=False))
             asyncio.run(crowd(floor_port, 2, 5, floor=True))
             for k, n in enumerate(args.people):
-                # The editor publishes at a third and at two thirds of the run.
-                t0 = time.perf_counter()
-                when = [t0 + args.seconds / 3, t0 + 2 * args.seconds / 3]
-                published: list[tuple[float, float]] = []
-                editor_failed: list[str] = []
-                thread = threading.Thread(
-                    target=editor,
-                    args=(f"http://127.0.0.1:{ours_port}", files[2 * k : 2 * k + 2], when, published, editor_failed),
+                ours, published, editor_failed, t0 = crowd_while_publishing(
+                    f"http://127.0.0.1:{ours_port}", files[2 * k : 2 * k + 2], ours_port, n, args.seconds
                 )
-                thread.start()
-                ours = asyncio.run(crowd(ours_port, n, args.seconds, floor=False))
-                thread.join(timeout=180)
                 base = asyncio.run(crowd(floor_port, n, args.seconds, floor=True))
                 views = ours.first + ours.switch
                 floor_views = base.first + base.switch

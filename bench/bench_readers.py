@@ -17,13 +17,11 @@ import asyncio
 import shutil
 import sys
 import tempfile
-import threading
-import time
 from datetime import date
 from pathlib import Path
 
 from bench.bench_ingest import machine
-from bench.bench_load import ROOT, Tally, crowd, editor, mixed_views, pct, peak_memory_mb, start
+from bench.bench_load import ROOT, Tally, crowd, crowd_while_publishing, mixed_views, pct, peak_memory_mb, start
 
 
 def row(people: int, processes: int, tally: Tally, seconds: float) -> dict:
@@ -79,18 +77,10 @@ def main() -> None:
         k = 0
         for n in args.people:
             for used in (ports[:1], ports):
-                t0 = time.perf_counter()
-                when = [t0 + args.seconds / 3, t0 + 2 * args.seconds / 3]
-                published: list[tuple[float, float]] = []
-                failed: list[str] = []
-                thread = threading.Thread(
-                    target=editor,
-                    args=(f"http://127.0.0.1:{writer_port}", files[2 * k : 2 * k + 2], when, published, failed),
+                tally, published, failed, t0 = crowd_while_publishing(
+                    f"http://127.0.0.1:{writer_port}", files[2 * k : 2 * k + 2], used, n, args.seconds
                 )
                 k += 1
-                thread.start()
-                tally = asyncio.run(crowd(used, n, args.seconds, floor=False))
-                thread.join(timeout=180)
                 r = row(n, len(used), tally, args.seconds)
                 r["published"] = [round(at - t0) for _, at in published]
                 r["editor_failed"] = failed

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .database import WRITE_LOCK, Database, default_db_path
+from .database import Database, default_db_path
 from .filestore import FileStore
 
 log = logging.getLogger(__name__)
@@ -132,18 +132,7 @@ def backup(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     copied = work / DB_FILE
-    with WRITE_LOCK:
-        cur = db.cursor()
-        try:
-            version = int(cur.execute("select coalesce(max(load_id), 0) from load_log").fetchall()[0][0])
-            quoted = str(copied).replace("'", "''")
-            cur.execute(f"attach '{quoted}' as backup_copy")
-            try:
-                cur.execute("copy from database plans to backup_copy")
-            finally:
-                cur.execute("detach backup_copy")
-        finally:
-            cur.close()
+    version = db.copy_to(copied)
     after_copy()
     parts = {DB_FILE: _sha256(copied)}
     # Stored workbooks never change (each is named by its digest): copied after the lock, each checked.

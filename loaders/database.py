@@ -166,6 +166,25 @@ class Database:
             self._commits += 1
             self._committed.notify_all()
 
+    def copy_to(self, target: Path) -> int:
+        """Copy the whole database into the new file `target`; returns the data version the copy holds.
+
+        Taken under the write lock, so no publish is half in it: it holds exactly the versions published before it
+        (a backup, a reader's copy)."""
+        with WRITE_LOCK:
+            cur = self.cursor()
+            try:
+                version = int(cur.execute("select coalesce(max(load_id), 0) from load_log").fetchall()[0][0])
+                quoted = str(target).replace("'", "''")
+                cur.execute(f"attach '{quoted}' as copy_target")
+                try:
+                    cur.execute("copy from database plans to copy_target")
+                finally:
+                    cur.execute("detach copy_target")
+            finally:
+                cur.close()
+        return version
+
     def wait_for_commit(self, seen: int, timeout: float | None = None) -> int:
         """The number of commits so far, once it is more than `seen` (or the timeout has passed)."""
         with self._committed:

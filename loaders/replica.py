@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from .database import WRITE_LOCK, Database
+from .database import Database
 
 log = logging.getLogger(__name__)
 
@@ -72,23 +72,12 @@ def older_than(copy: Path, seconds: float) -> bool:
 def publish(db: Database, keep: int = KEEP) -> Path:
     """Copy the database as it is now into a new file, make it the current copy, and drop the oldest.
 
-    The copy is taken under the write lock (as a backup is), so it holds whole publishes only; it is written under
-    a .tmp name and renamed when complete, and the pointer is replaced in one step: a reader opens either the
-    previous copy or this one, never a part."""
-    with WRITE_LOCK:
-        cur = db.cursor()
-        try:
-            version = int(cur.execute("select coalesce(max(load_id), 0) from load_log").fetchall()[0][0])
-            final = db.path.with_name(f"{db.path.stem}.replica-{version:06d}-{time.time_ns()}.duckdb")
-            work = final.with_name(final.name + ".tmp")
-            quoted = str(work).replace("'", "''")
-            cur.execute(f"attach '{quoted}' as replica_copy")
-            try:
-                cur.execute("copy from database plans to replica_copy")
-            finally:
-                cur.execute("detach replica_copy")
-        finally:
-            cur.close()
+    The copy holds whole publishes only (Database.copy_to, as a backup); it is written under a .tmp name and
+    renamed when complete, and the pointer is replaced in one step: a reader opens either the previous copy or
+    this one, never a part."""
+    work = db.path.with_name(f"{db.path.stem}.replica-{time.time_ns()}.duckdb.tmp")
+    version = db.copy_to(work)
+    final = db.path.with_name(f"{db.path.stem}.replica-{version:06d}-{time.time_ns()}.duckdb")
     os.replace(work, final)
     note = pointer(db.path).with_name(pointer(db.path).name + ".tmp")
     note.write_text(final.name, encoding="utf-8")

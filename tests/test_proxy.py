@@ -105,15 +105,24 @@ def proxied(tmp_path_factory):
         served.close()  # the app stops
 
 
-@pytest.fixture(scope="module")
-def browser():
+@contextlib.contextmanager
+def laptop_chromium():
+    """Debian's Chromium at a laptop's 1366 × 768, with a fresh profile, accepting downloads."""
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             tempfile.mkdtemp(prefix="chromium-"), executable_path=str(CHROMIUM), headless=True, args=FLAGS,
             viewport={"width": 1366, "height": 768}, accept_downloads=True,
         )  # fmt: skip
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with laptop_chromium() as context:
         yield context
-        context.close()
 
 
 def test_the_root_sends_to_the_app_and_every_page_renders_through_the_proxy(proxied, browser):

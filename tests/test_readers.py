@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
 import time
 
 import openpyxl
@@ -14,10 +13,8 @@ from loaders import replica
 from loaders.database import Database
 from loaders.service import export_plan
 from tests.test_browser import (
-    CHROMIUM,
     EDITOR,
     EDITOR_PASSWORD,
-    FLAGS,
     PAGES,
     _free_port,
     _nav,
@@ -27,13 +24,13 @@ from tests.test_browser import (
     _year_total,
 )
 from tests.test_cli import cli
-from tests.test_proxy import nginx, readme_nginx
+from tests.test_proxy import laptop_chromium, nginx, readme_nginx
 
 from .conftest import bundled_copy
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +63,8 @@ def site(bundled_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="chromium-"), executable_path=str(CHROMIUM), headless=True, args=FLAGS,
-            viewport={"width": 1366, "height": 768}, accept_downloads=True,
-        )  # fmt: skip
+    with laptop_chromium() as context:
         yield context
-        context.close()
 
 
 def test_a_publish_on_the_writer_is_seen_on_the_readers_within_seconds(site, browser, tmp_path):

@@ -139,6 +139,19 @@ def test_the_same_session_on_a_server_that_writes_is_an_editor(reader, monkeypat
     assert not at.exception and at.file_uploader
 
 
+def _next_run_once_serving(at: AppTest, db_path, newer, monkeypatch) -> list[str]:
+    """Once the reader serves `newer`, the next page run; returns the copies its cached reads had to query."""
+    chosen = cache.copies(str(db_path))
+    deadline = time.monotonic() + 30
+    while chosen.serving != str(newer) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    opened: list[str] = []
+    real_open = cache._open
+    monkeypatch.setattr(cache, "_open", lambda path: opened.append(path) or real_open(path))
+    at.run()
+    return opened
+
+
 def test_a_reader_moves_to_a_new_copy_once_the_reads_asked_for_are_cached(reader, monkeypatch):
     db_path, made = reader
     monkeypatch.setattr(cache, "WATCH_SECONDS", 3600)  # the page run finds the new copy, not the watcher
@@ -149,14 +162,7 @@ def test_a_reader_moves_to_a_new_copy_once_the_reads_asked_for_are_cached(reader
         newer = replica.publish(db)
     at.run()  # this run still reads the copy it had; a thread computes the same reads for the new one meanwhile
     assert at.session_state["ctx"].db.path == made
-    chosen = cache.copies(str(db_path))
-    deadline = time.monotonic() + 30
-    while chosen.serving != str(newer) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    opened: list[str] = []
-    real_open = cache._open
-    monkeypatch.setattr(cache, "_open", lambda path: opened.append(path) or real_open(path))
-    at.run()
+    opened = _next_run_once_serving(at, db_path, newer, monkeypatch)
     assert not at.exception
     assert at.session_state["ctx"].db.path == newer
     assert opened == []  # every cached read of this run was ready: none had to query the new copy
@@ -169,14 +175,7 @@ def test_an_idle_reader_warms_a_new_copy_by_itself(reader, monkeypatch):
     assert at.session_state["ctx"].db.path == made
     with Database(db_path) as db:
         newer = replica.publish(db)
-    chosen = cache.copies(str(db_path))
-    deadline = time.monotonic() + 30
-    while chosen.serving != str(newer) and time.monotonic() < deadline:  # no page run meanwhile
-        time.sleep(0.05)
-    opened: list[str] = []
-    real_open = cache._open
-    monkeypatch.setattr(cache, "_open", lambda path: opened.append(path) or real_open(path))
-    at.run()
+    opened = _next_run_once_serving(at, db_path, newer, monkeypatch)  # no page run meanwhile
     assert at.session_state["ctx"].db.path == newer
     assert opened == []  # the next visitor's reads were ready
 
@@ -190,14 +189,7 @@ def test_without_warming_the_same_run_would_have_queried(reader, monkeypatch):
     with Database(db_path) as db:
         newer = replica.publish(db)
     at.run()
-    chosen = cache.copies(str(db_path))
-    deadline = time.monotonic() + 30
-    while chosen.serving != str(newer) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    opened: list[str] = []
-    real_open = cache._open
-    monkeypatch.setattr(cache, "_open", lambda path: opened.append(path) or real_open(path))
-    at.run()
+    opened = _next_run_once_serving(at, db_path, newer, monkeypatch)
     assert at.session_state["ctx"].db.path == newer
     assert str(newer) in opened
 
