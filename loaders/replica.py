@@ -79,9 +79,10 @@ def publish(db: Database, keep: int = KEEP) -> Path:
     version = db.copy_to(work)
     final = db.path.with_name(f"{db.path.stem}.replica-{version:06d}-{time.time_ns()}.duckdb")
     os.replace(work, final)
-    note = pointer(db.path).with_name(pointer(db.path).name + ".tmp")
+    named = pointer(db.path)
+    note = named.with_name(named.name + ".tmp")
     note.write_text(final.name, encoding="utf-8")
-    os.replace(note, pointer(db.path))
+    os.replace(note, named)
     for old in _copies(db.path)[:-keep]:
         if old != final:
             old.unlink(missing_ok=True)  # a reader that has it open keeps reading it (POSIX)
