@@ -6,10 +6,10 @@ import functools
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import duckdb
 import pandas as pd
@@ -60,6 +60,9 @@ def default_db_path() -> Path:
     return Path(env) if env else ROOT / "data" / "plans.duckdb"
 
 
+T = TypeVar("T")
+
+
 class Reader(Protocol):
     """What a read query receives: the Database itself, or a Snapshot (one consistent view for cached reads)."""
 
@@ -77,6 +80,7 @@ class Database:
         # Commits through transaction(), counted so that a thread can wait for the next one (loaders.replica).
         self._commits = 0
         self._committed = threading.Condition()
+        self._per_commit: dict[Callable, tuple[int, object]] = {}  # see per_commit()
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         if read_only:
@@ -184,6 +188,24 @@ class Database:
             finally:
                 cur.close()
         return version
+
+    def per_commit(self, fn: Callable[[Database], T]) -> T:
+        """fn(self), computed once per commit of this connection rather than once per call.
+
+        Sound because nothing else writes the file while this connection is open: DuckDB gives one process
+        the file (another process can open it neither to write nor to read), this process writes only through
+        transaction(), which counts its commits, and a read-only connection is to a file no one writes (a
+        reader's copy). A value is kept under the count read before it was computed, so one computed across a
+        commit is computed again on the next call, never kept for the newer state."""
+        with self._committed:
+            commits = self._commits
+            kept = self._per_commit.get(fn)
+        if kept is not None and kept[0] == commits:
+            return kept[1]  # type: ignore[return-value]  # stored by fn itself, below
+        value = fn(self)
+        with self._committed:
+            self._per_commit[fn] = (commits, value)
+        return value
 
     def wait_for_commit(self, seen: int, timeout: float | None = None) -> int:
         """The number of commits so far, once it is more than `seen` (or the timeout has passed)."""

@@ -226,6 +226,41 @@ def test_publish_records_who_what_and_a_summary_and_keeps_the_file(tmp_path, db)
         assert store.get(sha) == content
 
 
+def test_the_data_version_is_read_once_per_commit_and_a_publish_is_seen_at_once(tmp_path, db):
+    """The sidebar asks for the data version on every page run: the database is asked only after a commit."""
+    from dashboard import queries
+
+    asked = []
+
+    def version(reader):
+        asked.append(1)
+        return queries.data_version(reader)
+
+    assert [db.per_commit(version) for _ in range(3)] == [0, 0, 0] and len(asked) == 1
+    data, _ = _plan(tmp_path)
+    publish(db, [data], "anna", "upload")
+    assert [db.per_commit(version) for _ in range(3)] == [1, 1, 1] and len(asked) == 2
+    with db.transaction() as cur:  # any commit, not only a publish, asks again
+        cur.execute("select 1")
+    assert db.per_commit(version) == 1 and len(asked) == 3
+
+
+def test_a_value_computed_while_a_commit_lands_is_computed_again(tmp_path, db):
+    data, _ = _plan(tmp_path)
+    calls = []
+
+    def publish_meanwhile(reader):
+        calls.append(1)
+        loads = reader.rows("select count(*) from loads")[0][0]
+        if len(calls) == 1:
+            publish(reader, [data], "anna", "upload")  # a commit lands after the value was read
+        return loads
+
+    assert db.per_commit(publish_meanwhile) == 0  # read before the publish
+    # Not kept for the state after the publish: the next call reads again, and then keeps that.
+    assert [db.per_commit(publish_meanwhile) for _ in range(2)] == [1, 1] and len(calls) == 2
+
+
 def test_publish_refuses_a_preview_made_against_an_older_version(tmp_path, db):
     data, _ = _plan(tmp_path)
     publish(db, [data], "anna", "upload")

@@ -41,7 +41,7 @@ def _reset() -> None:
 
 
 def sidebar(db: Database, lang: str) -> Context:
-    version = queries.data_version(db)
+    version = db.per_commit(queries.data_version)  # a query only after a publish, not on every run
     try:
         options = read(queries.filter_options, str(db.path), version)
     except Stale:
