@@ -34,8 +34,7 @@ if targets.empty:
 if paths.empty:
     render.empty(t("no_targets", lang))
 
-for target in paths.itertuples(index=False):
-    row = pd.Series(target._asdict())
+for row in paths.to_dict("records"):
     with st.container(border=True):
         st.subheader(md(row["name"]))
         st.caption(" · ".join(md(x) for x in (row["plan_title"], row["measure"]) if isinstance(x, str)))

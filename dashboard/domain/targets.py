@@ -158,9 +158,10 @@ def path(target) -> Path | None:
     return Path(int(y0), state.baseline, int(y1), state.target, change_pct=pct)
 
 
-def split_by_path(targets: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[pd.Series, TargetState]]]:
+def split_by_path(targets: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[dict, TargetState]]]:
     """The targets that get a drawn path (their own figures or an index), and the others with their state."""
-    states = [(r, target_state(r)) for _, r in targets.iterrows()]
+    # Rows as dicts: iterrows builds a Series per row, which was most of the targets page's run.
+    states = [(r, target_state(r)) for r in targets.to_dict("records")]
     drawn = pd.Series([s.path or s.index_path for _, s in states], index=targets.index, dtype=bool)
     return targets[drawn], [(r, s) for r, s in states if not (s.path or s.index_path)]
 
@@ -184,7 +185,8 @@ def latest_on_path(target, outcomes: pd.DataFrame) -> bool | None:
 
 def verdicts(targets: pd.DataFrame) -> pd.Series:
     """Each target's verdict (TargetState.verdict), aligned with the frame."""
-    return pd.Series([target_state(r).verdict for _, r in targets.iterrows()], index=targets.index, dtype=object)
+    rows = targets.to_dict("records")
+    return pd.Series([target_state(r).verdict for r in rows], index=targets.index, dtype=object)
 
 
 def summary(targets: pd.DataFrame) -> dict[str, int]:
