@@ -237,7 +237,7 @@ def to_pack(
         }
     )
     target_rows = []
-    for _, r in targets.iterrows():
+    for r in targets.to_dict("records"):
         # Every target in scope: one with a path is charted; the others are listed with what they lack.
         state = target_state(r)
         latest = r.get("outcome")

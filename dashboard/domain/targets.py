@@ -118,7 +118,7 @@ class Kinds:
 
 
 def by_kind(targets: pd.DataFrame) -> Kinds:
-    kinds = pd.Series([kind(r) for _, r in targets.iterrows()], index=targets.index, dtype=object)
+    kinds = pd.Series([kind(r) for r in targets.to_dict("records")], index=targets.index, dtype=object)
     no_base_year = pd.Series([_num(y) is None for y in targets["baseline_year"]], index=targets.index, dtype=bool)
     return Kinds(
         valued=targets[kinds == "value"],
