@@ -101,3 +101,4 @@ with errors.user_errors(lang):
         render.empty(t("no_plans", lang))
         st.stop()
     page.run()
+    cache.settle_heap(page.url_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import gc
 import hashlib
 import logging
 import pickle
@@ -80,6 +81,23 @@ def connection(path: str) -> Database:
             target=replica.keep_published, args=(db, threading.Event()), name="plans-replica", daemon=True
         ).start()
     return db
+
+
+@st.cache_resource(show_spinner=False)
+def settle_heap(page: str) -> bool:
+    """Once per page and process, after the page's first run: what is alive then (Streamlit, pandas, plotly, DuckDB,
+    the modules the page imported) lives as long as the process, so it is taken out of the collector's sight.
+
+    Python's full collections otherwise scan all of it again and again as the shared caches grow, each one
+    stopping every session's run (bench/RESULTS.md has the figures). At most one freeze per page: the sessions
+    alive at that moment are frozen too and not collected if they end in a cycle, a bounded cost. Given back at
+    exit, so that the interpreter's last collection frees DuckDB's objects (its bindings report any still alive
+    then as leaks). Not collected first: that would cost the page's first visitor a quarter of a second, for
+    the little garbage left over from imports.
+    """
+    gc.freeze()
+    atexit.register(gc.unfreeze)
+    return True
 
 
 # A reader process opens each new copy once, for all sessions; the previous copies stay open for the runs that
