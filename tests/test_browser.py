@@ -92,7 +92,8 @@ def _wait_until_up(address: str, proc: subprocess.Popen, what: str, seconds: flo
         time.sleep(0.2)
 
 
-def _serve(db: Path, env: dict, built: bool = False, args: tuple[str, ...] = (), port: int | None = None):
+def _serve(db: Path, env: dict, built: bool = False, args: tuple[str, ...] = (), port: int | None = None, log=None):
+    """A server on db for the test's life; log (an open file) takes what it writes, or it is dropped."""
     if not built:
         build(DATA, db)
     port = port or _free_port()
@@ -100,7 +101,7 @@ def _serve(db: Path, env: dict, built: bool = False, args: tuple[str, ...] = (),
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *args],
         cwd=ROOT, env={**os.environ, "PLANS_DB": str(db), **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     # Under a base path (--server.baseUrlPath P) the health check is at /P/_stcore/health.
@@ -472,6 +473,24 @@ def test_no_page_fetches_from_another_host(server, browser):
             page.wait_for_timeout(1000)  # the favicon and fonts are asked for after the script has run
     page.close()
     assert not outside, outside
+
+
+def test_a_server_stopped_after_serving_pages_ends_cleanly(browser, tmp_path):
+    """The server freezes its heap after each page's first run (cache.settle_heap) and gives it back at exit:
+    without that, DuckDB's bindings filled the log at every stop with "leaked instance" reports."""
+    with open(tmp_path / "server.log", "w") as log:
+        serving = _serve(tmp_path / "plans.duckdb", {}, log=log)
+        url = next(serving)
+        page = browser.new_page()
+        _open(page, f"{url}/")
+        expect(page.locator(PAGES[""]).first).to_be_visible(timeout=60_000)
+        _nav(page, "Budget")
+        expect(page.locator(PAGES["budget"]).first).to_be_visible(timeout=60_000)
+        page.close()
+        serving.close()  # the fixture's end: the server is told to stop, and waited for
+    text = (tmp_path / "server.log").read_text()
+    assert "Uvicorn server started" in text or "You can now view" in text, text[-2000:]
+    assert "leak" not in text, text[-2000:]
 
 
 def test_the_home_page_answers_at_its_own_address(server, browser):

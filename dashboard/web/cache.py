@@ -90,14 +90,17 @@ def settle_heap(page: str) -> bool:
 
     Python's full collections otherwise scan all of it again and again as the shared caches grow, each one
     stopping every session's run (bench/RESULTS.md has the figures). At most one freeze per page: the sessions
-    alive at that moment are frozen too and not collected if they end in a cycle, a bounded cost. Given back at
-    exit, so that the interpreter's last collection frees DuckDB's objects (its bindings report any still alive
-    then as leaks). Not collected first: that would cost the page's first visitor a quarter of a second, for
-    the little garbage left over from imports.
+    alive at that moment are frozen too and not collected if they end in a cycle, a bounded cost. Not collected
+    first: that would cost the page's first visitor a quarter of a second, for the little garbage left over from
+    imports.
     """
     gc.freeze()
-    atexit.register(gc.unfreeze)
     return True
+
+
+# Frozen objects given back at exit, so that the interpreter's last collection frees DuckDB's objects (its bindings
+# report any still alive then as leaks).
+atexit.register(gc.unfreeze)
 
 
 # A reader process opens each new copy once, for all sessions; the previous copies stay open for the runs that
