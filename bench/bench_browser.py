@@ -61,6 +61,10 @@ PAGE_DONE = (
     "([heading, chart]) => " + _IDLE_JS + " && [...document.querySelectorAll('h1')].some("
     "h => h.textContent.includes(heading)) && !!document.querySelector(chart)"
 )
+# With --reading: the view is done when every chart of the page is drawn too (each shows its traces).
+PAGE_WHOLE = PAGE_DONE + (
+    " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(p => !!p.querySelector('.trace'))"
+)
 TEXT_DONE = (
     "(text) => " + _IDLE_JS + " && document.querySelector('[data-testid=\"stMain\"]').textContent.includes(text)"
 )
@@ -107,8 +111,8 @@ def until(page, js: str, arg) -> None:
     page.wait_for_function(js, arg=arg, timeout=60_000, polling="raf")
 
 
-def shown(page, name: str) -> None:
-    until(page, PAGE_DONE, list(PAGES[name]))
+def shown(page, name: str, whole: bool = False) -> None:
+    until(page, PAGE_WHOLE if whole else PAGE_DONE, list(PAGES[name]))
 
 
 def text_shown(page, text: str) -> None:
@@ -129,16 +133,21 @@ def editor_account() -> str:
     return f"{EDITOR}:{hash_password(PASSWORD)}"
 
 
-def _choose_and_remove(page, typed: str, chosen: Callable[[], None], removed: Callable[[], None]) -> list[float]:
-    """A filter change and back: the first multiselect of the sidebar, a choice typed in, then removed."""
+def _choose_and_remove(
+    page, typed: str, chosen: Callable[[], None], removed: Callable[[], None], reading: float = 0.0
+) -> list[float]:
+    """A filter change and back: the first multiselect of the sidebar, a choice typed in, then removed; each
+    followed by `reading` seconds of rest."""
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
     add = _timed(lambda: (page.keyboard.type(typed), page.keyboard.press("Enter")), chosen)
+    time.sleep(reading)
     remove = _timed(lambda: page.keyboard.press("Backspace"), removed)
     page.keyboard.press("Escape")
+    time.sleep(reading)
     return [add, remove]
 
 
-def floor_views(browser, url: str, runs: int) -> dict[str, list[float]]:
+def floor_views(browser, url: str, runs: int, reading: float = 0.0) -> dict[str, list[float]]:
     page = browser.new_page()
     page.goto(f"{url}/")
     text_shown(page, "sida 1: 0 valda")
@@ -152,8 +161,13 @@ def floor_views(browser, url: str, runs: int) -> dict[str, list[float]]:
                     lambda n=n: text_shown(page, f"sida {n}: 0 valda"),
                 )
             )
+            time.sleep(reading)
         filters = _choose_and_remove(
-            page, "a", lambda: text_shown(page, "sida 1: 1 valda"), lambda: text_shown(page, "sida 1: 0 valda")
+            page,
+            "a",
+            lambda: text_shown(page, "sida 1: 1 valda"),
+            lambda: text_shown(page, "sida 1: 0 valda"),
+            reading,
         )
         if i:
             out["switch"] += switch
@@ -162,13 +176,16 @@ def floor_views(browser, url: str, runs: int) -> dict[str, list[float]]:
     return out
 
 
-def our_views(browser, url: str, runs: int) -> dict[str, list[float]]:
+def our_views(browser, url: str, runs: int, reading: float = 0.0) -> dict[str, list[float]]:
     page = browser.new_page()
     page.goto(url)
     shown(page, "Översikt")
     out: dict[str, list[float]] = {"switch": [], "filter": []}
     for i in range(runs + 1):  # the first round is a warm-up (each page's first run fills the shared caches)
-        switch = [_timed(lambda name=name: nav(page, name), lambda name=name: shown(page, name)) for name in PAGES]
+        switch = []
+        for name in PAGES:
+            switch.append(_timed(lambda name=name: nav(page, name), lambda name=name: shown(page, name, reading > 0)))
+            time.sleep(reading)
         if i:
             for name, seconds in zip(PAGES, switch, strict=True):
                 out.setdefault(name, []).append(seconds)
@@ -177,6 +194,7 @@ def our_views(browser, url: str, runs: int) -> dict[str, list[float]]:
             "mobilitet",
             lambda: until(page, METRIC_DONE, ["Aktiviteter", "27"]),
             lambda: until(page, METRIC_DONE, ["Aktiviteter", "69"]),
+            reading,
         )
         if i:
             out["switch"] += switch
@@ -266,6 +284,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="measured rounds of each action (after one warm-up)")
     parser.add_argument("--starts", type=int, default=3, help="first starts of each server")
     parser.add_argument("--results", type=Path, help="append a dated section to this Markdown file")
+    parser.add_argument(
+        "--reading",
+        type=float,
+        default=0.0,
+        help="seconds of rest after each page switch and filter change, as a person reading the view; a page"
+        " switch is then timed until every chart of the page is drawn (default 0: the next click at once)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="browser-bench-"))
@@ -291,8 +316,8 @@ def main() -> None:
                 )
                 floor_proc, floor_port = start(tmp / "floor.py", {})
                 try:
-                    floor = floor_views(browser, f"http://127.0.0.1:{floor_port}", args.runs)
-                    ours = our_views(browser, f"http://127.0.0.1:{ours_port}", args.runs)
+                    floor = floor_views(browser, f"http://127.0.0.1:{floor_port}", args.runs, args.reading)
+                    ours = our_views(browser, f"http://127.0.0.1:{ours_port}", args.runs, args.reading)
                     print("views done", file=sys.stderr, flush=True)
                     edits = editor_actions(browser, f"http://127.0.0.1:{ours_port}", files)
                     print("edits done", file=sys.stderr, flush=True)
@@ -344,7 +369,13 @@ def main() -> None:
         " data/). Page switch: the seven pages of the sidebar in turn, each to its chart; filter change: a plan"
         " chosen and removed in the sidebar, to the changed key figure; upload: the skolsamverkan plan (a"
         " bundled-size plan) with one amount changed, to the preview of its change; publish: to the"
-        " confirmation; pack: the meeting pack's PDF, from the click to the finished download.",
+        " confirmation; pack: the meeting pack's PDF, from the click to the finished download."
+        + (
+            f" Read: after each page switch and filter change {args.reading:g} s of rest before the next click, and"
+            " a page switch lasts until every chart of the page is drawn."
+            if args.reading
+            else ""
+        ),
         "",
         "| action | ours median (s) | ours worst (s) | floor median (s) | ours / floor | target | met? | runs |",
         "|---|---:|---:|---:|---:|---|---|---:|",
