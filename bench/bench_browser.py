@@ -371,8 +371,8 @@ def main() -> None:
         " bundled-size plan) with one amount changed, to the preview of its change; publish: to the"
         " confirmation; pack: the meeting pack's PDF, from the click to the finished download."
         + (
-            f" Read: after each page switch and filter change {args.reading:g} s of rest before the next click, and"
-            " a page switch lasts until every chart of the page is drawn."
+            f" Here each page switch and filter change is followed by {args.reading:g} s of rest before the next"
+            " click, and a page switch lasts until every chart of the page is drawn."
             if args.reading
             else ""
         ),
