@@ -170,7 +170,7 @@ class Worker:
                 yield msg["name"], None
                 continue
             # Memory-mapped: the rows are not copied again on their way into this process.
-            table = pa.ipc.open_file(pa.memory_map(str(out_dir / f"{msg['i']}.arrow"))).read_all()
+            table = pa.ipc.open_stream(pa.memory_map(str(out_dir / f"{msg['i']}.arrows"))).read_all()
             yield msg["name"], ParsedSheet(table, msg["columns"])
         self.proc.wait()
         self.err.seek(0)
@@ -238,12 +238,16 @@ def remove_out_dir(path: Path) -> None:
 
 
 def _child_main() -> None:
-    """Worker: read one job; write each sheet as an Arrow IPC file and announce it on stdout."""
+    """Worker: read one job; write each sheet as an Arrow IPC stream file and announce it on stdout."""
     import logging
 
     logging.disable(logging.WARNING)  # fastexcel logs every column it reads as text
     import fastexcel
-    import pyarrow as pa
+
+    # nanoarrow, not pyarrow, writes the sheets: importing pyarrow cost each worker 140 ms of CPU (of a
+    # 180 ms start), nanoarrow 5 ms. fastexcel hands its columns over through the Arrow C interface.
+    import nanoarrow
+    import nanoarrow.ipc
 
     def say(**msg) -> None:
         sys.stdout.write(json.dumps(msg) + "\n")
@@ -258,21 +262,21 @@ def _child_main() -> None:
         if name not in present:
             say(i=i, name=name, missing=True)
             continue
+        sheet: Any
         try:
             sheet = reader.load_sheet(name, header_row=0, dtypes="string")
-            batch = sheet.to_arrow()
             columns = [
                 {"name": c.name, "index": c.index, "absolute_index": c.absolute_index}
                 for c in sheet.available_columns()
             ]
         except fastexcel.FastExcelError:
-            # An entirely empty sheet has no header for fastexcel to find.
-            sheet, batch, columns = None, pa.record_batch([], schema=pa.schema([])), []
-        with pa.OSFile(str(out / f"{i}.arrow"), "wb") as sink, pa.ipc.new_file(sink, batch.schema) as writer:
-            writer.write(batch)
+            # An entirely empty sheet has no header for fastexcel to find: no columns, no rows.
+            sheet, columns = nanoarrow.ArrayStream([], nanoarrow.struct([])), []
+        with nanoarrow.ipc.StreamWriter.from_path(str(out / f"{i}.arrows")) as writer:
+            writer.write_stream(sheet)
         # Free the parsed sheet before announcing it: the caller starts converting at once, and
         # the two must not hold a large sheet at the same time.
-        del sheet, batch
+        del sheet
         say(i=i, name=name, columns=columns)
     say(done=True)
 

@@ -46,9 +46,9 @@ def test_isolated_parse_reads_the_checked_bytes_not_the_file(tmp_path):
 
 
 def test_worker_over_its_memory_limit_is_a_problem_not_a_crash(tmp_path):
-    # 60 MB of address space is too little for the worker even to import its parser (it needs about
-    # 150 MB): that is the server's setting, and the file is not blamed for it.
-    assert _isolated(write_plan(tmp_path), {"PLANS_PARSE_MEMORY_MB": "60"}) == "parse_start"
+    # 20 MB of address space is too little for the worker even to import its parser (it needs about
+    # 35 MB): that is the server's setting, and the file is not blamed for it.
+    assert _isolated(write_plan(tmp_path), {"PLANS_PARSE_MEMORY_MB": "20"}) == "parse_start"
 
 
 def test_worker_over_its_time_limit_is_killed(tmp_path):
