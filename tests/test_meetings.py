@@ -25,7 +25,7 @@ from loaders.database import Database
 from loaders.meetings import MeetingInvalid
 from loaders.publish import publish
 from loaders.workbook import read_plan
-from tests.conftest import ROOT, base_rows, download, downloads, write_plan
+from tests.conftest import ROOT, base_rows, bundled_copy, download, downloads, write_plan
 
 pytestmark = pytest.mark.slow  # seconds of work: handed out before the quick files (tests/conftest.py)
 
@@ -38,18 +38,30 @@ def _plan(tmp_path, rows=None, name="plan.xlsx"):
     return read_plan(path.read_bytes(), path.name)
 
 
-@pytest.fixture
-def two_versions(tmp_path):
-    """testplan v1 published long ago, v2 today: a status change, an outcome, more budget, a new activity."""
-    db = Database(tmp_path / "plans.duckdb")
-    publish(db, [_plan(tmp_path)], "build", "build")
+@pytest.fixture(scope="module")
+def two_versions_built(tmp_path_factory):
+    """testplan v1 published long ago, v2 today: a status change, an outcome, more budget, a new activity.
+
+    Built once per module (two publishes cost a third of a second); each test opens its own copy.
+    """
+    folder = tmp_path_factory.mktemp("two_versions")
+    db = Database(folder / "plans.duckdb")
+    publish(db, [_plan(folder)], "build", "build")
     db.rows("update load_log set loaded_at = ? where version = 1", [LONG_AGO])
     rows = base_rows()
     rows["status"].append({"activity_id": "1", "as_of": date(2024, 5, 1), "status": "done"})
     rows["target_values"] = [{"target_id": "T1", "year": 2016, "value": 30}]
     rows["budget"][0]["amount_sek"] = 150000
     rows["activities"].append({"activity_id": "3", "title": "Aktivitet tre", "unit": "KOM"})
-    publish(db, [_plan(tmp_path, rows, "v2.xlsx")], "anna", "upload")
+    publish(db, [_plan(folder, rows, "v2.xlsx")], "anna", "upload")
+    db.close()
+    return folder / "plans.duckdb"
+
+
+@pytest.fixture
+def two_versions(two_versions_built, tmp_path):
+    """A private, writable copy of two_versions_built."""
+    db = Database(bundled_copy(two_versions_built, tmp_path))
     yield db
     db.close()
 
