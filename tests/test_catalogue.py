@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import string
 from pathlib import Path
 
@@ -51,12 +52,19 @@ def test_lookup_picks_the_language_and_fills_placeholders():
 # ------------------------------------------------------------------------- the keys the code can ask for
 
 
+@functools.cache
 def _modules(*folders: str) -> dict[Path, ast.Module]:
+    # Parsed when a test first asks (half a second), not when the file is imported: every test process imports
+    # every test file to collect it, and only one of them runs these tests.
     return {p: ast.parse(p.read_text(encoding="utf-8")) for f in folders for p in sorted((ROOT / f).rglob("*.py"))}
 
 
-DASHBOARD = _modules("dashboard")
-LOADERS = _modules("loaders")
+def _dashboard() -> dict[Path, ast.Module]:
+    return _modules("dashboard")
+
+
+def _loaders() -> dict[Path, ast.Module]:
+    return _modules("loaders")
 
 
 def _name(func: ast.expr) -> str | None:
@@ -206,7 +214,7 @@ def _dict_values(key: str) -> set[str]:
     """Every string given to key in a dict literal in dashboard/ (e.g. {"message": "published", ...})."""
     return {
         v.value
-        for tree in DASHBOARD.values()
+        for tree in _dashboard().values()
         for node in ast.walk(tree)
         if isinstance(node, ast.Dict)
         for k, v in zip(node.keys, node.values, strict=True)
@@ -218,7 +226,7 @@ def _session_values(name: str) -> set[str]:
     """Every string stored as st.session_state[name] in dashboard/."""
     return {
         node.value.value
-        for tree in DASHBOARD.values()
+        for tree in _dashboard().values()
         for node in ast.walk(tree)
         if isinstance(node, ast.Assign)
         and isinstance(node.value, ast.Constant)
@@ -228,7 +236,7 @@ def _session_values(name: str) -> set[str]:
 
 def _page_titles() -> set[str]:
     """The title keys of app.py's PAGES and EDITOR_PAGES (name, title key, icon, path)."""
-    tree = DASHBOARD[ROOT / "dashboard" / "app.py"]
+    tree = _dashboard()[ROOT / "dashboard" / "app.py"]
     return {
         row.elts[1].value
         for node in ast.walk(tree)
@@ -240,7 +248,7 @@ def _page_titles() -> set[str]:
 def _change_kinds() -> set[str]:
     """The kinds of change the meeting's change list has: _change(plan, kind, ...) calls and a new plan's dict."""
     kinds = _dict_values("kind") & {"plan_added"}
-    for tree in DASHBOARD.values():
+    for tree in _dashboard().values():
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _name(node.func) == "_change" and len(node.args) > 1:
                 arg = node.args[1]
@@ -253,7 +261,7 @@ def _change_kinds() -> set[str]:
 
 def _appended(name: str, module: str) -> set[str]:
     """The strings appended to (or put as a literal tuple into) a list called name in a module."""
-    tree = DASHBOARD[ROOT / module]
+    tree = _dashboard()[ROOT / module]
     out = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _name(node.func) == "append" and ast.unparse(node.func.value) == name:
@@ -263,7 +271,7 @@ def _appended(name: str, module: str) -> set[str]:
 
 def _qualitative() -> set[str]:
     # target_state gives ("qualitative",) as the whole of missing for a target with no value at all.
-    tree = DASHBOARD[ROOT / "dashboard/domain/targets.py"]
+    tree = _dashboard()[ROOT / "dashboard/domain/targets.py"]
     return {
         e.value
         for node in ast.walk(tree)
@@ -278,36 +286,46 @@ def _qualitative() -> set[str]:
 LOAD_ACTIONS = ("build", "load", "upload", "update", "rollback")
 # A meeting item's status: an action item is open until someone marks it done (loaders/meetings.py).
 ITEM_STATUSES = ("open", "done")
-DYNAMIC: dict[str, set[str]] = {
-    "action_{}": set(LOAD_ACTIONS),
-    # A version's role (display.who), from loaders.roles; a responsible's state in a round (loaders/rounds.py);
-    # a data gap's kind (dashboard/domain/gaps.py).
-    "role_{}": {role.name.lower() for role in Role},
-    "rounds_progress_{}": set(ROUND_STATES),
-    "gap_{}": set(GAP_KINDS),
-    "sort_{}": set(SORTS),
-    "m_item_{}": set(ITEM_KINDS),
-    "m_action_{}": set(ITEM_STATUSES),
-    "kind_{}": set(LINE_KINDS),
-    "diff_n_{}": set(PlanDiff("plan").counts()),
-    "m_kind_{}": _change_kinds(),
-    "tr_{}": _appended("missing", "dashboard/domain/targets.py") | _qualitative(),
-}
+
+
+@functools.cache
+def _dynamic() -> dict[str, set[str]]:
+    return {
+        "action_{}": set(LOAD_ACTIONS),
+        # A version's role (display.who), from loaders.roles; a responsible's state in a round (loaders/rounds.py);
+        # a data gap's kind (dashboard/domain/gaps.py).
+        "role_{}": {role.name.lower() for role in Role},
+        "rounds_progress_{}": set(ROUND_STATES),
+        "gap_{}": set(GAP_KINDS),
+        "sort_{}": set(SORTS),
+        "m_item_{}": set(ITEM_KINDS),
+        "m_action_{}": set(ITEM_STATUSES),
+        "kind_{}": set(LINE_KINDS),
+        "diff_n_{}": set(PlanDiff("plan").counts()),
+        "m_kind_{}": _change_kinds(),
+        "tr_{}": _appended("missing", "dashboard/domain/targets.py") | _qualitative(),
+    }
+
+
 # A key held in a name the module gets from elsewhere: what it can hold.
-INDIRECT: dict[str, set[str]] = {
-    "done['message']": _dict_values("message"),  # upload.py: a finished file's message (published, cancelled)
-    "dashboard/web/errors.py:key": {key for _, key, _ in _ERROR_KEYS.values()},
-    "error": _session_values("_ERROR_KEY"),
-    "title": _page_titles(),
-    "home_title": _page_titles(),
-    "COLUMNS[column]": set(COLUMNS.values()),
-    "COLUMNS[df.index.name]": set(COLUMNS.values()),
-    "dashboard/app_pages/overview.py:key": set(target_summary(pd.DataFrame())),  # the targets' counts by verdict
-    "help_key": {"kf_budget_help"},  # overview.py: zip(columns, money, ("kf_budget_help", None, None))
-    # late.past_end_table's days column: status.py passes "days_late" / "days_past_end", followup.py
-    # "m_days_late" / "days_past_end".
-    "dashboard/domain/late.py:days": {"days_late", "days_past_end", "m_days_late"},
-}
+@functools.cache
+def _indirect() -> dict[str, set[str]]:
+    return {
+        "done['message']": _dict_values("message"),  # upload.py: a finished file's message (published, cancelled)
+        "dashboard/web/errors.py:key": {key for _, key, _ in _ERROR_KEYS.values()},
+        "error": _session_values("_ERROR_KEY"),
+        "title": _page_titles(),
+        "home_title": _page_titles(),
+        "COLUMNS[column]": set(COLUMNS.values()),
+        "COLUMNS[df.index.name]": set(COLUMNS.values()),
+        "dashboard/app_pages/overview.py:key": set(target_summary(pd.DataFrame())),  # the targets' counts by verdict
+        "help_key": {"kf_budget_help"},  # overview.py: zip(columns, money, ("kf_budget_help", None, None))
+        # late.past_end_table's days column: status.py passes "days_late" / "days_past_end", followup.py
+        # "m_days_late" / "days_past_end".
+        "dashboard/domain/late.py:days": {"days_late", "days_past_end", "m_days_late"},
+    }
+
+
 # The meeting pack's modules call model._t(key), which asks the catalogue for "pack_" + key.
 PACK = ROOT / "dashboard" / "reports" / "pack"
 
@@ -325,7 +343,7 @@ def _text_keys() -> dict[str, set[str]]:
     """Every t(key, lang) call of dashboard/ → the keys it can ask for; a call that cannot be told fails."""
     found: dict[str, set[str]] = {}
     unresolved = []
-    for path, tree in DASHBOARD.items():
+    for path, tree in _dashboard().items():
         resolver = Resolver(tree)
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and node.args):
@@ -339,9 +357,11 @@ def _text_keys() -> dict[str, set[str]]:
                 continue  # a module's own t() passing its key on: each of its calls is checked
             keys = resolver.values(arg)
             if keys is None:
-                keys = INDIRECT.get(f"{path.relative_to(ROOT)}:{ast.unparse(arg)}", INDIRECT.get(ast.unparse(arg)))
-            if keys is None and _pattern(arg) in DYNAMIC:
-                keys = {_pattern(arg).format(v) for v in DYNAMIC[_pattern(arg)]}
+                keys = _indirect().get(
+                    f"{path.relative_to(ROOT)}:{ast.unparse(arg)}", _indirect().get(ast.unparse(arg))
+                )
+            if keys is None and _pattern(arg) in _dynamic():
+                keys = {_pattern(arg).format(v) for v in _dynamic()[_pattern(arg)]}
             if keys is None:
                 unresolved.append(f"{where}: t({ast.unparse(arg)})")
             else:
@@ -361,10 +381,10 @@ def test_every_key_the_dashboard_asks_for_is_in_the_catalogue():
 
 def test_the_enumerations_are_not_empty():
     # An enumeration that found nothing would let every key it stands for pass unchecked.
-    for pattern, values in {**DYNAMIC, **INDIRECT, **LOADER_INDIRECT}.items():
+    for pattern, values in {**_dynamic(), **_indirect(), **_loader_indirect()}.items():
         assert values, pattern
-    assert {"m_kind_budget_opening_balance", "m_kind_plan_added"} <= {f"m_kind_{k}" for k in DYNAMIC["m_kind_{}"]}
-    assert INDIRECT["error"] == {"auth_too_many", "auth_bad_credentials"}
+    assert {"m_kind_budget_opening_balance", "m_kind_plan_added"} <= {f"m_kind_{k}" for k in _dynamic()["m_kind_{}"]}
+    assert _indirect()["error"] == {"auth_too_many", "auth_bad_credentials"}
 
 
 # The loader's own: a call → the position of the catalogue key among its arguments (or its keyword).
@@ -381,7 +401,7 @@ LOADER_KEY_ARGUMENTS = {
 
 def _known_codes() -> set[str]:
     # update.py: known = {sheet: (id column, ids, code of an unknown id)}
-    tree = LOADERS[ROOT / "loaders/update.py"]
+    tree = _loaders()[ROOT / "loaders/update.py"]
     return {
         value.elts[2].value
         for node in ast.walk(tree)
@@ -392,16 +412,20 @@ def _known_codes() -> set[str]:
 
 # A key the loader passes on from another error: checked where that error is made (LOADER_KEY_ARGUMENTS).
 PASSED_ON = {"exc.code": "_Layout", "self.key": "MeetingInvalid", "errors[v]": "ParseError"}
-LOADER_INDIRECT: dict[str, set[str]] = {
-    "_SANDBOX_CODES[exc.reason]": set(_SANDBOX_CODES.values()),
-    "code": _known_codes(),  # update.py's loop over known (guard.py's fail(code) resolves by itself)
-}
+
+
+@functools.cache
+def _loader_indirect() -> dict[str, set[str]]:
+    return {
+        "_SANDBOX_CODES[exc.reason]": set(_SANDBOX_CODES.values()),
+        "code": _known_codes(),  # update.py's loop over known (guard.py's fail(code) resolves by itself)
+    }
 
 
 def _loader_keys() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     unresolved = []
-    for path, tree in LOADERS.items():
+    for path, tree in _loaders().items():
         resolver = Resolver(tree)
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or _name(node.func) not in LOADER_KEY_ARGUMENTS:
@@ -419,7 +443,7 @@ def _loader_keys() -> dict[str, set[str]]:
                     continue
                 keys = resolver.values(arg)
                 if keys is None:
-                    keys = LOADER_INDIRECT.get(ast.unparse(arg))
+                    keys = _loader_indirect().get(ast.unparse(arg))
                 if keys is None:
                     unresolved.append(f"{where}: {ast.unparse(arg)}")
                 else:
