@@ -18,22 +18,16 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import openpyxl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-from streamlit.testing.v1 import AppTest
 
-from dashboard.auth import config
-from dashboard.auth.passwords import hash_password
-from loaders import guard, meetings
-from loaders.database import Database
-from loaders.problems import WorkbookInvalid
-from loaders.service import build
-from loaders.workbook import read_plan
-from loaders.writer import write_workbook
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
+
+# Streamlit, openpyxl and the app's own modules are imported where a helper or fixture needs them, not here: under
+# pytest-xdist the main process loads this file before it starts the workers, and it runs no test. Importing them
+# here (1.3 s) held every worker back by that much; the workers import them with the test files anyway.
 
 # The dashboard's scheduled backups stay off in tests (each test's database would get a backups/ folder and a
 # thread copying it); tests/test_backup.py turns them on where it tests them. Servers the tests start inherit it.
@@ -92,6 +86,8 @@ def base_rows() -> dict:
 
 
 def write_plan(tmp_path: Path, rows: dict | None = None, plan: dict | None = None, name: str = "plan.xlsx") -> Path:
+    from loaders.writer import write_workbook
+
     path = tmp_path / name
     write_workbook(path, {**BASE_PLAN, **(plan or {})}, rows if rows is not None else base_rows())
     return path
@@ -99,6 +95,8 @@ def write_plan(tmp_path: Path, rows: dict | None = None, plan: dict | None = Non
 
 def edit(path: Path, sheet: str, cell: str, value) -> Path:
     """Put a raw value (text, number, formula) into one cell with openpyxl."""
+    import openpyxl
+
     wb = openpyxl.load_workbook(path)
     wb[sheet][cell] = value
     wb.save(path)
@@ -106,6 +104,9 @@ def edit(path: Path, sheet: str, cell: str, value) -> Path:
 
 
 def problems_of(path: Path) -> list:
+    from loaders.problems import WorkbookInvalid
+    from loaders.workbook import read_plan
+
     with pytest.raises(WorkbookInvalid) as info:
         read_plan(path.read_bytes(), path.name)
     return info.value.problems
@@ -139,6 +140,8 @@ def download(at: AppTest, managers, key: str) -> bytes:
 @pytest.fixture
 def storages(monkeypatch):
     """AppTest keeps download files in a media manager it throws away after each run: keep a handle on it."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
     made = []
 
     class Keeping(MediaFileManager):
@@ -156,10 +159,9 @@ _heap_settled = False
 def _settle_heap() -> None:
     """Everything imported by now (Streamlit, pandas, plotly, DuckDB, the app, the tests) lives to the end: moved out
     of the collector's sight (gc.freeze), so each full collection scans the tests' own objects, about a tenth of
-    the heap, instead of all of it. Full collections had cost each worker 2.3-2.7 s, and pytest's five at the end
-    (its unraisable-exception check) 0.4-0.7 s in the process that hands out the tests. Back in sight at exit, so
-    that the interpreter's last collection frees them (DuckDB's bindings report each object still alive then as a
-    leak).
+    the heap, instead of all of it. Full collections had cost each worker 2.3-2.7 s, and pytest's five at the end.
+    Back in sight at exit, so that the interpreter's last collection frees them (DuckDB's bindings report each
+    object still alive then as a leak).
     """
     global _heap_settled
     gc.collect()
@@ -167,11 +169,6 @@ def _settle_heap() -> None:
     if not _heap_settled:
         _heap_settled = True
         atexit.register(gc.unfreeze)
-
-
-def pytest_configure(config):
-    # The process that hands out the tests to workers collects none: its heap is settled here.
-    _settle_heap()
 
 
 def pytest_collection_finish(session):
@@ -230,31 +227,31 @@ def installed_components_scanned_once():
     manifest_scanner.scan_component_manifests = scan
 
 
-class _CompiledOnce(ScriptCache):
-    """Streamlit's cache of compiled page scripts, kept across AppTests while a file is unchanged.
-
-    AppTest starts each test with an empty cache, so every page was parsed and compiled again (a tenth
-    of the AppTest suite's time); the server keeps one cache for its whole life, as this does.
-    """
-
-    _shared: ClassVar[dict[tuple[str, int, int], Any]] = {}
-    _lock = threading.Lock()
-
-    def get_bytecode(self, script_path: str) -> Any:
-        stat = os.stat(script_path)
-        key = (os.path.abspath(script_path), stat.st_mtime_ns, stat.st_size)
-        with _CompiledOnce._lock:
-            code = _CompiledOnce._shared.get(key)
-        if code is None:
-            code = ScriptCache().get_bytecode(script_path)
-            with _CompiledOnce._lock:
-                _CompiledOnce._shared[key] = code
-        return code
-
-
 @pytest.fixture(scope="session", autouse=True)
 def page_scripts_compiled_once():
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test
+
+    class _CompiledOnce(ScriptCache):
+        """Streamlit's cache of compiled page scripts, kept across AppTests while a file is unchanged.
+
+        AppTest starts each test with an empty cache, so every page was parsed and compiled again (a tenth
+        of the AppTest suite's time); the server keeps one cache for its whole life, as this does.
+        """
+
+        _shared: ClassVar[dict[tuple[str, int, int], Any]] = {}
+        _lock = threading.Lock()
+
+        def get_bytecode(self, script_path: str) -> Any:
+            stat = os.stat(script_path)
+            key = (os.path.abspath(script_path), stat.st_mtime_ns, stat.st_size)
+            with _CompiledOnce._lock:
+                code = _CompiledOnce._shared.get(key)
+            if code is None:
+                code = ScriptCache().get_bytecode(script_path)
+                with _CompiledOnce._lock:
+                    _CompiledOnce._shared[key] = code
+            return code
 
     before = app_test.ScriptCache
     app_test.ScriptCache = _CompiledOnce
@@ -280,6 +277,8 @@ def error_details():
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory) -> Path:
     """The bundled plans built once per session; tests that write take their own copy (editor_db)."""
+    from loaders.service import build
+
     path = tmp_path_factory.mktemp("bundled") / "plans.duckdb"
     build(DATA, path)
     return path
@@ -296,12 +295,16 @@ def bundled_copy(bundled_db: Path, folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def editor_hash() -> str:
+    from dashboard.auth.passwords import hash_password
+
     return hash_password(EDITOR_PASSWORD)
 
 
 @pytest.fixture
 def editor_db(bundled_db, tmp_path, monkeypatch, editor_hash) -> Path:
     """A private copy of the bundled database for the app, with one local editor account (EDITOR)."""
+    from dashboard.auth import config
+
     path = tmp_path / "plans.duckdb"
     shutil.copy(bundled_db, path)
     monkeypatch.setenv("PLANS_DB", str(path))
@@ -353,6 +356,8 @@ def with_macro_sheet(good: bytes) -> bytes:
 
 def hostile_files(tmp_path) -> dict[str, bytes]:
     """The loader's list of hostile and wrong files, each renamed .xlsx."""
+    from loaders import guard
+
     good = write_plan(tmp_path).read_bytes()
     docx, bomb, entity, dims, styles = io.BytesIO(), io.BytesIO(), io.BytesIO(), io.BytesIO(), io.BytesIO()
     with zipfile.ZipFile(docx, "w") as z:
@@ -399,6 +404,10 @@ EVIL = (
 
 def hostile_db(tmp_path: Path) -> Path:
     """A plan whose every user text (and a meeting's) is a Markdown/HTML attack."""
+    from loaders import meetings
+    from loaders.database import Database
+    from loaders.service import build
+
     rows = base_rows()
     # Plotly renders <a href> in labels; short labels keep the start of a title.
     rows["goals"][0]["title"] = "<a href=https://evil.example/a>Mål</a> " + EVIL
