@@ -34,3 +34,27 @@ def test_a_cached_figure_is_reused_for_equal_data_and_rebuilt_for_other_data():
     other = cache.figure(charts.status_bars, counts.assign(n=[2, 1, 5]), "sv")
     assert other is not first
     assert [list(t.x) for t in other.data] != [list(t.x) for t in first.data]
+
+
+def test_a_cached_figure_gives_its_dict_once_and_the_chart_sent_is_the_same_each_time():
+    import copy
+    import json
+
+    import plotly.io as pio
+    import plotly.tools
+
+    counts = pd.DataFrame({"label": ["p1", "p1", "p3"], "status": ["done", "ongoing", "done"], "n": [2, 1, 4]})
+    fig = cache.figure(charts.status_bars, counts, "sv")
+    spec = fig.to_dict()
+    assert fig.to_dict() is spec  # made once, not copied and encoded again on each run
+    before = copy.deepcopy(spec)
+    # What st.plotly_chart does with the figure on each run; it must leave the shared dict as it was.
+    sent = [pio.to_json(plotly.tools.return_figure_from_figure_or_data(fig, True), validate=False) for _ in range(2)]
+    assert spec == before
+    assert sent[0] == sent[1]
+    # The same chart as the same figure built afresh, outside the cache, sends.
+    fresh = charts.status_bars(counts, "sv")
+    assert fresh.to_dict() is not fresh.to_dict()
+    assert json.loads(sent[0]) == json.loads(
+        pio.to_json(plotly.tools.return_figure_from_figure_or_data(fresh, True), validate=False)
+    )

@@ -310,7 +310,13 @@ def _frame_key(df: pd.DataFrame) -> bytes:
 def _built_figure(builder: Callable, *args):
     # Building a plotly figure validates every trace (tens of ms a chart). The built figure is
     # shared as it is, not copied: no figure is ever changed after it is built.
-    return builder(*args)
+    fig = builder(*args)
+    # st.plotly_chart asks the figure for its dict on every run, and plotly deep-copies it and encodes each array
+    # again (2-3 ms a chart, a quarter of the mentor page's run). Made once here and handed out as it is: neither
+    # Streamlit nor plotly.io changes it.
+    spec = fig.to_dict()
+    fig.to_dict = lambda: spec
+    return fig
 
 
 def figure(builder: Callable, *args):
