@@ -184,10 +184,11 @@ def _worker_exit() -> None:
     os._exit(0)
 
 
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    # Registered while the worker loads this file, before the tests register their own exit handlers (a spare
-    # parse worker's reaping, a server's stop): those run first, this one last.
-    atexit.register(_worker_exit)
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):  # this process is a pytest-xdist worker (not a process a test started)
+        # Registered before the tests register their own exit handlers (a spare parse worker's reaping, a
+        # server's stop): those run first, this one last.
+        atexit.register(_worker_exit)
 
 
 @pytest.fixture(scope="session", autouse=True)
