@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from datetime import date
@@ -58,6 +59,7 @@ def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
     return at
 
 
+@functools.cache  # the same edit is asked for by several tests; the owner's file never changes
 def _edited(built, cell: str, value, sheet: str = "Budget") -> bytes:
     """The current plan as an owner downloads it, with one cell changed in Excel."""
     wb = openpyxl.load_workbook(built / f"{PLAN}.xlsx")
@@ -67,6 +69,7 @@ def _edited(built, cell: str, value, sheet: str = "Budget") -> bytes:
     return out.getvalue()
 
 
+@functools.cache
 def _budget_cell(built, activity: str, amount: int) -> str:
     ws = openpyxl.load_workbook(built / f"{PLAN}.xlsx")["Budget"]
     headers = [c.value for c in ws[1]]
