@@ -153,26 +153,16 @@ def storages(monkeypatch):
     return made
 
 
-_heap_settled = False
-
-
-def _settle_heap() -> None:
+def pytest_collection_finish(session):
     """Everything imported by now (Streamlit, pandas, plotly, DuckDB, the app, the tests) lives to the end: moved out
     of the collector's sight (gc.freeze), so each full collection scans the tests' own objects, about a tenth of
     the heap, instead of all of it. Full collections had cost each worker 2.3-2.7 s, and pytest's five at the end.
     Back in sight at exit, so that the interpreter's last collection frees them (DuckDB's bindings report each
     object still alive then as a leak).
     """
-    global _heap_settled
     gc.collect()
     gc.freeze()
-    if not _heap_settled:
-        _heap_settled = True
-        atexit.register(gc.unfreeze)
-
-
-def pytest_collection_finish(session):
-    _settle_heap()
+    atexit.register(gc.unfreeze)
 
 
 def _worker_exit() -> None:
