@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from dashboard.domain.targets import Bullet, Path
 from dashboard.formats import NBSP, fmt_int, fmt_number, fmt_percent, fmt_tkr
 from dashboard.i18n import status_label, status_order, t
+from dashboard.reports import margins
 from dashboard.reports.display import plain_html
 
 # Names from workbooks (units, plans, goals, activities) go into labels, ticks and hover texts through
@@ -31,7 +32,7 @@ PALETTE = [
     "#7F7F7F", "#8C564B", "#17BECF", "#BCBD22", "#9467BD", "#1F77B4",
 ]  # fmt: skip
 NOT_STATED_COLOR = "#B0B0B0"
-FONT = {"size": 16, "family": "Source Sans Pro, Arial, sans-serif"}
+FONT = {"size": 16, "family": margins.FAMILY}  # Streamlit's own (its UI's); margins.py measures labels in it
 
 
 def unit_colors(units: list[str], not_stated: str) -> dict[str, str]:
@@ -120,7 +121,7 @@ def budget_by_year_unit(df: pd.DataFrame, lang: str, colors: dict[str, str]) -> 
     fig.update_yaxes(title=t("amount_tkr", lang), tickformat=",d")
     _layout(fig, height=500)
     fig.update_layout(separators=_separators(lang))
-    return fig
+    return margins.fit(fig)
 
 
 SPENT_COLOR = "#D55E00"  # money spent: the palette's vermilion, apart from the budget's blue
@@ -155,7 +156,7 @@ def budget_vs_spent(df: pd.DataFrame, label_col: str, lang: str) -> go.Figure:
     fig.update_yaxes(title=t("amount_tkr", lang), tickformat=",d", rangemode="tozero")
     _layout(fig, height=420)
     fig.update_layout(separators=_separators(lang))
-    return fig
+    return margins.fit(fig)
 
 
 def budget_bars(df: pd.DataFrame, label_col: str, lang: str, colors: dict[str, str] | None = None) -> go.Figure:
@@ -176,7 +177,7 @@ def budget_bars(df: pd.DataFrame, label_col: str, lang: str, colors: dict[str, s
     fig.update_yaxes(title=None, automargin=True)
     _layout(fig, height=max(260, 60 + 42 * len(df)))
     fig.update_layout(separators=_separators(lang), showlegend=False)
-    return fig
+    return margins.fit(fig)
 
 
 def goal_budget(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -221,7 +222,7 @@ def goal_budget(df: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_yaxes(title=None, automargin=True, categoryorder="array", categoryarray=labels[::-1])
     _layout(fig, height=max(260, 90 + 42 * len(labels)))
     fig.update_layout(separators=_separators(lang))
-    return fig
+    return margins.fit(fig)
 
 
 # ---------------------------------------------------------------------------- status
@@ -252,7 +253,7 @@ def status_bars(df: pd.DataFrame, lang: str, height: int | None = None) -> go.Fi
     fig.update_layout(barmode="stack", uniformtext={"minsize": 12, "mode": "show"})
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, title=None)
     fig.update_xaxes(title=t("activities_count", lang), dtick=5)
-    return _layout(fig, height=height or max(300, 130 + 44 * len(labels)))
+    return margins.fit(_layout(fig, height=height or max(300, 130 + 44 * len(labels))))
 
 
 def timeline(df: pd.DataFrame, lang: str, today: date, as_of: bool = False) -> go.Figure:
@@ -303,7 +304,7 @@ def timeline(df: pd.DataFrame, lang: str, today: date, as_of: bool = False) -> g
         text=t("as_of_line", lang, day=pd.Timestamp(today).date().isoformat()) if as_of else t("today", lang),
         font={"color": "#C62828"}, yanchor="bottom",
     )  # fmt: skip
-    return _layout(fig, height=max(300, 80 + 28 * len(rows)))
+    return margins.fit(_layout(fig, height=max(300, 80 + 28 * len(rows))))
 
 
 def status_over_time(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -368,7 +369,7 @@ def target_path(path: Path, outcomes: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_yaxes(title=t("index", lang) if index else None, range=[0, top * 1.25], tickformat=",d")
     _layout(fig, height=380)
     fig.update_layout(separators=_separators(lang))
-    return fig
+    return margins.fit(fig)
 
 
 def target_bullet(whole: Bullet, parts: list[Bullet], lang: str) -> go.Figure:
@@ -422,4 +423,4 @@ def target_bullet(whole: Bullet, parts: list[Bullet], lang: str) -> go.Figure:
     fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], automargin=True, tickfont={"size": 15})
     _layout(fig, height=150 + 50 * len(parts))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, separators=_separators(lang))
-    return fig
+    return margins.fit(fig)
