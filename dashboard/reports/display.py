@@ -83,14 +83,17 @@ def table(df: pd.DataFrame, lang: str, plain: tuple[str, ...] = ()) -> pd.DataFr
 
     plain: labelled columns whose whole numbers are years or counts of versions (no thousands separator).
     """
-    out = pd.DataFrame(index=df.index)
-    for name in df.columns:
+    # Built as plain lists and made a frame once: adding columns one by one to a frame rebuilt its column index
+    # (and its lookup table) on every column, a fifth of a page's run where a page has several tables.
+    columns: dict[str, list[str]] = {}
+    for name, values in df.items():
         column = str(name)
         kind = "year" if column in plain else column
         label = t(COLUMNS[column], lang) if column in COLUMNS else column
-        while label in out.columns:  # plan_id and plan_title both read "Plan": keep the first
+        while label in columns:  # plan_id and plan_title both read "Plan": keep the first
             label += " "
-        out[label] = [cell(v, lang, kind) for v in df[name]]
+        columns[label] = [cell(v, lang, kind) for v in values.tolist()]
+    out = pd.DataFrame(columns, index=df.index) if columns else pd.DataFrame(index=df.index)
     if df.index.name in COLUMNS:
         out.index.name = t(COLUMNS[df.index.name], lang)
     return out
