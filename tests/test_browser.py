@@ -172,13 +172,13 @@ _ALL_DRAWN = (
 def test_every_chart_is_drawn_once_its_margins_holding_its_labels(server, browser, path, lang):
     """dashboard/reports/margins.py gives each chart the margins its labels need, so plotly does not draw it,
     find the labels do not fit, and draw it all again (half of a page's chart drawing). Plotly's automargin
-    still moves a margin that is short; here none may be, on any page with charts, in either language, for
-    every plan and for all of them. Were the estimate short, the chart would still be right, but twice as slow."""
+    still moves a margin that is short; here none may be, on any page with charts, in either language, for all
+    plans and for one. Were the estimate short, the chart would still be right, but twice as slow."""
     page = browser.new_page()
     page.set_viewport_size({"width": 1366, "height": 768})
     query = "?lang=en" if lang == "en" else ""
     charts = 0
-    for plan in ("", "mobilitet-2016-2018", "skolsamverkan-2016-2017", "arbetslivsanknytning-2011-2013"):
+    for plan in ("", "mobilitet-2016-2018"):  # every plan's labels at once, and one plan's alone
         link = f"{server}/{path}{query}" + (("&" if query else "?") + f"plan={plan}" if plan else "")
         _open(page, link)
         page.wait_for_timeout(800)  # charts mount after the script's run (a plan may have none on this page)
@@ -187,7 +187,7 @@ def test_every_chart_is_drawn_once_its_margins_holding_its_labels(server, browse
         assert page.evaluate(_PUSHED) == [], link
         charts += page.locator(".js-plotly-plot").count()
     page.close()
-    assert charts >= 4  # the page's charts were there to be checked
+    assert charts >= 2  # the page's charts were there to be checked
 
 
 def test_a_filter_changes_the_view_and_the_url(server, browser):

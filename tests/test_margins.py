@@ -20,8 +20,11 @@ def test_streamlits_font_is_found_and_measured_in_its_regular_weight():
     assert margins.text_width("International Office", 14) == pytest.approx(113.0, abs=0.5)
     assert margins.text_width("SAM", 14) == pytest.approx(25.3, abs=0.5)
     assert margins.text_width("SAM", 28) == pytest.approx(2 * margins.text_width("SAM", 14), rel=0.03)
-    # An entity plotly draws as one character is measured as that character.
+    # An entity plotly draws as one character is measured as that character; <br> breaks a line, an escaped one
+    # (a name's own "<br>", made plain) does not.
     assert margins.text_width("a &lt; b", 14) == pytest.approx(margins.text_width("a < b", 14))
+    assert margins.text_width("SAM<br>KOM", 14) == pytest.approx(margins.text_width("KOM", 14))
+    assert margins.text_width("SAM&lt;br&gt;KOM", 14) > margins.text_width("SAM", 14) + margins.text_width("KOM", 14)
 
 
 def _horizontal(labels: list[str], title: str | None = None) -> go.Figure:

@@ -34,7 +34,10 @@ X_TICKS = 28  # a row of x tick labels below the plot: its line (19 at 14 px) an
 X_TITLE = 31  # an x-axis title below them: its line and the theme's standoff
 AUTOPAD = 12  # plotly adds to every push the least of 12 px and the four margins (so at most 12)
 SLACK = 2  # a few pixels over what is measured cost nothing; a pixel short costs a second drawing
-LONGEST = 520  # no wider a left margin than this: a label longer still is cut by plotly's own limit
+# No wider a fitted left margin than this; a longer label gets the rest from automargin (a second drawing).
+# Automargin also keeps a plot at least 64 px wide on a screen too narrow for its labels, a fitted margin
+# does not: on a phone, a chart of long goal names keeps less than that (it kept little more before).
+LONGEST = 520
 BASE = {"l": 10, "r": 10, "t": 20, "b": 10}
 
 
@@ -61,10 +64,10 @@ def text_width(text: str, size: float) -> float:
     """The width in CSS pixels of one line of a label as the browser draws it in Source Sans (entities, such
     as the &lt; of a name made plain for plotly, measured as the character they stand for)."""
     font = _font(size)
-    plain = html.unescape(text)
+    lines = [html.unescape(line) for line in text.split("<br>")]  # (an escaped "&lt;br&gt;" stays one line)
     if font is None:  # no Streamlit font file: a generous average (Source Sans runs about 0.5 em a letter)
-        return 0.6 * size * len(plain)
-    return max(font.getlength(line) for line in plain.split("<br>"))
+        return max(0.6 * size * len(line) for line in lines)
+    return max(font.getlength(line) for line in lines)
 
 
 def _size(axis_font, default: float) -> float:
