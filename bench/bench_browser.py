@@ -65,7 +65,6 @@ PAGE_DONE = (
 _ALL_CHARTS_JS = (
     "[...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(p => !!p.querySelector('.trace'))"
 )
-PAGE_WHOLE = PAGE_DONE + " && " + _ALL_CHARTS_JS
 # The whole view, noting on the way (in the page's own clock) when its first chart was there. One wait, not one
 # for each: a second wait_for_function after the first cost about 0.1 s of Playwright's own (0.23 against 0.13 s
 # a switch, at rest), which no person waits for.
@@ -121,8 +120,8 @@ def until(page, js: str, arg) -> None:
     page.wait_for_function(js, arg=arg, timeout=60_000, polling="raf")
 
 
-def shown(page, name: str, whole: bool = False) -> None:
-    until(page, PAGE_WHOLE if whole else PAGE_DONE, list(PAGES[name]))
+def shown(page, name: str) -> None:
+    until(page, PAGE_DONE, list(PAGES[name]))
 
 
 def text_shown(page, text: str) -> None:

@@ -38,7 +38,6 @@ SLACK = 2  # a few pixels over what is measured cost nothing; a pixel short cost
 # Automargin also keeps a plot at least 64 px wide on a screen too narrow for its labels, a fitted margin
 # does not: on a phone, a chart of long goal names keeps less than that (it kept little more before).
 LONGEST = 520
-BASE = {"l": 10, "r": 10, "t": 20, "b": 10}
 
 
 @cache
@@ -187,15 +186,14 @@ def _x_end(fig: go.Figure, low: bool) -> float:
 
 
 def fit(fig: go.Figure) -> go.Figure:
-    """Left, bottom and right margins that hold the axes' labels (never less than the layout's own), in Streamlit's
-    font: the chart is drawn once instead of twice."""
-    fig.update_layout(font_family=FAMILY)
+    """Left, bottom and right margins that hold the axes' labels (never less than the layout's own), for a figure
+    drawn in FAMILY (charts.FONT): the chart is drawn once instead of twice."""
     margin = fig.layout.margin
     fig.update_layout(
         margin={
-            "l": max(margin.l if margin.l is not None else BASE["l"], min(LONGEST, math.ceil(left(fig)) + SLACK)),
-            "b": max(margin.b if margin.b is not None else BASE["b"], math.ceil(bottom(fig)) + SLACK),
-            "r": max(margin.r if margin.r is not None else BASE["r"], math.ceil(right(fig)) + SLACK),
+            "l": max(margin.l or 0, min(LONGEST, math.ceil(left(fig)) + SLACK)),
+            "b": max(margin.b or 0, math.ceil(bottom(fig)) + SLACK),
+            "r": max(margin.r or 0, math.ceil(right(fig)) + SLACK),
             "pad": 8,  # Streamlit's chart theme's, stated here so the fit does not rest on the theme alone
         }
     )
