@@ -161,9 +161,12 @@ _PUSHED = """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd, i)
     const pushed = ['l', 'r', 'b'].filter(k => size[k] > margin[k] + 0.5).map(k => `${k} ${margin[k]} → ${size[k]}`);
     return pushed.length ? `chart ${i + 1}: ${pushed.join(', ')}` : null;
 }).filter(Boolean)"""
+# Streamlit's element of each chart is there once the run's deltas are drawn; plotly's own, inside it, only once
+# plotly (loaded on demand) has drawn it: every element must hold a drawn chart.
 _ALL_DRAWN = (
     "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    " && [...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout && p.querySelector('.trace'))"
+    " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(e => {"
+    " const p = e.querySelector('.js-plotly-plot'); return p && p._fullLayout && p.querySelector('.trace'); })"
 )
 
 
@@ -181,7 +184,7 @@ def test_every_chart_is_drawn_once_its_margins_holding_its_labels(server, browse
     for plan in ("", "mobilitet-2016-2018"):  # every plan's labels at once, and one plan's alone
         link = f"{server}/{path}{query}" + (("&" if query else "?") + f"plan={plan}" if plan else "")
         _open(page, link)
-        page.wait_for_timeout(800)  # charts mount after the script's run (a plan may have none on this page)
+        page.wait_for_timeout(300)  # the run's last deltas drawn (a plan may have no chart on this page)
         page.wait_for_function(_ALL_DRAWN, timeout=60_000, polling=100)
         page.wait_for_timeout(300)  # a redraw that automargin asks for comes after the first drawing
         assert page.evaluate(_PUSHED) == [], link
