@@ -41,7 +41,8 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+IDLE = "!window.__running"  # no script run under way in this tab (RUN_HOOK)
+LOADED = "window.__finished > 0 && !window.__running"  # the page's first run is over (RUN_HOOK)
 EDITOR, PASSWORD = "bench", "en lång nog fras för bänken"
 # A page of the sidebar → its heading and what its chart (for the outline, its content) looks like in the DOM.
 PAGES = {
@@ -53,37 +54,71 @@ PAGES = {
     "Aktiviteter": ("Aktiviteter", "[data-testid='stDataFrame']"),
     "Översikt": ("Uppföljning av handlingsplaner", ".js-plotly-plot .barlayer .point"),
 }
-# Done = the script run is over (no running indicator), and the new view is there: its heading and its chart.
-# Checked on every animation frame: Playwright's expect() retries at growing intervals (0.1, 0.25, 0.5, 1 s),
-# which would round every time up to the next retry.
-_IDLE_JS = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# When a run is over. Streamlit's running indicator (stStatusWidget) is never drawn with this app's settings (the
+# viewer toolbar), so waiting for it to be gone waited for nothing: a page counted as shown once its first chart
+# was drawn, while the rest of the run's elements were still on their way (the budget page's last chart came
+# 0.2 s later). The browser learns what Streamlit's own front end goes by: each ForwardMsg with a
+# session_status_changed (field 9) says whether a script is running (its field 2). Each tab keeps that state and
+# counts the runs that ended; `mark` notes the count before a timed action, and the action is done once a later
+# run has ended and its view is there. Only the top level of each message is read (a field's bytes are skipped).
+RUN_HOOK = """
+window.__finished = 0; window.__since = 0; window.__running = false;
+const __varint = (b, i) => { let v = 0, s = 0, x; do { x = b[i++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80);
+  return [v, i]; };
+const __fields = (b) => { const out = {}; let i = 0;
+  while (i < b.length) { let tag, v; [tag, i] = __varint(b, i); const w = tag & 7;
+    if (w === 0) { [v, i] = __varint(b, i); out[tag >> 3] = v; }
+    else if (w === 2) { [v, i] = __varint(b, i); out[tag >> 3] = b.subarray(i, i + v); i += v; }
+    else if (w === 1) i += 8; else if (w === 5) i += 4; else break; }
+  return out; };
+window.WebSocket = class extends window.WebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', (e) => {
+      if (!(e.data instanceof ArrayBuffer)) return;
+      const status = __fields(new Uint8Array(e.data))[9];
+      if (status === undefined) return;
+      const running = !!__fields(status)[2];
+      if (window.__running && !running) window.__finished += 1;
+      window.__running = running;
+    });
+  }
+};
+"""
+_FINISHED_JS = "window.__finished > window.__since"
+FINISHED = _FINISHED_JS + " && !window.__running"  # a run that ended after `mark`, and none under way
 PAGE_DONE = (
-    "([heading, chart]) => " + _IDLE_JS + " && [...document.querySelectorAll('h1')].some("
+    "([heading, chart]) => " + _FINISHED_JS + " && [...document.querySelectorAll('h1')].some("
     "h => h.textContent.includes(heading)) && !!document.querySelector(chart)"
 )
-# A page switch lasts until every chart of the page is drawn too (each shows its traces): the whole view.
+# A page switch lasts until the run is over and every chart of the page is drawn (each shows its traces): the whole
+# view. `charts` is how many the page has, counted once the page had all the time it needed (`chart_counts`): after
+# the run's last message the browser still draws its last elements, so a count of what is there could be short.
 _ALL_CHARTS_JS = (
-    "[...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(p => !!p.querySelector('.trace'))"
+    "((n) => { const c = [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')];"
+    " return c.length >= n && c.every(p => !!p.querySelector('.trace')); })"
 )
 # The whole view, noting on the way (in the page's own clock) when its first chart was there. One wait, not one
 # for each: a second wait_for_function after the first cost about 0.1 s of Playwright's own (0.23 against 0.13 s
 # a switch, at rest), which no person waits for.
 PAGE_TIMED = (
-    "([heading, chart]) => { const first = (" + PAGE_DONE + ")([heading, chart]);"
+    "([heading, chart, charts]) => {"
+    " const first = [...document.querySelectorAll('h1')].some(h => h.textContent.includes(heading))"
+    " && !!document.querySelector(chart);"
     " if (first && window.__firstAt === undefined) window.__firstAt = performance.now();"
-    " if (!first || !" + _ALL_CHARTS_JS + ") return false;"
+    " if (!first || !(" + _FINISHED_JS + ") || !" + _ALL_CHARTS_JS + "(charts)) return false;"
     " const t = {first: window.__firstAt, whole: performance.now()}; window.__firstAt = undefined; return t; }"
 )
 TEXT_DONE = (
-    "(text) => " + _IDLE_JS + " && document.querySelector('[data-testid=\"stMain\"]').textContent.includes(text)"
+    "(text) => " + _FINISHED_JS + " && document.querySelector('[data-testid=\"stMain\"]').textContent.includes(text)"
 )
 METRIC_DONE = (
-    "([label, value]) => " + _IDLE_JS + " && [...document.querySelectorAll('[data-testid=\"stMetric\"]')].some(m =>"
+    "([label, value]) => " + _FINISHED_JS + " && [...document.querySelectorAll('[data-testid=\"stMetric\"]')].some(m =>"
     " m.textContent.includes(label)"
     " && m.querySelector('[data-testid=\"stMetricValue\"]').textContent.trim() === value)"
 )
 SUCCESS_DONE = (
-    "(text) => " + _IDLE_JS + " && [...document.querySelectorAll('[data-testid=\"stAlertContentSuccess\"]')]"
+    "(text) => " + _FINISHED_JS + " && [...document.querySelectorAll('[data-testid=\"stAlertContentSuccess\"]')]"
     ".some(a => a.textContent.includes(text))"
 )
 # Two pages, each with a multiselect in the sidebar and one line of text: Streamlit's own round trips.
@@ -101,7 +136,13 @@ st.navigation(pages).run()
 """
 
 
-def _timed(action: Callable[[], None], done: Callable[[], None]) -> float:
+def mark(page) -> None:
+    """Note the runs finished so far in this tab: what follows waits for a later one (`RUN_HOOK`)."""
+    page.evaluate("window.__since = window.__finished")
+
+
+def _timed(page, action: Callable[[], None], done: Callable[[], None]) -> float:
+    mark(page)
     t = time.perf_counter()
     action()
     done()
@@ -154,9 +195,9 @@ def _choose_and_remove(
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
     page.keyboard.type(typed)
     page.get_by_role("option").first.wait_for()
-    add = _timed(lambda: page.keyboard.press("Enter"), chosen)
+    add = _timed(page, lambda: page.keyboard.press("Enter"), chosen)
     time.sleep(reading)
-    remove = _timed(lambda: page.keyboard.press("Backspace"), removed)
+    remove = _timed(page, lambda: page.keyboard.press("Backspace"), removed)
     page.keyboard.press("Escape")
     time.sleep(reading)
     return [add, remove]
@@ -171,7 +212,9 @@ def floor_round(page, reading: float = 0.0) -> dict[str, list[float]]:
     time.sleep(SETTLE)
     switch = []
     for n in (2, 1):
-        switch.append(_timed(lambda n=n: nav(page, f"Sida {n}"), lambda n=n: text_shown(page, f"sida {n}: 0 valda")))
+        switch.append(
+            _timed(page, lambda n=n: nav(page, f"Sida {n}"), lambda n=n: text_shown(page, f"sida {n}: 0 valda"))
+        )
         time.sleep(reading)
     filters = _choose_and_remove(
         page, "a", lambda: text_shown(page, "sida 1: 1 valda"), lambda: text_shown(page, "sida 1: 0 valda"), reading
@@ -179,16 +222,29 @@ def floor_round(page, reading: float = 0.0) -> dict[str, list[float]]:
     return {"switch": switch, "first": switch, "filter": filters, "choose": filters[:1], "remove": filters[1:]}
 
 
-def our_round(page, reading: float = 0.0) -> dict[str, list[float]]:
+def chart_counts(page) -> dict[str, int]:
+    """How many charts each page shows, each page given a second and a half after its run to draw all of them."""
+    counts = {}
+    for name in PAGES:
+        mark(page)
+        nav(page, name)
+        shown(page, name)
+        time.sleep(1.5)
+        counts[name] = page.locator("[data-testid='stPlotlyChart']").count()
+    return counts
+
+
+def our_round(page, charts: dict[str, int], reading: float = 0.0) -> dict[str, list[float]]:
     """One round of ours: the seven pages in turn, each until every chart of it is drawn (also timed to its first
     chart), then a plan chosen and removed in the filter."""
     page.bring_to_front()
     time.sleep(SETTLE)
     out: dict[str, list[float]] = {"switch": [], "first": [], "choose": [], "remove": []}
     for name in PAGES:
+        mark(page)
         t = time.perf_counter()
         nav(page, name)
-        handle = page.wait_for_function(PAGE_TIMED, arg=list(PAGES[name]), timeout=60_000, polling="raf")
+        handle = page.wait_for_function(PAGE_TIMED, arg=[*PAGES[name], charts[name]], timeout=60_000, polling="raf")
         whole = time.perf_counter() - t
         drawn = handle.json_value()
         out["switch"].append(whole)
@@ -213,10 +269,12 @@ def views(browser, ours_url: str, floor_url: str, runs: int, reading: float = 0.
     shown(ours_page, "Översikt")
     floor_page.goto(f"{floor_url}/")
     text_shown(floor_page, "sida 1: 0 valda")
+    charts = chart_counts(ours_page)  # also a warm-up: each page's first run fills the shared caches
+    print(f"charts per page: {charts}", file=sys.stderr, flush=True)
     ours: dict[str, list[float]] = {}
     floor: dict[str, list[float]] = {}
-    for i in range(runs + 1):  # the first round is a warm-up (each page's first run fills the shared caches)
-        for tally, one in ((floor, floor_round(floor_page, reading)), (ours, our_round(ours_page, reading))):
+    for i in range(runs + 1):  # the first round is a warm-up too
+        for tally, one in ((floor, floor_round(floor_page, reading)), (ours, our_round(ours_page, charts, reading))):
             if i:
                 for key, seconds in one.items():
                     tally.setdefault(key, []).extend(seconds)
@@ -253,10 +311,12 @@ def editor_actions(browser, url: str, files: list[Path]) -> dict[str, list[float
         expect(page.locator("input[type='file']")).to_be_attached(timeout=60_000)
         idle(page)
         preview = _timed(
+            page,
             lambda path=path: page.locator("input[type='file']").set_input_files(str(path)),
             lambda: text_shown(page, "Ändringar i budgetposter: 1"),
         )
         publish = _timed(
+            page,
             lambda: page.get_by_role("button", name="Publicera").click(),
             lambda: until(page, SUCCESS_DONE, "publicerad som version"),
         )
@@ -331,6 +391,7 @@ def main() -> None:
                 viewport={"width": 1366, "height": 768},
                 accept_downloads=True,
             )
+            browser.add_init_script(RUN_HOOK)  # every tab counts its finished runs
             try:
                 ours_proc, ours_port = start(
                     ROOT / "dashboard" / "app.py",

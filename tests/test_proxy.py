@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.bench_browser import RUN_HOOK
 from dashboard.auth.passwords import hash_password
 from tests.test_browser import (
     CHROMIUM,
@@ -113,6 +114,7 @@ def laptop_chromium():
             tempfile.mkdtemp(prefix="chromium-"), executable_path=str(CHROMIUM), headless=True, args=FLAGS,
             viewport={"width": 1366, "height": 768}, accept_downloads=True,
         )  # fmt: skip
+        context.add_init_script(RUN_HOOK)  # every tab follows its script runs (IDLE, LOADED)
         try:
             yield context
         finally:
