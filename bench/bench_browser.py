@@ -137,7 +137,9 @@ st.navigation(pages).run()
 
 
 def mark(page) -> None:
-    """Note the runs finished so far in this tab: what follows waits for a later one (`RUN_HOOK`)."""
+    """Once no run is under way in this tab, note the runs finished so far: what follows waits for a later one
+    (`RUN_HOOK`), never for the end of a run that was already going."""
+    page.wait_for_function(IDLE, timeout=60_000, polling="raf")
     page.evaluate("window.__since = window.__finished")
 
 
