@@ -141,7 +141,7 @@ st.navigation(pages).run()
 def mark(page) -> None:
     """Once no run is under way in this tab, note the runs finished so far: what follows waits for a later one
     (`RUN_HOOK`), never for the end of a run that was already going."""
-    page.wait_for_function(IDLE, timeout=60_000, polling="raf")
+    idle(page)
     page.evaluate("window.__since = window.__finished")
 
 
@@ -313,8 +313,7 @@ def editor_actions(browser, url: str, files: list[Path]) -> dict[str, list[float
     for i, path in enumerate(files):  # the first file is a warm-up
         nav(page, "Ladda upp")
         expect(page.locator("input[type='file']")).to_be_attached(timeout=60_000)
-        idle(page)
-        preview = _timed(
+        preview = _timed(  # (after the page's run: `_timed` marks once no run is under way)
             page,
             lambda path=path: page.locator("input[type='file']").set_input_files(str(path)),
             lambda: text_shown(page, "Ändringar i budgetposter: 1"),

@@ -242,7 +242,6 @@ def editor(url: str, files: list, when: list[float], done: list, failed: list) -
                 b.mark(page)
                 b.nav(page, "Ladda upp")
                 page.locator("input[type='file']").wait_for(state="attached", timeout=60_000)
-                b.idle(page)
                 step = f"publish {n}: waiting for the preview"
                 b.mark(page)
                 page.locator("input[type='file']").set_input_files(str(path))
