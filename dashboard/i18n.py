@@ -33,6 +33,12 @@ TEXT: Catalogue = {
         " [redigeringsadressen]({url}).",
         "This address shows the dashboard for reading. Sign in to report or edit at [the editors' address]({url}).",
     ),
+    "auth_read_only_address": (
+        "Den här adressen visar uppföljningen för läsning. Att rapportera eller redigera görs på en annan adress:"
+        " fråga den som driver uppföljningen.",
+        "This address shows the dashboard for reading. Reporting and editing are done at another address: ask"
+        " whoever runs the dashboard.",
+    ),
     "db_unavailable": (
         "Databasen kan inte öppnas just nu (den används av ett annat program). Försök igen om en stund.",
         "The database cannot be opened right now (another program is using it). Try again shortly.",

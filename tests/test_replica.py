@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -9,6 +10,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.auth import config
 from dashboard.auth.rights import SESSION_KEY
 from dashboard.web import cache
 from loaders import replica
@@ -128,6 +130,31 @@ def test_a_reader_shows_the_copy_and_offers_the_editors_address_instead_of_a_sig
         at.switch_page("app_pages/upload.py")  # an editor's page is not there for anyone
     assert db_path.stat().st_mtime_ns == before  # the reader never opened the database itself
     assert sorted(db_path.parent.rglob("*")) == files  # and wrote nothing beside it
+
+
+@pytest.mark.parametrize("address", [None, "uppfoljning.miun.se/redigera/", "https://a b/"])
+def test_a_reader_without_a_usable_editors_address_says_it_is_for_reading_and_the_operator_hears_of_it(
+    reader, monkeypatch, caplog, address
+):
+    if address is None:
+        monkeypatch.delenv("PLANS_EDITOR_URL")
+    else:
+        monkeypatch.setenv("PLANS_EDITOR_URL", address)
+    monkeypatch.setattr(config, "_warned", set())  # each problem is logged once per process
+    with caplog.at_level(logging.WARNING, logger="dashboard.auth.config"):
+        for lang in ("sv", "en"):
+            at = AppTest.from_file(APP, default_timeout=60)
+            at.query_params["lang"] = lang
+            at.run()
+            assert not at.exception, [e.message for e in at.exception]
+            captions = " ".join(c.value for c in at.caption)
+            said = {"sv": "visar uppföljningen för läsning", "en": "shows the dashboard for reading"}[lang]
+            assert said in captions and "](" not in captions  # told, with no link to a wrong address
+            assert not at.text_input  # and no sign-in form
+            at.run()  # the configuration is read on every run: logged once all the same
+    warnings = [r.getMessage() for r in caplog.records if "PLANS_EDITOR_URL" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    assert ("not set" in warnings[0]) == (address is None)
 
 
 def test_the_same_session_on_a_server_that_writes_is_an_editor(reader, monkeypatch):

@@ -204,4 +204,12 @@ def editor_url() -> str | None:
     """$PLANS_EDITOR_URL: where a reader process (loaders.replica) sends those who sign in; an http(s) address only,
     since it is shown as a link."""
     url = os.environ.get("PLANS_EDITOR_URL", "").strip()
-    return url if re.fullmatch(r"https?://[^\s()<>\[\]]+", url) else None
+    if re.fullmatch(r"https?://[^\s()<>\[\]]+", url):
+        return url
+    # Only a reader process asks: there, an address missing or mistyped leaves those who came to report or edit
+    # with no way on, which the operator should hear of (once) rather than find out from them.
+    if url:
+        _warn_once("PLANS_EDITOR_URL is not an http(s) address without spaces or brackets: readers do not show it")
+    else:
+        _warn_once("PLANS_EDITOR_URL is not set: readers cannot send those who come to edit to the editors' address")
+    return None

@@ -37,6 +37,10 @@ def sign_in_box(lang: str) -> None:
             url = config.editor_url()
             if url:
                 st.caption(t("auth_on_editor_address", lang, url=url))
+            else:
+                # Said without a link rather than not at all: someone who came to report is told this address
+                # cannot take it.
+                st.caption(t("auth_read_only_address", lang))
             return
         user = current_user()
         if config.oidc_configured():
