@@ -272,3 +272,75 @@ with errors.user_errors("sv", "backup"):
     at.run()
     assert "Bara administratörer" in " ".join(e.value for e in at.error) and not at.markdown
     assert backup.list_backups(db_path.parent / "backups") == []
+
+
+def test_at_exit_the_threads_stop_and_the_connection_is_closed(db_path, caplog):
+    from dashboard.web import cache
+
+    stop = threading.Event()
+    db = Database(db_path)
+    waiting = threading.Thread(target=stop.wait)  # as the backup job waits between its checks
+    waiting.start()
+    assert cache.close_at_exit(db, stop, [waiting])
+    assert not waiting.is_alive()
+    with pytest.raises(Exception, match="closed"):
+        db.query("select 1")
+
+    # A thread that does not stop in time (a long backup under way): the connection is not closed under it.
+    stop = threading.Event()
+    busy = threading.Event()
+    stuck = threading.Thread(target=busy.wait, args=(5,))
+    stuck.start()
+    db = Database(db_path)
+    try:
+        with caplog.at_level("WARNING", logger="dashboard.web.cache"):
+            old, cache.STOP_WAIT_S = cache.STOP_WAIT_S, 0.1
+            try:
+                assert not cache.close_at_exit(db, stop, [stuck])
+            finally:
+                cache.STOP_WAIT_S = old
+        assert "still under way" in caplog.text
+        assert db.query("select 1 as one")["one"].tolist() == [1]
+    finally:
+        busy.set()
+        stuck.join()
+        db.close()
+
+
+# A server's process in brief: its one connection opened with the scheduled backups and the readers' copies on, a
+# backup made, then a normal exit (as Streamlit's on SIGTERM).
+EXITING_SERVER = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from loaders import backup
+from dashboard.web import cache
+db = cache.connection(sys.argv[1])
+deadline = time.time() + 60
+while not backup.list_backups(Path(sys.argv[3])) and time.time() < deadline:
+    time.sleep(0.05)
+with db.transaction() as con:  # a change still only in DuckDB's log (its WAL file) when the process ends
+    con.execute("create table after_backup as select 42 as answer")
+"""
+
+
+def test_a_server_that_exits_closes_its_database_and_reports_no_leaks(db_path, tmp_path):
+    env = {
+        **os.environ,
+        "PLANS_BACKUP_INTERVAL_HOURS": "24",
+        "PLANS_BACKUPS": str(tmp_path / "backups"),
+        "PLANS_REPLICAS": "writer",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", EXITING_SERVER, str(db_path), str(ROOT), str(tmp_path / "backups")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "leaked" not in done.stderr, done.stderr[-2000:]  # DuckDB's bindings found nothing left alive
+    assert backup.list_backups(tmp_path / "backups")
+    assert not db_path.with_name(db_path.name + ".wal").exists()  # closed: its log written into the file
+    with Database(db_path) as db:
+        assert db.query("select answer from after_backup")["answer"].tolist() == [42]
