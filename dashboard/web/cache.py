@@ -96,8 +96,9 @@ def close_at_exit(db: Database, stop: threading.Event, threads: list[threading.T
     every stop. A thread still busy after STOP_WAIT_S keeps the connection open (closing it under a backup is not
     safe); what it was writing is abandoned as a kill would abandon it, which leaves earlier backups intact."""
     stop.set()
+    deadline = time.monotonic() + STOP_WAIT_S  # one wait for all of them, not one each
     for thread in threads:
-        thread.join(STOP_WAIT_S)
+        thread.join(max(0.0, deadline - time.monotonic()))
     if any(thread.is_alive() for thread in threads):
         log.warning("a backup or copy was still under way at exit: the database was left to the interpreter")
         return False
