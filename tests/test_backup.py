@@ -274,7 +274,7 @@ with errors.user_errors("sv", "backup"):
     assert backup.list_backups(db_path.parent / "backups") == []
 
 
-def test_at_exit_the_threads_stop_and_the_connection_is_closed(db_path, caplog):
+def test_at_exit_the_threads_stop_and_the_connection_is_closed(db_path, caplog, monkeypatch):
     from dashboard.web import cache
 
     stop = threading.Event()
@@ -293,12 +293,9 @@ def test_at_exit_the_threads_stop_and_the_connection_is_closed(db_path, caplog):
     stuck.start()
     db = Database(db_path)
     try:
+        monkeypatch.setattr(cache, "STOP_WAIT_S", 0.1)
         with caplog.at_level("WARNING", logger="dashboard.web.cache"):
-            old, cache.STOP_WAIT_S = cache.STOP_WAIT_S, 0.1
-            try:
-                assert not cache.close_at_exit(db, stop, [stuck])
-            finally:
-                cache.STOP_WAIT_S = old
+            assert not cache.close_at_exit(db, stop, [stuck])
         assert "still under way" in caplog.text
         assert db.query("select 1 as one")["one"].tolist() == [1]
     finally:
