@@ -91,6 +91,7 @@ with errors.user_errors(lang):
         )
     )
     page = st.navigation(pages)
+    render.show_confirmation()  # what the run before finished (render.confirm)
     if st.session_state["ctx"].options["plans"].empty and page.url_path not in {
         e[3] for e in EDITOR_PAGES + ADMIN_PAGES
     }:

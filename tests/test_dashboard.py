@@ -341,6 +341,21 @@ def test_every_page_has_a_test():
     assert _pages_opened_by_name('def test_x(app):\n    assert open_page(app, "budget")\n') == {"budget"}
 
 
+def _toast_calls(source: str) -> int:
+    """How many toast calls a source makes."""
+    calls = (node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call))
+    return sum(1 for c in calls if isinstance(c.func, ast.Attribute) and c.func.attr == "toast")
+
+
+def test_every_confirmation_goes_through_render_confirm():
+    # Each action that changes data reruns the page at once; a toast sent just before st.rerun() can be lost (a
+    # failed CI run; 4 clicks of 16 in a two-button app). render.confirm sends it from the next run instead.
+    # AppTest cannot show the loss (it keeps the toast across the rerun), so this holds the rule.
+    sources = [p for p in (ROOT / "dashboard").rglob("*.py") if p != ROOT / "dashboard" / "web" / "render.py"]
+    assert {str(p.relative_to(ROOT)) for p in sources if _toast_calls(p.read_text())} == set()
+    assert _toast_calls('st.toast("Sparat")\nst.rerun()\n') == 1  # (the check itself)
+
+
 # ---------------------------------------------------------------------------- app-wide behaviour
 
 

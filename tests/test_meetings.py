@@ -247,6 +247,10 @@ def test_meetings_page_records_a_decision_shown_on_the_activity_and_in_the_pack(
     assert db.rows("select kind, activity_id, text from meeting_items") == [
         ("decision", "3.1.1", "Samordnaren rapporterar i mars")
     ]
+    # The save is confirmed on the run after it (render.confirm), once.
+    assert [x.value for x in at.toast] == ["Sparat i mötets protokoll."]
+    at.run()
+    assert not at.toast
     # The decision shows in the meeting view, in the pack …
     decisions = next(df.value for df in at.dataframe if "Text" in df.value.columns)
     assert list(decisions["Typ"]) == ["Beslut"]

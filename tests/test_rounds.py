@@ -265,6 +265,7 @@ def test_an_admin_opens_and_closes_a_round_on_the_page_in_english(db_path):
     at.multiselect(key="rounds_new_plans").set_value([MOB])
     at.get("form_submit_button")[0].click().run()
     assert not at.exception, [e.message for e in at.exception]
+    assert [x.value for x in at.toast] == ["The round is open."]
     assert list(at.dataframe[0].value["State"]) == ["Not yet"] * 3
     at.checkbox(key="rounds_close_confirm_1").check().run()
     at.button(key="rounds_close").click().run()

@@ -119,6 +119,7 @@ def test_upload_previews_the_change_and_publishes_it(built, db_path):
     assert not at.exception
     assert _versions(db_path)[-1] == (PLAN, 2, "anna", "upload")
     assert "publicerad som version 2" in _texts(at)
+    assert ["publicerad som version 2" in x.value for x in at.toast] == [True]  # said on the run after
     # Every version can be traced to its exact file.
     sha = _db(db_path).rows("select file_sha256 from loads where plan_id = ? and version = 2", [PLAN])[0][0]
     assert FileStore.beside(db_path).get(sha) == edited
@@ -394,6 +395,7 @@ def test_after_a_rollback_the_page_offers_no_rollback_to_the_same_content(built,
     at.checkbox(key="history_confirm").check().run()
     at.button(key="history_rollback").click().run()
     assert not at.exception
+    assert len(at.toast) == 1 and "version 3" in at.toast[0].value, [x.value for x in at.toast]
     # The page shows the new current version (3, the content of 1), and nothing to roll back to.
     assert at.selectbox(key="history_version").value == 3
     assert not [w for w in at.checkbox if w.key == "history_confirm"]

@@ -119,5 +119,5 @@ if rights.current_editor() is not None:
             with errors.user_errors(lang, "rollback", version=version, current=current):
                 new = actions.rollback(ctx.db, plan_id, int(version), current)
             st.session_state["history_reset"] = {"history_version": new, "history_confirm": False}
-            st.toast(t("h_rolled_back", lang, version=version, new=new), icon=":material/check_circle:")
+            render.confirm(t("h_rolled_back", lang, version=version, new=new))
             st.rerun()

@@ -241,7 +241,7 @@ with tabs[3]:
             with errors.user_errors(lang):
                 n = actions.close_action_items(ctx.db, [int(i) for i in done], ctx.today)
             st.session_state.pop("meetings_close_items", None)
-            st.toast(t("m_closed", lang, n=n), icon=":material/check_circle:")
+            render.confirm(t("m_closed", lang, n=n))
             st.rerun()
 
     if not meetings.empty:
@@ -277,7 +277,7 @@ def save(call, clear: dict[str, object], done: str):
         # Set, not deleted, and before the widgets are made on the next run: a deleted widget state
         # leaves the browser showing what was typed, and a second click would record it twice.
         st.session_state["meetings_reset"] = clear
-        st.toast(t(done, lang), icon=":material/check_circle:")
+        render.confirm(t(done, lang))
         return result
     return None  # refused: its message is shown, and the form keeps what was typed
 

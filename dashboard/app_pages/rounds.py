@@ -47,7 +47,7 @@ if is_admin:
             with errors.user_errors(lang):
                 new_id = actions.open_round(ctx.db, title, as_of, due, plans, units)
                 st.query_params["round"] = str(new_id)
-                st.toast(t("rounds_opened", lang), icon=":material/check_circle:")
+                render.confirm(t("rounds_opened", lang))
                 st.rerun()
 
 all_rounds = cache.fresh(ctx, queries.rounds_list)

@@ -258,7 +258,7 @@ with tab_upload:
                 version = actions.publish_checked(ctx.db, checked, replace_confirmed=confirmed)
             state["done"][f.file_id] = {"message": "published", "params": {"plan": title, "version": version}}
             del state["checked"][f.file_id]
-            st.toast(t("published", lang, plan=title, version=version), icon=":material/check_circle:")
+            render.confirm(t("published", lang, plan=title, version=version))
             st.rerun()
         if b2.button(t("cancel", lang), key=f"{key}_cancel", icon=":material/close:"):
             state["done"][f.file_id] = {"message": "cancelled", "params": {"plan": title}}
